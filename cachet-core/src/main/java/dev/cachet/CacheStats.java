@@ -1,0 +1,49 @@
+package dev.cachet;
+
+import dev.cachet.resilience.CircuitBreaker;
+import java.util.Map;
+
+/**
+ * A snapshot of a cache's counters since it was created.
+ *
+ * <p>A hit is a key that was present and decoded, whatever its value; a miss is an absent key, an
+ * undecodable value, or a read that failed in fail-soft mode.
+ *
+ * @param name the cache's name
+ * @param hits reads that found a value
+ * @param misses reads that found none
+ * @param sets values written (whether or not the backend took them)
+ * @param deletes delete calls
+ * @param loads loader calls from {@code getOrCompute}
+ * @param loadFailures loader calls that threw
+ * @param decodeFailures stored values that could not be decoded (and were removed)
+ * @param errorsByCause backend failures by cause
+ * @param breaker the circuit breaker's state
+ */
+public record CacheStats(
+        String name,
+        long hits,
+        long misses,
+        long sets,
+        long deletes,
+        long loads,
+        long loadFailures,
+        long decodeFailures,
+        Map<String, Long> errorsByCause,
+        CircuitBreaker.State breaker) {
+    /** Copies the map. */
+    public CacheStats {
+        errorsByCause = Map.copyOf(errorsByCause);
+    }
+
+    /** Hits over reads, or 0 when there were no reads. */
+    public double hitRatio() {
+        long reads = hits + misses;
+        return reads == 0 ? 0 : (double) hits / reads;
+    }
+
+    /** All backend failures. */
+    public long errors() {
+        return errorsByCause.values().stream().mapToLong(Long::longValue).sum();
+    }
+}

@@ -1,0 +1,52 @@
+package dev.cachet;
+
+import java.util.List;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Turns values into bytes and back, with the type the caller asks for.
+ *
+ * <p>A codec never sees integers (stored as plain decimal so that {@code INCR} works and other clients can
+ * read them) nor {@code byte[]} values (stored as they are); Cachet frames what the codec produces with a
+ * one-byte header naming the codec's {@link #format()} and the compression, so formats can evolve. A value
+ * whose bytes a codec cannot decode is a cache miss, not an error. Implementations must be thread-safe and
+ * must never instantiate a class the data names unless that class is explicitly allowed.
+ */
+public interface Codec {
+    /** The format number written in each value's header: 1 to 7; 1 is the built-in JSON codec. */
+    int format();
+
+    /** Encodes a non-null value. */
+    byte[] encode(Object value);
+
+    /**
+     * Decodes {@code length} bytes at {@code offset} as {@code type}.
+     *
+     * @throws RuntimeException of any kind when the bytes are not a valid {@code type}
+     */
+    <T> T decode(byte[] bytes, int offset, int length, TypeRef<T> type);
+
+    /**
+     * JSON through Jackson, the default. Polymorphic type information ({@code @JsonTypeInfo} with class
+     * names) is refused for every class, and the named class is not even loaded.
+     */
+    static Codec json() {
+        return JsonCodec.DEFAULT;
+    }
+
+    /**
+     * JSON through Jackson, allowing polymorphic values only for classes whose fully qualified name starts
+     * with one of {@code allowedPrefixes} (for example {@code "com.acme.catalog."}).
+     */
+    static Codec json(List<String> allowedPrefixes) {
+        return new JsonCodec(JsonCodec.mapperAllowing(allowedPrefixes));
+    }
+
+    /**
+     * JSON through the given mapper, as configured; the caller is responsible for its polymorphic type
+     * validator.
+     */
+    static Codec json(JsonMapper mapper) {
+        return new JsonCodec(mapper);
+    }
+}

@@ -1,0 +1,74 @@
+package dev.cachet;
+
+import java.util.List;
+import java.util.Objects;
+import tools.jackson.databind.DatabindContext;
+import tools.jackson.databind.JavaType;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.jsontype.PolymorphicTypeValidator;
+
+/** The JSON codec: Jackson with an allow-list for polymorphic types. */
+final class JsonCodec implements Codec {
+    static final int FORMAT = 1;
+    static final JsonCodec DEFAULT = new JsonCodec(mapperAllowing(List.of()));
+
+    private final JsonMapper mapper;
+
+    JsonCodec(JsonMapper mapper) {
+        this.mapper = Objects.requireNonNull(mapper, "mapper");
+    }
+
+    static JsonMapper mapperAllowing(List<String> allowedPrefixes) {
+        List<String> prefixes = List.copyOf(allowedPrefixes);
+        for (String prefix : prefixes) {
+            if (prefix.isBlank()) {
+                throw new IllegalArgumentException("an allowed polymorphic type prefix must not be blank");
+            }
+        }
+        return JsonMapper.builder().polymorphicTypeValidator(new AllowList(prefixes)).build();
+    }
+
+    @Override
+    public int format() {
+        return FORMAT;
+    }
+
+    @Override
+    public byte[] encode(Object value) {
+        return mapper.writeValueAsBytes(value);
+    }
+
+    @Override
+    public <T> T decode(byte[] bytes, int offset, int length, TypeRef<T> type) {
+        JavaType javaType = mapper.getTypeFactory().constructType(type.type());
+        return mapper.readValue(bytes, offset, length, javaType);
+    }
+
+    /**
+     * Decides on the class name alone, before Jackson loads the class: a class named by foreign data is
+     * never initialized unless it is on the list.
+     */
+    private static final class AllowList extends PolymorphicTypeValidator.Base {
+        private static final long serialVersionUID = 1L;
+        private final List<String> prefixes;
+
+        AllowList(List<String> prefixes) {
+            this.prefixes = prefixes;
+        }
+
+        @Override
+        public Validity validateSubClassName(DatabindContext ctxt, JavaType baseType, String subClassName) {
+            for (String prefix : prefixes) {
+                if (subClassName.startsWith(prefix)) {
+                    return Validity.ALLOWED;
+                }
+            }
+            return Validity.DENIED;
+        }
+
+        @Override
+        public Validity validateSubType(DatabindContext ctxt, JavaType baseType, JavaType subType) {
+            return validateSubClassName(ctxt, baseType, subType.getRawClass().getName());
+        }
+    }
+}

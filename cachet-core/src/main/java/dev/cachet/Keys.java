@@ -1,0 +1,80 @@
+package dev.cachet;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/** Makes and checks stored keys: the one place where a caller's key becomes a backend key. */
+final class Keys {
+    private static final int SHOWN_CHARS = 80;
+
+    private final String prefix;
+    private final String clearPrefix;
+    private final KeyFunction function;
+    private final int maxBytes;
+
+    Keys(CacheOptions options) {
+        this.prefix = options.keyPrefix();
+        this.clearPrefix = options.keyPrefix() + ':';
+        this.function = options.keyFunction();
+        this.maxBytes = options.maxKeyBytes();
+    }
+
+    /** What every stored key of the cache starts with; {@code clear()} deletes everything under it. */
+    String clearPrefix() {
+        return clearPrefix;
+    }
+
+    /**
+     * The stored key of {@code key} at {@code version}.
+     *
+     * @throws IllegalArgumentException if the key is empty, holds a control character, or is too long
+     */
+    String make(int version, String key) {
+        Objects.requireNonNull(key, "key");
+        if (key.isEmpty()) {
+            throw new IllegalArgumentException("cache key must not be empty");
+        }
+        checkNoControlCharacters("cache key", key);
+        String stored = function.makeKey(prefix, version, key);
+        if (stored == null || !stored.startsWith(clearPrefix)) {
+            throw new IllegalStateException("the key function made '" + show(String.valueOf(stored)) + "' of key '"
+                    + show(key) + "', which does not start with '" + clearPrefix + "'");
+        }
+        // Three bytes per char bounds UTF-8 for every char of a String, so short keys skip the count.
+        if (stored.length() * 3L > maxBytes) {
+            int bytes = stored.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > maxBytes) {
+                throw new IllegalArgumentException("cache key '" + show(key) + "' is " + bytes
+                        + " bytes as stored; the maximum is " + maxBytes + " (maxKeyBytes)");
+            }
+        }
+        return stored;
+    }
+
+    static void checkNoControlCharacters(String what, String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c >= 0x7F && c <= 0x9F) {
+                throw new IllegalArgumentException(String.format(
+                        "%s '%s' contains the control character U+%04X at index %d", what, show(text), (int) c, i));
+            }
+        }
+    }
+
+    /** The key as it can be shown in a message: control characters escaped, long keys cut. */
+    static String show(String key) {
+        StringBuilder shown = new StringBuilder();
+        for (int i = 0; i < key.length() && i < SHOWN_CHARS; i++) {
+            char c = key.charAt(i);
+            if (c < 0x20 || c >= 0x7F && c <= 0x9F) {
+                shown.append(String.format("\\u%04x", (int) c));
+            } else {
+                shown.append(c);
+            }
+        }
+        if (key.length() > SHOWN_CHARS) {
+            shown.append("...(").append(key.length()).append(" chars)");
+        }
+        return shown.toString();
+    }
+}

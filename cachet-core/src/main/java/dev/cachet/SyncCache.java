@@ -1,0 +1,168 @@
+package dev.cachet;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/** The blocking form: each operation waits for its asynchronous form, bounded by the store's deadline. */
+final class SyncCache implements Cache {
+    private final AsyncView async;
+
+    SyncCache(AsyncView async) {
+        this.async = async;
+    }
+
+    @Override
+    public CacheOptions options() {
+        return async.core.options;
+    }
+
+    @Override
+    public int version() {
+        return async.version;
+    }
+
+    @Override
+    public Cache withVersion(int version) {
+        return new SyncCache(async.core.async(version));
+    }
+
+    @Override
+    public AsyncCache async() {
+        return async;
+    }
+
+    @Override
+    public String makeKey(String key) {
+        return async.key(key);
+    }
+
+    @Override
+    public <T> T get(String key, TypeRef<T> type) {
+        return join(async.get(key, type));
+    }
+
+    @Override
+    public boolean set(String key, Object value, Ttl ttl) {
+        return join(async.set(key, value, ttl));
+    }
+
+    @Override
+    public boolean add(String key, Object value, Ttl ttl) {
+        return join(async.add(key, value, ttl));
+    }
+
+    @Override
+    public <T> Map<String, T> getMany(Collection<String> keys, TypeRef<T> type) {
+        return join(async.getMany(keys, type));
+    }
+
+    @Override
+    public Set<String> setMany(Map<String, ?> values, Ttl ttl) {
+        return join(async.setMany(values, ttl));
+    }
+
+    @Override
+    public boolean delete(String key) {
+        return join(async.delete(key));
+    }
+
+    @Override
+    public long deleteMany(Collection<String> keys) {
+        return join(async.deleteMany(keys));
+    }
+
+    @Override
+    public OptionalLong incr(String key, long delta) {
+        return join(async.incr(key, delta));
+    }
+
+    @Override
+    public boolean touch(String key, Ttl ttl) {
+        return join(async.touch(key, ttl));
+    }
+
+    @Override
+    public boolean contains(String key) {
+        return join(async.contains(key));
+    }
+
+    @Override
+    public long clear() {
+        return join(async.clear());
+    }
+
+    @Override
+    public <T> T getOrCompute(String key, TypeRef<T> type, Ttl ttl, Callable<? extends T> loader) {
+        T cached = get(key, type);
+        if (cached != null) {
+            return cached;
+        }
+        CacheCore core = async.core;
+        String stored = async.key(key);
+        CompletableFuture<Object> mine = new CompletableFuture<>();
+        CompletableFuture<Object> running = core.loading.putIfAbsent(stored, mine);
+        if (running != null) {
+            @SuppressWarnings("unchecked")
+            T shared = (T) join(running);
+            return shared;
+        }
+        try {
+            T loaded = load(key, loader);
+            if (loaded != null) {
+                set(key, loaded, ttl);
+            }
+            mine.complete(loaded);
+            return loaded;
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            core.loading.remove(stored, mine);
+        }
+    }
+
+    private <T> T load(String key, Callable<? extends T> loader) {
+        async.core.loads.increment();
+        try {
+            return loader.call();
+        } catch (RuntimeException | Error e) {
+            async.core.loadFailures.increment();
+            throw e;
+        } catch (Exception e) {
+            async.core.loadFailures.increment();
+            throw new CacheLoaderException(key, e);
+        }
+    }
+
+    @Override
+    public OptionalInt incrVersion(String key, int delta) {
+        return join(async.incrVersion(key, delta));
+    }
+
+    @Override
+    public CacheStats stats() {
+        return async.core.stats();
+    }
+
+    /** Waits for {@code future} and throws what it failed with, unwrapped. */
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            Throwable cause = AsyncView.unwrap(e);
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new CacheException(cause.toString(), cause);
+        }
+    }
+}

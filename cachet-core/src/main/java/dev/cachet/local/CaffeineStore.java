@@ -1,0 +1,202 @@
+package dev.cachet.local;
+
+import static java.util.concurrent.CompletableFuture.completedFuture;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import dev.cachet.Ticker;
+import dev.cachet.store.Store;
+import dev.cachet.store.StoredEntry;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** The in-process store: stored bytes in Caffeine, so values are isolated and weighed exactly. */
+final class CaffeineStore implements Store {
+    /** Approximate bytes a map entry costs beyond its key and value. */
+    private static final int ENTRY_OVERHEAD = 64;
+    private static final long NEVER = Long.MAX_VALUE;
+    private static final CompletableFuture<Boolean> TRUE = completedFuture(true);
+    private static final CompletableFuture<Boolean> FALSE = completedFuture(false);
+
+    /** A value and the ticker reading at which it expires. */
+    private record Entry(byte[] value, long expiresAt) {}
+
+    private final String name;
+    private final Ticker ticker;
+    private final Cache<String, Entry> cache;
+
+    CaffeineStore(LocalStoreOptions options) {
+        this.name = options.name();
+        this.ticker = options.ticker();
+        Caffeine<String, Entry> builder = Caffeine.newBuilder().ticker(ticker::read).expireAfter(new Expiry<String, Entry>() {
+            @Override
+            public long expireAfterCreate(String key, Entry entry, long now) {
+                return remaining(entry, now);
+            }
+
+            @Override
+            public long expireAfterUpdate(String key, Entry entry, long now, long currentDuration) {
+                return remaining(entry, now);
+            }
+
+            @Override
+            public long expireAfterRead(String key, Entry entry, long now, long currentDuration) {
+                return currentDuration;
+            }
+        });
+        if (options.maximumBytes() > 0) {
+            builder.maximumWeight(options.maximumBytes()).weigher(CaffeineStore::weigh);
+        } else {
+            builder.maximumSize(options.maximumEntries());
+        }
+        this.cache = builder.build();
+    }
+
+    private static int weigh(String key, Entry entry) {
+        return (int) Math.min(Integer.MAX_VALUE, 2L * key.length() + entry.value.length + ENTRY_OVERHEAD);
+    }
+
+    private static long remaining(Entry entry, long now) {
+        return entry.expiresAt == NEVER ? Long.MAX_VALUE : Math.max(0, entry.expiresAt - now);
+    }
+
+    private Entry entry(byte[] value, long ttlMillis) {
+        long expiresAt = ttlMillis == FOREVER ? NEVER : ticker.read() + TimeUnit.MILLISECONDS.toNanos(ttlMillis);
+        return new Entry(value, expiresAt);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public CompletableFuture<byte[]> get(String key) {
+        Entry entry = cache.getIfPresent(key);
+        return completedFuture(entry == null ? null : entry.value);
+    }
+
+    @Override
+    public CompletableFuture<StoredEntry> getEntry(String key) {
+        Entry entry = cache.getIfPresent(key);
+        if (entry == null) {
+            return completedFuture(null);
+        }
+        if (entry.expiresAt == NEVER) {
+            return completedFuture(new StoredEntry(entry.value, FOREVER));
+        }
+        long nanos = entry.expiresAt - ticker.read();
+        if (nanos <= 0) {
+            return completedFuture(null);
+        }
+        long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999));
+        return completedFuture(new StoredEntry(entry.value, millis));
+    }
+
+    @Override
+    public CompletableFuture<List<byte[]>> getMany(List<String> keys) {
+        List<byte[]> values = new ArrayList<>(keys.size());
+        for (String key : keys) {
+            Entry entry = cache.getIfPresent(key);
+            values.add(entry == null ? null : entry.value);
+        }
+        return completedFuture(values);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> set(String key, byte[] value, long ttlMillis) {
+        cache.put(key, entry(value, ttlMillis));
+        return TRUE;
+    }
+
+    @Override
+    public CompletableFuture<Boolean> add(String key, byte[] value, long ttlMillis) {
+        return cache.asMap().putIfAbsent(key, entry(value, ttlMillis)) == null ? TRUE : FALSE;
+    }
+
+    @Override
+    public CompletableFuture<Set<String>> setMany(Map<String, byte[]> entries, long ttlMillis) {
+        entries.forEach((key, value) -> cache.put(key, entry(value, ttlMillis)));
+        return completedFuture(Set.of());
+    }
+
+    @Override
+    public CompletableFuture<Boolean> delete(String key) {
+        return cache.asMap().remove(key) != null ? TRUE : FALSE;
+    }
+
+    @Override
+    public CompletableFuture<Long> deleteMany(Collection<String> keys) {
+        long deleted = 0;
+        for (String key : keys) {
+            if (cache.asMap().remove(key) != null) {
+                deleted++;
+            }
+        }
+        return completedFuture(deleted);
+    }
+
+    @Override
+    public CompletableFuture<Long> increment(String key, long delta) {
+        try {
+            Entry updated = cache.asMap().compute(key, (k, old) -> {
+                if (old == null) {
+                    throw new NoSuchElementException("key '" + k + "' is not in the cache");
+                }
+                String text = new String(old.value, StandardCharsets.US_ASCII);
+                long current;
+                try {
+                    current = Long.parseLong(text);
+                } catch (NumberFormatException e) {
+                    throw new IllegalStateException("value at key '" + k + "' is not an integer");
+                }
+                long next;
+                try {
+                    next = Math.addExact(current, delta);
+                } catch (ArithmeticException e) {
+                    throw new IllegalStateException("incrementing key '" + k + "' by " + delta + " would overflow");
+                }
+                return new Entry(Long.toString(next).getBytes(StandardCharsets.US_ASCII), old.expiresAt);
+            });
+            return completedFuture(Long.parseLong(new String(updated.value, StandardCharsets.US_ASCII)));
+        } catch (NoSuchElementException | IllegalStateException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Boolean> expire(String key, long ttlMillis) {
+        Entry updated = cache.asMap().computeIfPresent(key, (k, old) -> entry(old.value, ttlMillis));
+        return updated != null ? TRUE : FALSE;
+    }
+
+    @Override
+    public CompletableFuture<Boolean> contains(String key) {
+        return cache.getIfPresent(key) != null ? TRUE : FALSE;
+    }
+
+    @Override
+    public CompletableFuture<Long> clear(String keyPrefix) {
+        long deleted = 0;
+        for (String key : cache.asMap().keySet()) {
+            if (key.startsWith(keyPrefix) && cache.asMap().remove(key) != null) {
+                deleted++;
+            }
+        }
+        return completedFuture(deleted);
+    }
+
+    @Override
+    public void close() {
+        cache.invalidateAll();
+        cache.cleanUp();
+    }
+}

@@ -1,0 +1,214 @@
+package dev.cachet.resilience;
+
+import dev.cachet.CacheBackendException;
+import dev.cachet.store.Store;
+import dev.cachet.store.StoredEntry;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The one place where backend failures are handled: a store decorator with a {@link CircuitBreaker},
+ * one retry for reads that failed without timing out, rate-limited logging and per-cause counts, and
+ * fail-soft fallbacks.
+ *
+ * <p>Only {@link CacheBackendException} counts as a backend failure. In fail-soft mode it turns into the
+ * operation's neutral result: null for reads (a miss), false for writes, every key for {@code setMany},
+ * zero for deletes and {@code clear}, and null for {@code increment}. In strict mode it is passed on. Any
+ * other exception is a caller error and is passed on in both modes; it does not count against the breaker.
+ * Writes are never retried.
+ *
+ * <p>Wrap a store once and share the wrapper between caches to give them one breaker. Thread-safe.
+ */
+public final class GuardedStore implements Store {
+    private final Store delegate;
+    private final boolean failSoft;
+    private final boolean retryReads;
+    private final CircuitBreaker breaker;
+    private final ErrorLog errors;
+
+    private GuardedStore(Store delegate, boolean failSoft, boolean retryReads, CircuitBreaker breaker, ErrorLog errors) {
+        this.delegate = delegate;
+        this.failSoft = failSoft;
+        this.retryReads = retryReads;
+        this.breaker = breaker;
+        this.errors = errors;
+    }
+
+    /** Guards {@code delegate} with {@code options}. */
+    public static GuardedStore wrap(Store delegate, ResilienceOptions options) {
+        if (delegate instanceof GuardedStore) {
+            throw new IllegalArgumentException("store " + delegate.name() + " is already guarded");
+        }
+        Objects.requireNonNull(delegate, "delegate");
+        return new GuardedStore(delegate, options.failSoft(), options.retryReads(),
+                new CircuitBreaker(delegate.name(), options), new ErrorLog(delegate.name(), options));
+    }
+
+    /**
+     * A view of this store that shares its breaker and error counts but passes backend failures on, for
+     * operations whose result has no neutral value (an increment, a version move).
+     */
+    public GuardedStore strict() {
+        return failSoft ? new GuardedStore(delegate, false, retryReads, breaker, errors) : this;
+    }
+
+    /** Whether backend failures become misses and {@code false} rather than exceptions. */
+    public boolean failSoft() {
+        return failSoft;
+    }
+
+    /** The breaker's current state. */
+    public CircuitBreaker.State breakerState() {
+        return breaker.state();
+    }
+
+    /** Backend failures so far, by cause (the failing exception's class, e.g. {@code CircuitOpen}). */
+    public Map<String, Long> errorsByCause() {
+        return errors.counts();
+    }
+
+    @Override
+    public String name() {
+        return delegate.name();
+    }
+
+    @Override
+    public CompletableFuture<byte[]> get(String key) {
+        return guard("GET", key, true, () -> delegate.get(key), () -> null);
+    }
+
+    @Override
+    public CompletableFuture<StoredEntry> getEntry(String key) {
+        return guard("GET", key, true, () -> delegate.getEntry(key), () -> null);
+    }
+
+    @Override
+    public CompletableFuture<List<byte[]>> getMany(List<String> keys) {
+        return guard("GET_MANY", describe(keys), true, () -> delegate.getMany(keys),
+                () -> new ArrayList<>(Collections.nCopies(keys.size(), null)));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> set(String key, byte[] value, long ttlMillis) {
+        return guard("SET", key, false, () -> delegate.set(key, value, ttlMillis), () -> false);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> add(String key, byte[] value, long ttlMillis) {
+        return guard("ADD", key, false, () -> delegate.add(key, value, ttlMillis), () -> false);
+    }
+
+    @Override
+    public CompletableFuture<Set<String>> setMany(Map<String, byte[]> entries, long ttlMillis) {
+        return guard("SET_MANY", describe(entries.keySet()), false, () -> delegate.setMany(entries, ttlMillis),
+                () -> Set.copyOf(entries.keySet()));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> delete(String key) {
+        return guard("DELETE", key, false, () -> delegate.delete(key), () -> false);
+    }
+
+    @Override
+    public CompletableFuture<Long> deleteMany(Collection<String> keys) {
+        return guard("DELETE_MANY", describe(keys), false, () -> delegate.deleteMany(keys), () -> 0L);
+    }
+
+    @Override
+    public CompletableFuture<Long> increment(String key, long delta) {
+        return guard("INCREMENT", key, false, () -> delegate.increment(key, delta), () -> null);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> expire(String key, long ttlMillis) {
+        return guard("EXPIRE", key, false, () -> delegate.expire(key, ttlMillis), () -> false);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> contains(String key) {
+        return guard("CONTAINS", key, true, () -> delegate.contains(key), () -> false);
+    }
+
+    @Override
+    public CompletableFuture<Long> clear(String keyPrefix) {
+        return guard("CLEAR", keyPrefix + "*", false, () -> delegate.clear(keyPrefix), () -> 0L);
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+
+    private <T> CompletableFuture<T> guard(
+            String operation, String key, boolean read, Supplier<CompletableFuture<T>> call, Supplier<T> fallback) {
+        if (!breaker.tryAcquire()) {
+            return fail(operation, key, new CacheBackendException.CircuitOpen(delegate.name()), fallback);
+        }
+        CompletableFuture<T> first = attempt(call);
+        if (first.isDone() && !first.isCompletedExceptionally()) {
+            breaker.onSuccess();
+            return first;
+        }
+        return first.handle((value, error) -> {
+            if (error == null) {
+                breaker.onSuccess();
+                return CompletableFuture.completedFuture(value);
+            }
+            Throwable cause = unwrap(error);
+            if (read && retryReads && cause instanceof CacheBackendException backend && !backend.isTimeout()) {
+                return attempt(call).handle((retried, again) -> settle(operation, key, retried, again, fallback))
+                        .thenCompose(Function.identity());
+            }
+            return settle(operation, key, value, error, fallback);
+        }).thenCompose(Function.identity());
+    }
+
+    private <T> CompletableFuture<T> settle(String operation, String key, T value, Throwable error, Supplier<T> fallback) {
+        if (error == null) {
+            breaker.onSuccess();
+            return CompletableFuture.completedFuture(value);
+        }
+        Throwable cause = unwrap(error);
+        if (!(cause instanceof CacheBackendException backend)) {
+            breaker.onSuccess();
+            return CompletableFuture.failedFuture(cause);
+        }
+        breaker.onFailure();
+        return fail(operation, key, backend, fallback);
+    }
+
+    private <T> CompletableFuture<T> fail(String operation, String key, CacheBackendException error, Supplier<T> fallback) {
+        errors.record(operation, key, error);
+        return failSoft ? CompletableFuture.completedFuture(fallback.get()) : CompletableFuture.failedFuture(error);
+    }
+
+    private static <T> CompletableFuture<T> attempt(Supplier<CompletableFuture<T>> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        Throwable cause = error;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    private static String describe(Collection<String> keys) {
+        return keys.isEmpty() ? "" : keys.iterator().next() + (keys.size() > 1 ? " and " + (keys.size() - 1) + " more" : "");
+    }
+}

@@ -1,0 +1,76 @@
+package dev.cachet.store;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The backend SPI: a byte-level key-value store with per-entry TTL.
+ *
+ * <p>Keys arrive fully made (prefix and version included) and validated; values arrive encoded. TTLs are
+ * milliseconds, positive, or {@link #FOREVER}; a zero TTL never reaches a store (the cache turns it into a
+ * delete). Every method is asynchronous and must not block the calling thread on I/O.
+ *
+ * <p>Failures: a store completes a future with {@link dev.cachet.CacheBackendException} (or its
+ * {@code Timeout} subclass) when the backend could not do the call; the fail-soft layer turns exactly
+ * those into misses. Any other exception is a caller error and reaches the caller: {@link
+ * java.util.NoSuchElementException} from {@link #increment} on a missing key, {@link IllegalStateException}
+ * when the value there is not an integer or the result would overflow.
+ *
+ * <p>Implementations are thread-safe.
+ */
+public interface Store extends AutoCloseable {
+    /** TTL meaning "no expiry". */
+    long FOREVER = -1;
+
+    /** A short description for logs and metrics, such as {@code redis://127.0.0.1:6379}. */
+    String name();
+
+    /** The value at {@code key}, or null. */
+    CompletableFuture<byte[]> get(String key);
+
+    /** The value at {@code key} with its remaining TTL, or null. */
+    CompletableFuture<StoredEntry> getEntry(String key);
+
+    /** The values at {@code keys}, in the same order, null where absent. */
+    CompletableFuture<List<byte[]>> getMany(List<String> keys);
+
+    /** Stores {@code value}, replacing any value; completes with true when stored. */
+    CompletableFuture<Boolean> set(String key, byte[] value, long ttlMillis);
+
+    /** Stores {@code value} only if {@code key} is absent; completes with true when stored. */
+    CompletableFuture<Boolean> add(String key, byte[] value, long ttlMillis);
+
+    /** Stores every entry; completes with the keys that could not be stored (empty when all were). */
+    CompletableFuture<Set<String>> setMany(Map<String, byte[]> entries, long ttlMillis);
+
+    /** Deletes {@code key}; completes with true when it existed. */
+    CompletableFuture<Boolean> delete(String key);
+
+    /** Deletes {@code keys}; completes with how many existed. */
+    CompletableFuture<Long> deleteMany(Collection<String> keys);
+
+    /**
+     * Atomically adds {@code delta} to the integer at {@code key}, keeping its TTL; completes with the new
+     * value, or with {@link java.util.NoSuchElementException} when the key is absent.
+     */
+    CompletableFuture<Long> increment(String key, long delta);
+
+    /** Sets a new TTL on an existing key; completes with true when the key existed. */
+    CompletableFuture<Boolean> expire(String key, long ttlMillis);
+
+    /** Whether {@code key} exists. */
+    CompletableFuture<Boolean> contains(String key);
+
+    /**
+     * Deletes every key that starts with {@code keyPrefix} without blocking the backend (on Redis: SCAN
+     * and UNLINK in batches, never KEYS or FLUSHDB); completes with how many were deleted.
+     */
+    CompletableFuture<Long> clear(String keyPrefix);
+
+    /** Releases connections and threads; calls after close fail. */
+    @Override
+    void close();
+}

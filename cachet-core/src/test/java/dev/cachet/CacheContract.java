@@ -1,0 +1,499 @@
+package dev.cachet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.cachet.store.Store;
+import dev.cachet.store.StoredEntry;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour every store must give the {@link Cache} API. A store's test extends this and says how to
+ * build the store and how time passes for it; each test gets its own key prefix so runs never collide.
+ */
+public abstract class CacheContract {
+    /** A value type with nested and decimal fields, as cached rows look. */
+    public record Product(long id, String name, BigDecimal price, List<String> tags) {}
+
+    protected Store store;
+    protected Cache cache;
+    protected String prefix;
+
+    /** A new store for one test. */
+    protected abstract Store newStore();
+
+    /**
+     * Lets {@code duration} pass for the store: a fake ticker moves, a real server's clock just runs (tests
+     * then wait on the condition, never sleep).
+     */
+    protected abstract void passTime(Duration duration);
+
+    @BeforeEach
+    void openCache() {
+        store = newStore();
+        prefix = "contract-" + UUID.randomUUID();
+        cache = Cache.create(store, options().build());
+    }
+
+    /** The options of the cache under test; tests derive variants from it. */
+    protected CacheOptions.Builder options() {
+        return CacheOptions.builder().name("contract").keyPrefix(prefix);
+    }
+
+    @AfterEach
+    void closeCache() {
+        if (store != null) {
+            cache.clear();
+            store.close();
+        }
+    }
+
+    private void awaitMiss(String key) {
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10)).until(() -> !cache.contains(key));
+    }
+
+    // --- get and set ---------------------------------------------------------------------------------
+
+    @Test
+    void missReturnsNullOrTheDefault() {
+        assertThat(cache.get("absent", String.class)).isNull();
+        assertThat(cache.get("absent", String.class, "fallback")).isEqualTo("fallback");
+    }
+
+    @Test
+    void valuesRoundTripWithTheCallersType() {
+        Product product = new Product(7, "Lamp", new BigDecimal("19.90"), List.of("home", "light"));
+        assertThat(cache.set("product", product)).isTrue();
+        assertThat(cache.get("product", Product.class)).isEqualTo(product);
+
+        List<Product> page = List.of(product, new Product(8, "Desk", new BigDecimal("120.00"), List.of()));
+        cache.set("page", page);
+        assertThat(cache.get("page", new TypeRef<List<Product>>() {})).isEqualTo(page);
+
+        cache.set("flag", true);
+        cache.set("ratio", 0.25d);
+        cache.set("map", Map.of("a", 1));
+        assertThat(cache.get("flag", Boolean.class)).isTrue();
+        assertThat(cache.get("ratio", Double.class)).isEqualTo(0.25d);
+        assertThat(cache.get("map", new TypeRef<Map<String, Integer>>() {})).containsEntry("a", 1);
+    }
+
+    @Test
+    void unicodeAndBinaryValuesRoundTrip() {
+        String text = "héllo — 日本語 🎉 \u0000 end";
+        cache.set("unicode", text);
+        assertThat(cache.get("unicode", String.class)).isEqualTo(text);
+
+        byte[] everyByte = new byte[256];
+        for (int i = 0; i < everyByte.length; i++) {
+            everyByte[i] = (byte) i;
+        }
+        cache.set("binary", everyByte);
+        assertThat(cache.get("binary", byte[].class)).isEqualTo(everyByte);
+    }
+
+    @Test
+    void unicodeKeysAreAllowed() {
+        cache.set("ключ:日本", "v");
+        assertThat(cache.get("ключ:日本", String.class)).isEqualTo("v");
+    }
+
+    @Test
+    void integersAreStoredAsPlainDecimal() {
+        cache.set("count", 42L);
+        cache.set("small", 7);
+        assertThat(store.get(cache.makeKey("count")).join()).isEqualTo("42".getBytes(StandardCharsets.US_ASCII));
+        assertThat(cache.get("count", Long.class)).isEqualTo(42L);
+        assertThat(cache.get("small", Integer.class)).isEqualTo(7);
+    }
+
+    @Test
+    void aHitIsCountedByPresenceNotByValue() {
+        cache.set("k", "fallback");
+        assertThat(cache.get("k", String.class, "fallback")).isEqualTo("fallback");
+        cache.get("absent", String.class, "fallback");
+        CacheStats stats = cache.stats();
+        assertThat(stats.hits()).isEqualTo(1);
+        assertThat(stats.misses()).isEqualTo(1);
+        assertThat(stats.hitRatio()).isEqualTo(0.5);
+    }
+
+    @Test
+    void nullValuesAreRefused() {
+        assertThatThrownBy(() -> cache.set("k", null)).isInstanceOf(NullPointerException.class).hasMessageContaining("'k'");
+    }
+
+    // --- TTL -----------------------------------------------------------------------------------------
+
+    @Test
+    void anEntryExpiresAfterItsTtl() {
+        cache.set("short", "v", Ttl.ofMillis(200));
+        assertThat(cache.get("short", String.class)).isEqualTo("v");
+        passTime(Duration.ofMillis(250));
+        awaitMiss("short");
+        assertThat(cache.get("short", String.class)).isNull();
+    }
+
+    @Test
+    void theDefaultTtlIs300Seconds() {
+        cache.set("k", "v");
+        StoredEntry entry = store.getEntry(cache.makeKey("k")).join();
+        assertThat(entry.ttlMillis()).isBetween(290_000L, 300_000L);
+    }
+
+    @Test
+    void aZeroTtlDeletesTheKey() {
+        cache.set("k", "v");
+        assertThat(cache.set("k", "w", Ttl.NONE)).isTrue();
+        assertThat(cache.contains("k")).isFalse();
+    }
+
+    @Test
+    void foreverHasNoExpiryWithoutACap() {
+        cache.set("k", "v", Ttl.FOREVER);
+        assertThat(store.getEntry(cache.makeKey("k")).join().ttlMillis()).isEqualTo(Store.FOREVER);
+    }
+
+    @Test
+    void maxTtlCapsForeverAndLongTtls() {
+        Cache capped = Cache.create(store, options().defaultTtl(Ttl.ofSeconds(5)).maxTtl(Ttl.ofSeconds(10)).build());
+        capped.set("forever", "v", Ttl.FOREVER);
+        capped.set("long", "v", Ttl.ofMinutes(60));
+        assertThat(store.getEntry(capped.makeKey("forever")).join().ttlMillis()).isBetween(1L, 10_000L);
+        assertThat(store.getEntry(capped.makeKey("long")).join().ttlMillis()).isBetween(1L, 10_000L);
+    }
+
+    @Test
+    void negativeTtlsAndContradictoryOptionsAreRefused() {
+        assertThatThrownBy(() -> Ttl.ofMillis(-1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("negative");
+        assertThatThrownBy(() -> Ttl.of(Duration.ofSeconds(-5))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> options().defaultTtl(Ttl.ofMinutes(10)).maxTtl(Ttl.ofMinutes(5)).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxTtl");
+    }
+
+    // --- add, touch, contains, delete -----------------------------------------------------------------
+
+    @Test
+    void addStoresOnlyWhenAbsent() {
+        assertThat(cache.add("k", "first")).isTrue();
+        assertThat(cache.add("k", "second")).isFalse();
+        assertThat(cache.get("k", String.class)).isEqualTo("first");
+        assertThat(cache.add("zero", "v", Ttl.NONE)).isFalse();
+        assertThat(cache.contains("zero")).isFalse();
+    }
+
+    @Test
+    void addStoresAgainAfterExpiry() {
+        cache.add("k", "first", Ttl.ofMillis(100));
+        passTime(Duration.ofMillis(150));
+        awaitMiss("k");
+        assertThat(cache.add("k", "second")).isTrue();
+        assertThat(cache.get("k", String.class)).isEqualTo("second");
+    }
+
+    @Test
+    void touchGivesANewTtl() {
+        assertThat(cache.touch("absent", Ttl.ofMinutes(1))).isFalse();
+        cache.set("k", "v", Ttl.ofMillis(200));
+        assertThat(cache.touch("k", Ttl.ofMinutes(10))).isTrue();
+        assertThat(store.getEntry(cache.makeKey("k")).join().ttlMillis()).isGreaterThan(60_000L);
+        assertThat(cache.touch("k", Ttl.FOREVER)).isTrue();
+        assertThat(store.getEntry(cache.makeKey("k")).join().ttlMillis()).isEqualTo(Store.FOREVER);
+        assertThat(cache.touch("k", Ttl.NONE)).isTrue();
+        assertThat(cache.contains("k")).isFalse();
+    }
+
+    @Test
+    void deleteSaysWhetherTheKeyExisted() {
+        cache.set("k", "v");
+        assertThat(cache.contains("k")).isTrue();
+        assertThat(cache.delete("k")).isTrue();
+        assertThat(cache.delete("k")).isFalse();
+        assertThat(cache.contains("k")).isFalse();
+    }
+
+    // --- many ---------------------------------------------------------------------------------------
+
+    @Test
+    void getManyReturnsWhatIsFoundInTheOrderAsked() {
+        cache.setMany(Map.of("a", "1", "c", "3"));
+        Map<String, String> found = cache.getMany(List.of("c", "b", "a", "c"), String.class);
+        assertThat(found).containsExactly(Map.entry("c", "3"), Map.entry("a", "1"));
+        assertThat(cache.getMany(List.of(), String.class)).isEmpty();
+    }
+
+    @Test
+    void setManyStoresEverythingAndReportsNoFailures() {
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (int i = 0; i < 100; i++) {
+            values.put("k" + i, "v" + i);
+        }
+        assertThat(cache.setMany(values, Ttl.ofMinutes(1))).isEmpty();
+        assertThat(cache.getMany(values.keySet(), String.class)).hasSize(100).containsEntry("k42", "v42");
+        assertThat(cache.deleteMany(List.of("k1", "k2", "absent"))).isEqualTo(2);
+    }
+
+    @Test
+    void setManyWithABadValueWritesNothing() {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("good", "v");
+        values.put("huge", new byte[CacheOptions.DEFAULT_MAX_VALUE_BYTES + 1]);
+        assertThatThrownBy(() -> cache.setMany(values)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'huge'");
+        assertThat(cache.contains("good")).isFalse();
+    }
+
+    @Test
+    void setManyWithZeroTtlDeletes() {
+        cache.set("a", "1");
+        assertThat(cache.setMany(Map.of("a", "2", "b", "2"), Ttl.NONE)).isEmpty();
+        assertThat(cache.contains("a")).isFalse();
+    }
+
+    // --- incr / decr -----------------------------------------------------------------------------------
+
+    @Test
+    void incrAndDecrAreAtomicAndKeepTheTtl() throws Exception {
+        cache.set("n", 10, Ttl.ofMinutes(5));
+        assertThat(cache.incr("n")).isEqualTo(OptionalLong.of(11));
+        assertThat(cache.incr("n", 5)).isEqualTo(OptionalLong.of(16));
+        assertThat(cache.decr("n", 20)).isEqualTo(OptionalLong.of(-4));
+        assertThat(cache.get("n", Long.class)).isEqualTo(-4L);
+        assertThat(store.getEntry(cache.makeKey("n")).join().ttlMillis()).isBetween(200_000L, 300_000L);
+
+        cache.set("counter", 0);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<?>> done = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            done.add(pool.submit(() -> cache.incr("counter")));
+        }
+        for (Future<?> f : done) {
+            f.get(10, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        assertThat(cache.get("counter", Long.class)).isEqualTo(400L);
+    }
+
+    @Test
+    void incrOnAMissingKeyIsAnErrorAsInDjango() {
+        assertThatThrownBy(() -> cache.incr("absent")).isInstanceOf(NoSuchElementException.class).hasMessageContaining("absent");
+        assertThat(cache.contains("absent")).isFalse();
+    }
+
+    @Test
+    void incrOnANonIntegerOrPastOverflowIsAnError() {
+        cache.set("text", "abc");
+        assertThatThrownBy(() -> cache.incr("text")).isInstanceOf(IllegalStateException.class).hasMessageContaining("not an integer");
+        cache.set("big", Long.MAX_VALUE);
+        assertThatThrownBy(() -> cache.incr("big")).isInstanceOf(IllegalStateException.class).hasMessageContaining("overflow");
+        assertThat(cache.get("big", Long.class)).isEqualTo(Long.MAX_VALUE);
+    }
+
+    // --- clear, prefix, versions, key function ---------------------------------------------------------
+
+    @Test
+    void clearDeletesOnlyThisPrefixAtEveryVersion() {
+        Cache neighbour = Cache.create(store, options().keyPrefix(prefix + "-neighbour").build());
+        try {
+            cache.set("a", "1");
+            cache.withVersion(2).set("b", "2");
+            neighbour.set("a", "kept");
+            assertThat(cache.clear()).isEqualTo(2);
+            assertThat(cache.contains("a")).isFalse();
+            assertThat(cache.withVersion(2).contains("b")).isFalse();
+            assertThat(neighbour.get("a", String.class)).isEqualTo("kept");
+        } finally {
+            neighbour.clear();
+        }
+    }
+
+    @Test
+    void clearCopesWithManyKeysAndGlobCharactersInThePrefix() {
+        Cache globby = Cache.create(store, options().keyPrefix(prefix + "*[?]").build());
+        Cache lookalike = Cache.create(store, options().keyPrefix(prefix + "x[?]").build());
+        try {
+            Map<String, Object> values = new LinkedHashMap<>();
+            for (int i = 0; i < 2_500; i++) {
+                values.put("k" + i, i);
+            }
+            globby.setMany(values);
+            lookalike.set("k", "kept");
+            assertThat(globby.clear()).isEqualTo(2_500);
+            assertThat(lookalike.get("k", String.class)).isEqualTo("kept");
+        } finally {
+            lookalike.clear();
+        }
+    }
+
+    @Test
+    void keysAreMadeAsPrefixVersionKey() {
+        assertThat(cache.makeKey("k")).isEqualTo(prefix + ":1:k");
+        assertThat(cache.withVersion(3).makeKey("k")).isEqualTo(prefix + ":3:k");
+        Cache custom = Cache.create(store, options().keyFunction((p, v, k) -> p + ":v" + v + ":" + k.toLowerCase()).build());
+        custom.set("MiXeD", "v");
+        assertThat(custom.get("mixed", String.class)).isEqualTo("v");
+        Cache broken = Cache.create(store, options().keyFunction((p, v, k) -> k).build());
+        assertThatThrownBy(() -> broken.get("k", String.class)).isInstanceOf(IllegalStateException.class).hasMessageContaining("does not start with");
+    }
+
+    @Test
+    void versionsAreSeparateNamespaces() {
+        cache.set("k", "v1");
+        Cache v2 = cache.withVersion(2);
+        assertThat(v2.get("k", String.class)).isNull();
+        v2.set("k", "v2");
+        assertThat(cache.get("k", String.class)).isEqualTo("v1");
+        assertThat(v2.get("k", String.class)).isEqualTo("v2");
+    }
+
+    @Test
+    void incrVersionMovesTheValueAndKeepsItsTtl() {
+        cache.set("k", "v", Ttl.ofMinutes(5));
+        assertThat(cache.incrVersion("k")).isEqualTo(OptionalInt.of(2));
+        assertThat(cache.contains("k")).isFalse();
+        Cache v2 = cache.withVersion(2);
+        assertThat(v2.get("k", String.class)).isEqualTo("v");
+        assertThat(store.getEntry(v2.makeKey("k")).join().ttlMillis()).isBetween(200_000L, 300_000L);
+        assertThat(v2.decrVersion("k")).isEqualTo(OptionalInt.of(1));
+        assertThat(cache.get("k", String.class)).isEqualTo("v");
+        assertThatThrownBy(() -> cache.incrVersion("absent")).isInstanceOf(NoSuchElementException.class);
+        assertThatThrownBy(() -> cache.incrVersion("k", 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    // --- bad keys and values -------------------------------------------------------------------------
+
+    @Test
+    void badKeysFailAtTheCallAndNameTheProblem() {
+        assertThatThrownBy(() -> cache.set("", "v")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty");
+        assertThatThrownBy(() -> cache.get("line\nbreak", String.class))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("U+000A").hasMessageContaining("line\\u000abreak");
+        assertThatThrownBy(() -> cache.contains("del\u007f")).isInstanceOf(IllegalArgumentException.class);
+        String tooLong = "k".repeat(CacheOptions.DEFAULT_MAX_KEY_BYTES);
+        assertThatThrownBy(() -> cache.set(tooLong, "v")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxKeyBytes");
+        assertThatThrownBy(() -> cache.set(null, "v")).isInstanceOf(NullPointerException.class);
+        CompletableFuture<String> async = cache.async().get("", String.class);
+        assertThat(async).isCompletedExceptionally();
+    }
+
+    @Test
+    void valuesUpToTheLimitAreStoredAndLargerOnesRefused() {
+        Cache small = Cache.create(store, options().maxValueBytes(10_000).compressionThreshold(1_000_000).build());
+        byte[] atLimit = new byte[10_000];
+        Arrays.fill(atLimit, (byte) 7);
+        assertThat(small.set("at", atLimit)).isTrue();
+        assertThat(small.get("at", byte[].class)).isEqualTo(atLimit);
+        assertThatThrownBy(() -> small.set("over", new byte[10_001]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'over'").hasMessageContaining("maxValueBytes");
+        assertThat(small.contains("over")).isFalse();
+    }
+
+    @Test
+    void largeValuesAreCompressed() {
+        String repetitive = "the same line again and again\n".repeat(2_000);
+        cache.set("big", repetitive);
+        assertThat(cache.get("big", String.class)).isEqualTo(repetitive);
+        assertThat(store.get(cache.makeKey("big")).join().length).isLessThan(repetitive.length() / 10);
+    }
+
+    @Test
+    void undecodableValuesAreCountedMissesAndRemoved() {
+        String key = cache.makeKey("foreign");
+        store.set(key, new byte[] {(byte) 0xAC, (byte) 0xED, 0, 5, 't', 'x'}, Store.FOREVER).join();
+        assertThat(cache.get("foreign", String.class)).isNull();
+        assertThat(cache.stats().decodeFailures()).isEqualTo(1);
+        assertThat(store.contains(key).join()).isFalse();
+
+        cache.set("text", "not a number");
+        assertThat(cache.get("text", Product.class)).isNull();
+        assertThat(cache.stats().decodeFailures()).isEqualTo(2);
+        assertThat(cache.contains("text")).isFalse();
+    }
+
+    // --- get-or-compute ------------------------------------------------------------------------------
+
+    @Test
+    void getOrComputeLoadsOnceThenHits() {
+        AtomicInteger calls = new AtomicInteger();
+        for (int i = 0; i < 3; i++) {
+            assertThat(cache.getOrCompute("k", String.class, Ttl.ofMinutes(1), () -> "loaded-" + calls.incrementAndGet()))
+                    .isEqualTo("loaded-1");
+        }
+        assertThat(calls).hasValue(1);
+        assertThat(cache.stats().loads()).isEqualTo(1);
+    }
+
+    @Test
+    void getOrComputeDoesNotCacheNullsOrFailures() {
+        assertThat(cache.getOrCompute("k", String.class, () -> null)).isNull();
+        assertThat(cache.contains("k")).isFalse();
+        assertThatThrownBy(() -> cache.getOrCompute("k", String.class, () -> {
+            throw new IllegalStateException("database down");
+        })).isInstanceOf(IllegalStateException.class).hasMessage("database down");
+        assertThatThrownBy(() -> cache.getOrCompute("k", String.class, () -> {
+            throw new IOException("checked");
+        })).isInstanceOf(CacheLoaderException.class).hasCauseInstanceOf(IOException.class).hasMessageContaining("'k'");
+        assertThat(cache.contains("k")).isFalse();
+        assertThat(cache.stats().loadFailures()).isEqualTo(2);
+    }
+
+    @Test
+    void concurrentGetOrComputeRunsTheLoaderOncePerKey() throws Exception {
+        int threads = 50;
+        AtomicInteger calls = new AtomicInteger();
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<String>> results = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                results.add(pool.submit(() -> cache.getOrCompute("hot", String.class, Ttl.ofMinutes(1), () -> {
+                    calls.incrementAndGet();
+                    release.await();
+                    return "value";
+                })));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() == 1 && cache.stats().misses() >= threads);
+            release.countDown();
+            for (Future<String> result : results) {
+                assertThat(result.get(10, TimeUnit.SECONDS)).isEqualTo("value");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(calls).hasValue(1);
+    }
+
+    @Test
+    void asyncFormsMatchTheSyncOnes() {
+        AsyncCache async = cache.async();
+        assertThat(async.set("k", "v", Ttl.ofMinutes(1)).join()).isTrue();
+        assertThat(async.get("k", String.class).join()).isEqualTo("v");
+        assertThat(async.contains("k").join()).isTrue();
+        assertThat(async.getOrCompute("loaded", TypeRef.of(String.class), Ttl.ofMinutes(1),
+                () -> CompletableFuture.completedFuture("computed")).join()).isEqualTo("computed");
+        assertThat(cache.get("loaded", String.class)).isEqualTo("computed");
+        assertThat(async.delete("k").join()).isTrue();
+        assertThat(async.sync().contains("k")).isFalse();
+    }
+}

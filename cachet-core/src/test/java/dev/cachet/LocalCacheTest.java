@@ -1,0 +1,63 @@
+package dev.cachet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.cachet.local.LocalStore;
+import dev.cachet.local.LocalStoreOptions;
+import dev.cachet.store.Store;
+import java.time.Duration;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class LocalCacheTest extends CacheContract {
+    private final FakeTicker ticker = new FakeTicker();
+
+    @Override
+    protected Store newStore() {
+        return LocalStore.create(LocalStoreOptions.builder().maximumEntries(100_000).ticker(ticker).build());
+    }
+
+    @Override
+    protected void passTime(Duration duration) {
+        ticker.advance(duration);
+    }
+
+    @Test
+    void entriesExpireExactlyOnTheInjectedClock() {
+        cache.set("k", "v", Ttl.ofMillis(1_000));
+        ticker.advance(Duration.ofMillis(999));
+        assertThat(cache.contains("k")).isTrue();
+        ticker.advance(Duration.ofMillis(1));
+        assertThat(cache.contains("k")).isFalse();
+    }
+
+    @Test
+    void theStoreIsBoundedByEntries() {
+        try (Store small = LocalStore.create(LocalStoreOptions.builder().maximumEntries(100).build())) {
+            Cache bounded = Cache.create(small);
+            IntStream.range(0, 1_000).forEach(i -> bounded.set("k" + i, i));
+            await().atMost(Duration.ofSeconds(5)).until(() ->
+                    IntStream.range(0, 1_000).filter(i -> bounded.contains("k" + i)).count() <= 100);
+        }
+    }
+
+    @Test
+    void theStoreIsBoundedByBytes() {
+        try (Store small = LocalStore.create(LocalStoreOptions.builder().maximumBytes(64 * 1024).build())) {
+            Cache bounded = Cache.create(small);
+            IntStream.range(0, 100).forEach(i -> bounded.set("k" + i, new byte[4 * 1024]));
+            await().atMost(Duration.ofSeconds(5)).until(() ->
+                    IntStream.range(0, 100).filter(i -> bounded.contains("k" + i)).count() <= 16);
+        }
+    }
+
+    @Test
+    void aStoreHasExactlyOneBound() {
+        assertThatThrownBy(() -> LocalStoreOptions.builder().maximumEntries(10).maximumBytes(10))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("one bound");
+        assertThatThrownBy(() -> LocalStoreOptions.builder().maximumEntries(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maximumEntries");
+    }
+}

@@ -1,0 +1,199 @@
+package dev.cachet.redis;
+
+import dev.cachet.CacheBackendException;
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Owns the Lettuce client and its one connection. The first connection is made lazily and retried on
+ * demand (at most once per reconnect delay) because Lettuce only reconnects connections it once had;
+ * after that, Lettuce's watchdog reconnects with exponential backoff.
+ */
+final class Connector implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(RedisStore.class.getName());
+    static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+
+    private final RedisStoreOptions options;
+    private final String name;
+    private final ClientResources resources;
+    private final AbstractRedisClient client;
+    private final RedisURI uri;
+    private final long retryNanos;
+    private final AtomicBoolean connecting = new AtomicBoolean();
+    private volatile StatefulConnection<String, byte[]> connection;
+    private volatile RedisClusterAsyncCommands<String, byte[]> commands;
+    private volatile Throwable lastFailure;
+    private volatile long lastAttempt;
+    private volatile boolean closed;
+
+    Connector(RedisStoreOptions options) {
+        this.options = options;
+        this.uri = parse(options);
+        this.name = describe(uri, options.cluster());
+        this.retryNanos = options.reconnectDelayMax().toNanos();
+        this.resources = ClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), options.reconnectDelayMax(), 2, TimeUnit.MILLISECONDS))
+                .build();
+        if (options.cluster()) {
+            RedisClusterClient cluster = RedisClusterClient.create(resources, uri);
+            ClusterClientOptions.Builder builder = ClusterClientOptions.builder()
+                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                            .enablePeriodicRefresh(Duration.ofSeconds(30))
+                            .enableAllAdaptiveRefreshTriggers()
+                            .build());
+            configure(builder);
+            cluster.setOptions(builder.build());
+            this.client = cluster;
+        } else {
+            RedisClient standalone = RedisClient.create(resources);
+            ClientOptions.Builder builder = ClientOptions.builder();
+            configure(builder);
+            standalone.setOptions(builder.build());
+            this.client = standalone;
+        }
+        this.lastAttempt = System.nanoTime() - retryNanos;
+        connect().join();
+    }
+
+    private static RedisURI parse(RedisStoreOptions options) {
+        RedisURI uri;
+        try {
+            uri = RedisURI.create(options.url());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("Redis url '" + options.url() + "' is not valid: " + e.getMessage(), e);
+        }
+        uri.setTimeout(options.commandTimeout());
+        if (uri.getClientName() == null) {
+            uri.setClientName(options.clientName());
+        }
+        return uri;
+    }
+
+    private static String describe(RedisURI uri, boolean cluster) {
+        String where;
+        if (uri.getSocket() != null) {
+            where = "redis-socket://" + uri.getSocket();
+        } else if (!uri.getSentinels().isEmpty()) {
+            where = "redis-sentinel://" + uri.getSentinels().getFirst().getHost() + ":"
+                    + uri.getSentinels().getFirst().getPort() + "#" + uri.getSentinelMasterId();
+        } else {
+            where = (uri.isSsl() ? "rediss://" : "redis://") + uri.getHost() + ":" + uri.getPort();
+        }
+        return (cluster ? "cluster " : "") + where + (uri.getDatabase() != 0 ? "/" + uri.getDatabase() : "");
+    }
+
+    private void configure(ClientOptions.Builder builder) {
+        builder.autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .requestQueueSize(options.requestQueueSize())
+                .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
+                .socketOptions(SocketOptions.builder()
+                        .connectTimeout(options.connectTimeout())
+                        .keepAlive(SocketOptions.KeepAliveOptions.builder()
+                                .enable()
+                                .idle(options.keepAliveIdle())
+                                .interval(Duration.ofSeconds(1))
+                                .count(3)
+                                .build())
+                        .tcpUserTimeout(SocketOptions.TcpUserTimeoutOptions.builder()
+                                .enable()
+                                .tcpUserTimeout(options.tcpUserTimeout())
+                                .build())
+                        .build());
+    }
+
+    String name() {
+        return name;
+    }
+
+    RedisStoreOptions options() {
+        return options;
+    }
+
+    /** The commands of the live connection; fails fast (and maybe starts a new attempt) without one. */
+    RedisClusterAsyncCommands<String, byte[]> commands() {
+        RedisClusterAsyncCommands<String, byte[]> current = commands;
+        if (current != null) {
+            return current;
+        }
+        if (closed) {
+            throw new IllegalStateException("the Redis store for " + name + " is closed");
+        }
+        if (System.nanoTime() - lastAttempt >= retryNanos) {
+            connect();
+        }
+        Throwable failure = lastFailure;
+        throw new CacheBackendException("not connected to " + name
+                + (failure == null ? "" : ": " + failure.getMessage()), failure);
+    }
+
+    private CompletableFuture<Void> connect() {
+        if (!connecting.compareAndSet(false, true)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        lastAttempt = System.nanoTime();
+        CompletableFuture<? extends StatefulConnection<String, byte[]>> attempt;
+        try {
+            attempt = client instanceof RedisClusterClient cluster
+                    ? cluster.connectAsync(CODEC)
+                    : ((RedisClient) client).connectAsync(CODEC, uri).toCompletableFuture();
+        } catch (RuntimeException e) {
+            attempt = CompletableFuture.failedFuture(e);
+        }
+        return attempt.handle((opened, error) -> {
+            if (error != null) {
+                Throwable cause = error.getCause() != null ? error.getCause() : error;
+                if (lastFailure == null) {
+                    LOG.log(System.Logger.Level.WARNING,
+                            "Redis at {0} is not reachable ({1}); the cache misses until it is, retrying", name, cause.getMessage());
+                }
+                lastFailure = cause;
+            } else if (closed) {
+                opened.closeAsync();
+            } else {
+                connection = opened;
+                commands = opened instanceof StatefulRedisClusterConnection<String, byte[]> cluster
+                        ? cluster.async()
+                        : ((StatefulRedisConnection<String, byte[]>) opened).async();
+                if (lastFailure != null) {
+                    LOG.log(System.Logger.Level.INFO, "connected to Redis at {0}", name);
+                }
+                lastFailure = null;
+            }
+            connecting.set(false);
+            return null;
+        });
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        commands = null;
+        StatefulConnection<String, byte[]> open = connection;
+        if (open != null) {
+            open.close();
+        }
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+}

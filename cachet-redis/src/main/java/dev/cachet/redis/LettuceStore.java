@@ -1,0 +1,257 @@
+package dev.cachet.redis;
+
+import dev.cachet.CacheBackendException;
+import dev.cachet.store.Store;
+import dev.cachet.store.StoredEntry;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
+
+/**
+ * The Redis store: each operation is one command (or one script, or one pipeline) on the shared
+ * connection, and every Lettuce failure is translated here into a backend failure or a caller error.
+ */
+final class LettuceStore implements Store {
+    /** What a read answers for a key that holds a non-string type: bytes that no codec decodes. */
+    private static final byte[] FOREIGN = new byte[0];
+
+    private final Connector connector;
+    private final String name;
+    private final int scanBatch;
+    private final long timeoutMillis;
+
+    LettuceStore(RedisStoreOptions options) {
+        this.connector = new Connector(options);
+        this.name = connector.name();
+        this.scanBatch = options.scanBatch();
+        this.timeoutMillis = options.commandTimeout().toMillis();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public CompletableFuture<byte[]> get(String key) {
+        return call(key, c -> c.get(key)).exceptionallyCompose(LettuceStore::foreignOnWrongType);
+    }
+
+    @Override
+    public CompletableFuture<StoredEntry> getEntry(String key) {
+        return this.<List<Object>>call(key, c -> Script.GET_WITH_TTL.run(c, key)).thenApply(reply -> {
+            if (reply == null || reply.isEmpty()) {
+                return null;
+            }
+            long pttl = (Long) reply.get(1);
+            // The key can expire between GET and PTTL inside the script only if PTTL says so: -2.
+            return pttl == -2 ? null : new StoredEntry((byte[]) reply.get(0), pttl == -1 ? FOREVER : pttl);
+        }).exceptionallyCompose(error -> foreignOnWrongType(error).thenApply(bytes -> null));
+    }
+
+    @Override
+    public CompletableFuture<List<byte[]>> getMany(List<String> keys) {
+        return call(keys.getFirst(), c -> c.mget(keys.toArray(String[]::new))).thenApply(values -> {
+            List<byte[]> result = new ArrayList<>(values.size());
+            for (KeyValue<String, byte[]> value : values) {
+                result.add(value.getValueOrElse(null));
+            }
+            return result;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Boolean> set(String key, byte[] value, long ttlMillis) {
+        return call(key, c -> ttlMillis == FOREVER ? c.set(key, value) : c.set(key, value, SetArgs.Builder.px(ttlMillis)))
+                .thenApply("OK"::equals);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> add(String key, byte[] value, long ttlMillis) {
+        SetArgs args = ttlMillis == FOREVER ? SetArgs.Builder.nx() : SetArgs.Builder.nx().px(ttlMillis);
+        return call(key, c -> c.set(key, value, args)).thenApply("OK"::equals);
+    }
+
+    @Override
+    public CompletableFuture<Set<String>> setMany(Map<String, byte[]> entries, long ttlMillis) {
+        // One pipeline: every SET goes out before any reply is awaited.
+        List<String> keys = new ArrayList<>(entries.keySet());
+        List<CompletableFuture<Boolean>> replies = new ArrayList<>(keys.size());
+        for (String key : keys) {
+            replies.add(set(key, entries.get(key), ttlMillis));
+        }
+        return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).handle((all, ignored) -> {
+            Set<String> failed = new HashSet<>();
+            Throwable firstError = null;
+            for (int i = 0; i < keys.size(); i++) {
+                CompletableFuture<Boolean> reply = replies.get(i);
+                if (reply.isCompletedExceptionally()) {
+                    failed.add(keys.get(i));
+                    if (firstError == null) {
+                        firstError = unwrap(reply.exceptionNow());
+                    }
+                } else if (!reply.resultNow()) {
+                    failed.add(keys.get(i));
+                }
+            }
+            // When nothing got through, the backend is down: report that, so the breaker counts it.
+            if (failed.size() == keys.size() && firstError != null) {
+                throw new CompletionException(firstError);
+            }
+            return failed;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Boolean> delete(String key) {
+        return call(key, c -> c.unlink(key)).thenApply(count -> count > 0);
+    }
+
+    @Override
+    public CompletableFuture<Long> deleteMany(Collection<String> keys) {
+        String[] all = keys.toArray(String[]::new);
+        return call(all[0], c -> c.unlink(all));
+    }
+
+    @Override
+    public CompletableFuture<Long> increment(String key, long delta) {
+        byte[] by = Long.toString(delta).getBytes(StandardCharsets.US_ASCII);
+        return this.<Long>call(key, c -> Script.INCREMENT_EXISTING.run(c, key, by)).thenApply(value -> {
+            if (value == null) {
+                throw new NoSuchElementException("key '" + key + "' is not in the cache");
+            }
+            return value;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Boolean> expire(String key, long ttlMillis) {
+        if (ttlMillis == FOREVER) {
+            return this.<Long>call(key, c -> Script.PERSIST_EXISTING.run(c, key)).thenApply(existed -> existed == 1);
+        }
+        return call(key, c -> c.pexpire(key, ttlMillis));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> contains(String key) {
+        return call(key, c -> c.exists(key)).thenApply(count -> count > 0);
+    }
+
+    @Override
+    public CompletableFuture<Long> clear(String keyPrefix) {
+        ScanArgs args = ScanArgs.Builder.matches(escapeGlob(keyPrefix) + "*").limit(scanBatch);
+        return clearFrom(ScanCursor.INITIAL, args, keyPrefix, 0);
+    }
+
+    /** One SCAN step and an UNLINK of what it found; on a cluster, Lettuce's cursor walks every master. */
+    private CompletableFuture<Long> clearFrom(ScanCursor cursor, ScanArgs args, String keyPrefix, long deleted) {
+        return this.<KeyScanCursor<String>>call(keyPrefix, c -> c.scan(cursor, args)).thenCompose(page -> {
+            List<String> keys = page.getKeys();
+            CompletableFuture<Long> unlinked = keys.isEmpty()
+                    ? CompletableFuture.completedFuture(0L)
+                    : call(keys.getFirst(), c -> c.unlink(keys.toArray(String[]::new)));
+            return unlinked.thenCompose(count -> page.isFinished()
+                    ? CompletableFuture.completedFuture(deleted + count)
+                    : clearFrom(page, args, keyPrefix, deleted + count));
+        });
+    }
+
+    static String escapeGlob(String text) {
+        StringBuilder escaped = new StringBuilder(text.length() + 8);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+                escaped.append('\\');
+            }
+            escaped.append(c);
+        }
+        return escaped.toString();
+    }
+
+    @Override
+    public void close() {
+        connector.close();
+    }
+
+    /** Issues one command and translates its failure. */
+    private <T> CompletableFuture<T> call(String key, Function<RedisClusterAsyncCommands<String, byte[]>, ? extends CompletionStage<T>> command) {
+        CompletableFuture<T> reply;
+        try {
+            reply = command.apply(connector.commands()).toCompletableFuture();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(translate(key, e));
+        }
+        return reply.exceptionallyCompose(error -> CompletableFuture.failedFuture(translate(key, error)));
+    }
+
+    /** Backend trouble becomes {@link CacheBackendException}; what the caller got wrong stays a caller error. */
+    private RuntimeException translate(String key, Throwable error) {
+        Throwable cause = unwrap(error);
+        if (cause instanceof CacheBackendException || cause instanceof NoSuchElementException
+                || cause instanceof IllegalStateException) {
+            return (RuntimeException) cause;
+        }
+        if (cause instanceof RedisCommandTimeoutException) {
+            return new CacheBackendException.Timeout(
+                    name + " did not answer within " + timeoutMillis + " ms (key '" + key + "')", cause);
+        }
+        if (cause instanceof RedisCommandExecutionException execution) {
+            String message = String.valueOf(execution.getMessage());
+            if (message.contains("not an integer")) {
+                return new IllegalStateException("value at key '" + key + "' is not an integer", cause);
+            }
+            if (message.contains("overflow")) {
+                return new IllegalStateException("incrementing key '" + key + "' would overflow", cause);
+            }
+            if (message.startsWith("WRONGTYPE")) {
+                return new WrongType(key, execution);
+            }
+        }
+        return new CacheBackendException(name + " failed: " + cause.getMessage(), cause);
+    }
+
+    private static <T> CompletableFuture<T> foreignOnWrongType(Throwable error) {
+        Throwable cause = unwrap(error);
+        if (cause instanceof WrongType) {
+            @SuppressWarnings("unchecked")
+            T foreign = (T) FOREIGN;
+            return CompletableFuture.completedFuture(foreign);
+        }
+        return CompletableFuture.failedFuture(cause);
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        Throwable cause = error;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    /** A cache key that holds a list, hash or other non-string type: foreign data, read as undecodable. */
+    private static final class WrongType extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        WrongType(String key, Throwable cause) {
+            super("key '" + key + "' holds a Redis type other than a string", cause);
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package dev.cachet.redis;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Options of the Redis store. Defaults suit a cache: a call that cannot be answered in a fraction of the
+ * database query it saves is not worth waiting for.
+ *
+ * @param url where Redis is, in Lettuce's URI syntax: {@code redis://[user:password@]host[:port][/database]},
+ *     {@code rediss://} for TLS, {@code redis-socket:///path/to/redis.sock?database=N} for a unix socket,
+ *     {@code redis-sentinel://host:port[,host:port]/database#masterName} for Sentinel; with
+ *     {@link #cluster()}, one seed node of the cluster
+ * @param cluster whether {@link #url()} names a Redis Cluster node (the rest of the cluster is discovered)
+ * @param clientName the name Redis shows for the connection in {@code CLIENT LIST}
+ * @param connectTimeout the longest a connection attempt may take
+ * @param commandTimeout the deadline of every command; a command that misses it fails (a miss, in fail-soft)
+ * @param keepAliveIdle idle time before TCP keepalive probes start; three probes one second apart follow
+ * @param tcpUserTimeout how long sent data may stay unacknowledged before the connection is dropped and
+ *     re-established (Linux, with the native transport); a silently dead peer is noticed this quickly
+ * @param reconnectDelayMax the longest wait between two reconnection attempts (they back off exponentially
+ *     from 10 ms up to this)
+ * @param requestQueueSize the most commands in flight or queued on the connection; beyond it commands are
+ *     refused at once instead of queued, so a slow Redis can never build an unbounded backlog
+ * @param scanBatch the {@code COUNT} hint of each {@code SCAN} and the most keys per {@code UNLINK}
+ */
+public record RedisStoreOptions(
+        String url,
+        boolean cluster,
+        String clientName,
+        Duration connectTimeout,
+        Duration commandTimeout,
+        Duration keepAliveIdle,
+        Duration tcpUserTimeout,
+        Duration reconnectDelayMax,
+        int requestQueueSize,
+        int scanBatch) {
+    /** Default {@link #url()}: {@value}. */
+    public static final String DEFAULT_URL = "redis://127.0.0.1:6379";
+    /** Default {@link #clientName()}: {@value}. */
+    public static final String DEFAULT_CLIENT_NAME = "cachet";
+    /** Default {@link #connectTimeout()}: 500 ms. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofMillis(500);
+    /** Default {@link #commandTimeout()}: 150 ms (Lettuce's own default is 60 s). */
+    public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMillis(150);
+    /** Default {@link #keepAliveIdle()}: 5 s. */
+    public static final Duration DEFAULT_KEEP_ALIVE_IDLE = Duration.ofSeconds(5);
+    /** Default {@link #tcpUserTimeout()}: 5 s. */
+    public static final Duration DEFAULT_TCP_USER_TIMEOUT = Duration.ofSeconds(5);
+    /** Default {@link #reconnectDelayMax()}: 500 ms, so a returning Redis is used again within a second. */
+    public static final Duration DEFAULT_RECONNECT_DELAY_MAX = Duration.ofMillis(500);
+    /** Default {@link #requestQueueSize()}: {@value}. */
+    public static final int DEFAULT_REQUEST_QUEUE_SIZE = 10_000;
+    /** Default {@link #scanBatch()}: {@value}. */
+    public static final int DEFAULT_SCAN_BATCH = 1_000;
+
+    /** Checks the fields. */
+    public RedisStoreOptions {
+        Objects.requireNonNull(url, "url");
+        Objects.requireNonNull(clientName, "clientName");
+        positive("connectTimeout", connectTimeout);
+        positive("commandTimeout", commandTimeout);
+        positive("keepAliveIdle", keepAliveIdle);
+        positive("tcpUserTimeout", tcpUserTimeout);
+        positive("reconnectDelayMax", reconnectDelayMax);
+        if (url.isBlank()) {
+            throw new IllegalArgumentException("url must not be blank");
+        }
+        if (requestQueueSize < 1) {
+            throw new IllegalArgumentException("requestQueueSize must be positive, was " + requestQueueSize);
+        }
+        if (scanBatch < 1) {
+            throw new IllegalArgumentException("scanBatch must be positive, was " + scanBatch);
+        }
+    }
+
+    private static void positive(String name, Duration value) {
+        Objects.requireNonNull(value, name);
+        if (!value.isPositive()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + value);
+        }
+    }
+
+    /** A builder with the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding these options, to derive a variant. */
+    public Builder mutate() {
+        Builder b = new Builder();
+        b.url = url;
+        b.cluster = cluster;
+        b.clientName = clientName;
+        b.connectTimeout = connectTimeout;
+        b.commandTimeout = commandTimeout;
+        b.keepAliveIdle = keepAliveIdle;
+        b.tcpUserTimeout = tcpUserTimeout;
+        b.reconnectDelayMax = reconnectDelayMax;
+        b.requestQueueSize = requestQueueSize;
+        b.scanBatch = scanBatch;
+        return b;
+    }
+
+    /** Builds {@link RedisStoreOptions}. */
+    public static final class Builder {
+        private String url = DEFAULT_URL;
+        private boolean cluster;
+        private String clientName = DEFAULT_CLIENT_NAME;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
+        private Duration keepAliveIdle = DEFAULT_KEEP_ALIVE_IDLE;
+        private Duration tcpUserTimeout = DEFAULT_TCP_USER_TIMEOUT;
+        private Duration reconnectDelayMax = DEFAULT_RECONNECT_DELAY_MAX;
+        private int requestQueueSize = DEFAULT_REQUEST_QUEUE_SIZE;
+        private int scanBatch = DEFAULT_SCAN_BATCH;
+
+        private Builder() {
+        }
+
+        /** See {@link RedisStoreOptions#url()}. */
+        public Builder url(String url) {
+            this.url = url;
+            return this;
+        }
+
+        /** See {@link RedisStoreOptions#cluster()}. */
+        public Builder cluster(boolean cluster) {
+            this.cluster = cluster;
+            return this;
+        }
+
+        /** See {@link RedisStoreOptions#clientName()}. */
+        public Builder clientName(String clientName) {
+            this.clientName = clientName;
+            return this;
+        }
+
+        /** See {@link RedisStoreOptions#connectTimeout()}. */
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = connectTimeout;
+            return this;
+        }
+
+        /** See {@link RedisStoreOptions#commandTimeout()}. */
+        public Builder commandTimeout(Duration commandTimeout) {
+            this.commandTimeout = commandTimeout;
+            return this;
+        }
+
+        /** See {@link RedisStoreOptions#keepAliveIdle()}. */
+        public Builder keepAliveIdle(Duration keepAliveIdle) {
+            this.keepAliveIdle = keepAliveIdle;
+            return this;
+        }
+
+        /** See {@link RedisStoreOptions#tcpUserTimeout()}. */
+        public Builder tcpUserTimeout(Duration tcpUserTimeout) {
+            this.tcpUserTimeout = tcpUserTimeout;
+            return this;
+        }
+
+        /** See {@link RedisStoreOptions#reconnectDelayMax()}. */
+        public Builder reconnectDelayMax(Duration reconnectDelayMax) {
+            this.reconnectDelayMax = reconnectDelayMax;
+            return this;
+        }
+
+        /** See {@link RedisStoreOptions#requestQueueSize()}. */
+        public Builder requestQueueSize(int requestQueueSize) {
+            this.requestQueueSize = requestQueueSize;
+            return this;
+        }
+
+        /** See {@link RedisStoreOptions#scanBatch()}. */
+        public Builder scanBatch(int scanBatch) {
+            this.scanBatch = scanBatch;
+            return this;
+        }
+
+        /** The options; checks them. */
+        public RedisStoreOptions build() {
+            return new RedisStoreOptions(url, cluster, clientName, connectTimeout, commandTimeout, keepAliveIdle,
+                    tcpUserTimeout, reconnectDelayMax, requestQueueSize, scanBatch);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.cachet.redis;
+
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+
+/** A Lua script run by its SHA-1 ({@code EVALSHA}), sent whole only when a node does not know it yet. */
+final class Script {
+    /** INCRBY that refuses to create the key: a missing key is an error, as in Django. */
+    static final Script INCREMENT_EXISTING = new Script("""
+            if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+            return redis.call('INCRBY', KEYS[1], ARGV[1])""", ScriptOutputType.INTEGER);
+
+    /** PERSIST that reports whether the key exists (PERSIST alone answers 0 for a key without TTL). */
+    static final Script PERSIST_EXISTING = new Script("""
+            if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+            redis.call('PERSIST', KEYS[1])
+            return 1""", ScriptOutputType.INTEGER);
+
+    /** The value and its remaining TTL in one atomic read. */
+    static final Script GET_WITH_TTL = new Script("""
+            local value = redis.call('GET', KEYS[1])
+            if not value then return {} end
+            return {value, redis.call('PTTL', KEYS[1])}""", ScriptOutputType.MULTI);
+
+    private final String source;
+    private final String sha;
+    private final ScriptOutputType output;
+
+    private Script(String source, ScriptOutputType output) {
+        this.source = source;
+        this.output = output;
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8));
+            this.sha = HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is required of every JDK", e);
+        }
+    }
+
+    <T> CompletableFuture<T> run(RedisClusterAsyncCommands<String, byte[]> commands, String key, byte[]... args) {
+        String[] keys = {key};
+        CompletableFuture<T> bySha = commands.<T>evalsha(sha, output, keys, args).toCompletableFuture();
+        return bySha.exceptionallyCompose(error -> {
+            Throwable cause = error.getCause() != null && !(error instanceof RedisNoScriptException) ? error.getCause() : error;
+            if (cause instanceof RedisNoScriptException) {
+                return commands.<T>eval(source, output, keys, args).toCompletableFuture();
+            }
+            return CompletableFuture.failedFuture(cause);
+        });
+    }
+}

@@ -1,0 +1,67 @@
+package dev.cachet.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cachet.Cache;
+import dev.cachet.CacheContract;
+import dev.cachet.Ttl;
+import dev.cachet.store.Store;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The contract suite against the real Redis on 6379; every test has its own key prefix. */
+class RedisCacheIT extends CacheContract {
+    @BeforeAll
+    static void redisIsUp() {
+        LocalRedis.require();
+    }
+
+    @Override
+    protected Store newStore() {
+        return RedisStore.create(LocalRedis.options().build());
+    }
+
+    @Override
+    protected void passTime(Duration duration) {
+        // Redis keeps real time; the contract waits for the expiry to be observed.
+    }
+
+    @Test
+    void ttlsHaveMillisecondPrecision() {
+        cache.set("k", "v", Ttl.ofMillis(1_234));
+        assertThat(store.getEntry(cache.makeKey("k")).join().ttlMillis()).isBetween(1_000L, 1_234L);
+    }
+
+    @Test
+    void aNonStringRedisTypeUnderACacheKeyIsAnUndecodableMiss() throws Exception {
+        String key = cache.makeKey("list");
+        RedisCli.run("RPUSH", key, "a", "b");
+        assertThat(cache.get("list", String.class)).isNull();
+        assertThat(cache.stats().decodeFailures()).isEqualTo(1);
+        assertThat(RedisCli.run("EXISTS", key)).isEqualTo("0");
+    }
+
+    @Test
+    void aStoreNamesItsServerWithoutThePassword() {
+        try (Store secret = RedisStore.create(LocalRedis.options().url("redis://:s3cret@127.0.0.1:6379/3").build())) {
+            assertThat(secret.name()).isEqualTo("redis://127.0.0.1:6379/3").doesNotContain("s3cret");
+        }
+    }
+
+    @Test
+    void anInvalidUrlIsRefusedWithAMessage() {
+        assertThatThrownBy(() -> RedisStore.create("http://nowhere"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("http://nowhere");
+    }
+
+    @Test
+    void cachesOnOneStoreAreIndependent() {
+        Cache other = Cache.create(store, options().keyPrefix(prefix + "-other").build());
+        other.set("k", "other");
+        cache.set("k", "mine");
+        assertThat(other.get("k", String.class)).isEqualTo("other");
+        other.clear();
+    }
+}
