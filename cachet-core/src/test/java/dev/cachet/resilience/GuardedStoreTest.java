@@ -1,0 +1,211 @@
+package dev.cachet.resilience;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cachet.CacheBackendException;
+import dev.cachet.FakeTicker;
+import dev.cachet.local.LocalStore;
+import dev.cachet.store.Store;
+import dev.cachet.store.StoredEntry;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The guard's rules, on a store that fails on command. Real outages (refused connections, a cut or frozen
+ * Redis) are exercised against Redis by the Redis module's failure tests.
+ */
+class GuardedStoreTest {
+    /** A local store that fails the next {@code failures} calls with the given exception. */
+    static final class FailingStore implements Store {
+        final Store delegate = LocalStore.create();
+        final AtomicInteger failures = new AtomicInteger();
+        final AtomicInteger calls = new AtomicInteger();
+        volatile Supplier<RuntimeException> error = () -> new CacheBackendException("connection reset", new java.io.IOException("reset"));
+
+        <T> CompletableFuture<T> maybeFail(Supplier<CompletableFuture<T>> call) {
+            calls.incrementAndGet();
+            if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                return CompletableFuture.failedFuture(error.get());
+            }
+            return call.get();
+        }
+
+        @Override
+        public String name() {
+            return "failing";
+        }
+
+        @Override
+        public CompletableFuture<byte[]> get(String key) {
+            return maybeFail(() -> delegate.get(key));
+        }
+
+        @Override
+        public CompletableFuture<StoredEntry> getEntry(String key) {
+            return maybeFail(() -> delegate.getEntry(key));
+        }
+
+        @Override
+        public CompletableFuture<List<byte[]>> getMany(List<String> keys) {
+            return maybeFail(() -> delegate.getMany(keys));
+        }
+
+        @Override
+        public CompletableFuture<Boolean> set(String key, byte[] value, long ttlMillis) {
+            return maybeFail(() -> delegate.set(key, value, ttlMillis));
+        }
+
+        @Override
+        public CompletableFuture<Boolean> add(String key, byte[] value, long ttlMillis) {
+            return maybeFail(() -> delegate.add(key, value, ttlMillis));
+        }
+
+        @Override
+        public CompletableFuture<Set<String>> setMany(Map<String, byte[]> entries, long ttlMillis) {
+            return maybeFail(() -> delegate.setMany(entries, ttlMillis));
+        }
+
+        @Override
+        public CompletableFuture<Boolean> delete(String key) {
+            return maybeFail(() -> delegate.delete(key));
+        }
+
+        @Override
+        public CompletableFuture<Long> deleteMany(Collection<String> keys) {
+            return maybeFail(() -> delegate.deleteMany(keys));
+        }
+
+        @Override
+        public CompletableFuture<Long> increment(String key, long delta) {
+            return maybeFail(() -> delegate.increment(key, delta));
+        }
+
+        @Override
+        public CompletableFuture<Boolean> expire(String key, long ttlMillis) {
+            return maybeFail(() -> delegate.expire(key, ttlMillis));
+        }
+
+        @Override
+        public CompletableFuture<Boolean> contains(String key) {
+            return maybeFail(() -> delegate.contains(key));
+        }
+
+        @Override
+        public CompletableFuture<Long> clear(String keyPrefix) {
+            return maybeFail(() -> delegate.clear(keyPrefix));
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+    }
+
+    private final FakeTicker ticker = new FakeTicker();
+    private final FailingStore backend = new FailingStore();
+
+    private GuardedStore guard(boolean failSoft) {
+        return GuardedStore.wrap(backend, ResilienceOptions.builder().failSoft(failSoft).failureThreshold(3)
+                .openDuration(Duration.ofSeconds(1)).ticker(ticker).build());
+    }
+
+    @Test
+    void failSoftTurnsBackendFailuresIntoNeutralResults() {
+        GuardedStore store = guard(true);
+        store.set("k", new byte[] {1}, Store.FOREVER).join();
+        backend.failures.set(100);
+        assertThat(store.get("k").join()).isNull();
+        assertThat(store.set("k", new byte[] {2}, Store.FOREVER).join()).isFalse();
+        assertThat(store.setMany(Map.of("a", new byte[] {1}), 1000).join()).containsExactly("a");
+        assertThat(store.getMany(List.of("a", "b")).join()).containsExactly(null, null);
+        assertThat(store.deleteMany(List.of("a")).join()).isZero();
+        assertThat(store.errorsByCause()).containsKeys("IOException", "CircuitOpen");
+    }
+
+    @Test
+    void strictModePassesTheFailureOn() {
+        GuardedStore store = guard(false);
+        backend.failures.set(1);
+        backend.error = () -> new CacheBackendException.Timeout("slow", null);
+        assertThatThrownBy(() -> store.get("k").join()).hasCauseInstanceOf(CacheBackendException.Timeout.class);
+    }
+
+    @Test
+    void callerErrorsPassThroughAndDoNotCountAgainstTheBreaker() {
+        GuardedStore store = guard(true);
+        for (int i = 0; i < 10; i++) {
+            assertThatThrownBy(() -> store.increment("absent", 1).join())
+                    .isInstanceOf(CompletionException.class).hasCauseInstanceOf(NoSuchElementException.class);
+        }
+        assertThat(store.breakerState()).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(store.errorsByCause()).isEmpty();
+    }
+
+    @Test
+    void aReadThatFailedFastIsRetriedOnceAndAWriteNever() {
+        GuardedStore store = guard(true);
+        backend.failures.set(1);
+        assertThat(store.contains("k").join()).isFalse();
+        assertThat(backend.calls).hasValue(2);
+
+        backend.calls.set(0);
+        backend.failures.set(1);
+        assertThat(store.set("k", new byte[] {1}, Store.FOREVER).join()).isFalse();
+        assertThat(backend.calls).hasValue(1);
+    }
+
+    @Test
+    void aTimedOutReadIsNotRetried() {
+        GuardedStore store = guard(true);
+        backend.error = () -> new CacheBackendException.Timeout("slow", null);
+        backend.failures.set(1);
+        assertThat(store.get("k").join()).isNull();
+        assertThat(backend.calls).hasValue(1);
+    }
+
+    @Test
+    void anOpenBreakerSpendsNoCallsOnTheBackendUntilTheProbe() {
+        GuardedStore store = guard(true);
+        backend.failures.set(3);
+        for (int i = 0; i < 3; i++) {
+            store.set("k", new byte[] {1}, Store.FOREVER).join();
+        }
+        assertThat(store.breakerState()).isEqualTo(CircuitBreaker.State.OPEN);
+        int before = backend.calls.get();
+        for (int i = 0; i < 1_000; i++) {
+            store.get("k").join();
+        }
+        assertThat(backend.calls.get()).isEqualTo(before);
+        ticker.advance(Duration.ofSeconds(1));
+        assertThat(store.set("k", new byte[] {1}, Store.FOREVER).join()).isTrue();
+        assertThat(store.breakerState()).isEqualTo(CircuitBreaker.State.CLOSED);
+    }
+
+    @Test
+    void theStrictViewSharesTheBreaker() {
+        GuardedStore store = guard(true);
+        backend.failures.set(3);
+        for (int i = 0; i < 3; i++) {
+            store.strict().delete("k").exceptionally(e -> false).join();
+        }
+        assertThat(store.breakerState()).isEqualTo(CircuitBreaker.State.OPEN);
+        assertThat(store.errorsByCause().get("IOException")).isEqualTo(3);
+    }
+
+    @Test
+    void aStoreIsGuardedOnce() {
+        GuardedStore store = guard(true);
+        assertThatThrownBy(() -> GuardedStore.wrap(store, ResilienceOptions.DEFAULTS))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already guarded");
+    }
+}
