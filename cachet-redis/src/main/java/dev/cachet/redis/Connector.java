@@ -21,6 +21,8 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -130,6 +132,11 @@ final class Connector implements AutoCloseable {
         return options;
     }
 
+    /** Threads for work that must not run on a connection's event loop. */
+    Executor executor() {
+        return resources.eventExecutorGroup();
+    }
+
     /** The commands of the live connection; fails fast (and maybe starts a new attempt) without one. */
     RedisClusterAsyncCommands<String, byte[]> commands() {
         RedisClusterAsyncCommands<String, byte[]> current = commands;
@@ -154,15 +161,19 @@ final class Connector implements AutoCloseable {
         lastAttempt = System.nanoTime();
         CompletableFuture<? extends StatefulConnection<String, byte[]>> attempt;
         try {
+            // A cluster client routes nothing until it has read the topology from a seed node.
             attempt = client instanceof RedisClusterClient cluster
-                    ? cluster.connectAsync(CODEC)
+                    ? cluster.refreshPartitionsAsync().toCompletableFuture().thenCompose(loaded -> cluster.connectAsync(CODEC))
                     : ((RedisClient) client).connectAsync(CODEC, uri).toCompletableFuture();
         } catch (RuntimeException e) {
             attempt = CompletableFuture.failedFuture(e);
         }
         return attempt.handle((opened, error) -> {
             if (error != null) {
-                Throwable cause = error.getCause() != null ? error.getCause() : error;
+                Throwable cause = error;
+                while (cause instanceof CompletionException && cause.getCause() != null) {
+                    cause = cause.getCause();
+                }
                 if (lastFailure == null) {
                     LOG.log(System.Logger.Level.WARNING,
                             "Redis at {0} is not reachable ({1}); the cache misses until it is, retrying", name, cause.getMessage());

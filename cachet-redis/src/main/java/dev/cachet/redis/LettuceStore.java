@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.function.Function;
 
 /**
@@ -37,8 +38,12 @@ final class LettuceStore implements Store {
     private final String name;
     private final int scanBatch;
     private final long timeoutMillis;
+    private final int maxInFlight;
+    private final Semaphore inFlight;
 
     LettuceStore(RedisStoreOptions options) {
+        this.maxInFlight = options.requestQueueSize();
+        this.inFlight = new Semaphore(maxInFlight);
         this.connector = new Connector(options);
         this.name = connector.name();
         this.scanBatch = options.scanBatch();
@@ -168,9 +173,11 @@ final class LettuceStore implements Store {
             CompletableFuture<Long> unlinked = keys.isEmpty()
                     ? CompletableFuture.completedFuture(0L)
                     : call(keys.getFirst(), c -> c.unlink(keys.toArray(String[]::new)));
-            return unlinked.thenCompose(count -> page.isFinished()
+            // The next SCAN may move to another cluster node, and Lettuce connects to it with a blocking
+            // call: issued on the event loop that must complete that connection, it would never return.
+            return unlinked.thenComposeAsync(count -> page.isFinished()
                     ? CompletableFuture.completedFuture(deleted + count)
-                    : clearFrom(page, args, keyPrefix, deleted + count));
+                    : clearFrom(page, args, keyPrefix, deleted + count), connector.executor());
         });
     }
 
@@ -191,15 +198,32 @@ final class LettuceStore implements Store {
         connector.close();
     }
 
-    /** Issues one command and translates its failure. */
+    /**
+     * Issues one command and translates its failure. A command beyond {@link RedisStoreOptions#requestQueueSize()}
+     * in flight is refused at once: a Redis that cannot keep up slows nobody down and builds no backlog.
+     */
     private <T> CompletableFuture<T> call(String key, Function<RedisClusterAsyncCommands<String, byte[]>, ? extends CompletionStage<T>> command) {
-        CompletableFuture<T> reply;
+        if (!inFlight.tryAcquire()) {
+            return CompletableFuture.failedFuture(new CacheBackendException(name + " has " + maxInFlight
+                    + " commands in flight and is not keeping up; refusing more (key '" + key + "')", null));
+        }
+        CompletionStage<T> reply;
         try {
-            reply = command.apply(connector.commands()).toCompletableFuture();
+            reply = command.apply(connector.commands());
         } catch (RuntimeException e) {
+            inFlight.release();
             return CompletableFuture.failedFuture(translate(key, e));
         }
-        return reply.exceptionallyCompose(error -> CompletableFuture.failedFuture(translate(key, error)));
+        CompletableFuture<T> result = new CompletableFuture<>();
+        reply.whenComplete((value, error) -> {
+            inFlight.release();
+            if (error == null) {
+                result.complete(value);
+            } else {
+                result.completeExceptionally(translate(key, error));
+            }
+        });
+        return result;
     }
 
     /** Backend trouble becomes {@link CacheBackendException}; what the caller got wrong stays a caller error. */

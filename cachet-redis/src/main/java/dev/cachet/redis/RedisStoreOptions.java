@@ -20,8 +20,8 @@ import java.util.Objects;
  *     re-established (Linux, with the native transport); a silently dead peer is noticed this quickly
  * @param reconnectDelayMax the longest wait between two reconnection attempts (they back off exponentially
  *     from 10 ms up to this)
- * @param requestQueueSize the most commands in flight or queued on the connection; beyond it commands are
- *     refused at once instead of queued, so a slow Redis can never build an unbounded backlog
+ * @param requestQueueSize the most commands in flight on the store; beyond it commands are refused at once
+ *     (a miss or {@code false}, in fail-soft) instead of queued, so a slow Redis never builds a backlog
  * @param scanBatch the {@code COUNT} hint of each {@code SCAN} and the most keys per {@code UNLINK}
  */
 public record RedisStoreOptions(

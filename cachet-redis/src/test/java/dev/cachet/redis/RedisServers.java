@@ -1,0 +1,127 @@
+package dev.cachet.redis;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * redis-server processes a test starts for itself (a Sentinel setup, a Cluster), on free ports in a
+ * temporary directory, so that nothing is done to the shared Redis on 6379.
+ */
+final class RedisServers implements AutoCloseable {
+    private final Path dir;
+    private final List<Process> processes = new ArrayList<>();
+
+    RedisServers() throws IOException {
+        this.dir = Files.createTempDirectory("cachet-redis-");
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Starts {@code redis-server} with the given arguments after the standard ones, and waits for PING. */
+    int start(String... extraArgs) throws IOException, InterruptedException {
+        int port = freePort();
+        List<String> command = new ArrayList<>(List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no"));
+        command.addAll(List.of(extraArgs));
+        launch(command, "redis-" + port);
+        awaitPing(port);
+        return port;
+    }
+
+    /** Starts a Sentinel that monitors the master on {@code masterPort} as {@code masterName}. */
+    int startSentinel(String masterName, int masterPort) throws IOException, InterruptedException {
+        int port = freePort();
+        Path config = dir.resolve("sentinel-" + port + ".conf");
+        Files.writeString(config, String.join("\n",
+                "port " + port,
+                "bind 127.0.0.1",
+                "dir " + dir,
+                "sentinel monitor " + masterName + " 127.0.0.1 " + masterPort + " 1",
+                "sentinel down-after-milliseconds " + masterName + " 1000",
+                ""), StandardCharsets.UTF_8);
+        launch(List.of("redis-server", config.toString(), "--sentinel"), "sentinel-" + port);
+        awaitPing(port);
+        return port;
+    }
+
+    private void launch(List<String> command, String logName) throws IOException {
+        try {
+            processes.add(new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve(logName + ".log").toFile())
+                    .start());
+        } catch (IOException e) {
+            throw new IOException("this test starts its own redis-server, which is not on the PATH"
+                    + " (apt-get install redis-server): " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs redis-cli with the given arguments and returns its output. */
+    static String cli(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("redis-cli"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IOException("redis-cli " + String.join(" ", args) + " did not finish");
+        }
+        return output;
+    }
+
+    /** Waits until {@code condition} holds, polling, or fails naming {@code what}. */
+    static void await(String what, Duration atMost, Check condition) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (!condition.holds()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(what + " did not happen within " + atMost);
+            }
+            Thread.onSpinWait();
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+    }
+
+    /** A condition checked by {@link #await}. */
+    @FunctionalInterface
+    interface Check {
+        boolean holds() throws IOException, InterruptedException;
+    }
+
+    private static void awaitPing(int port) throws IOException, InterruptedException {
+        await("redis on port " + port + " answering PING", Duration.ofSeconds(10),
+                () -> cli("-p", String.valueOf(port), "ping").equals("PONG"));
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (Process process : processes) {
+            process.destroy();
+        }
+        for (Process process : processes) {
+            try {
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+}
