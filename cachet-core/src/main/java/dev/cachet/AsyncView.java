@@ -25,14 +25,16 @@ import java.util.function.Supplier;
 final class AsyncView implements AsyncCache {
     final CacheCore core;
     final int version;
+    private final Keys.AtVersion keys;
 
     AsyncView(CacheCore core, int version) {
         this.core = core;
         this.version = version;
+        this.keys = core.keys.at(version);
     }
 
     String key(String key) {
-        return core.keys.make(version, key);
+        return keys.make(key);
     }
 
     @Override
@@ -50,16 +52,19 @@ final class AsyncView implements AsyncCache {
 
     @Override
     public CompletableFuture<Boolean> set(String key, Object value, Ttl ttl) {
-        return call(() -> {
-            String stored = key(key);
-            long ttlMillis = core.ttlMillis(ttl);
-            byte[] encoded = core.format.encode(key, value);
-            core.sets.increment();
-            if (ttlMillis == 0) {
-                return softly(core.strictStore.delete(stored).thenApply(existed -> true), false);
-            }
-            return core.store.set(stored, encoded, ttlMillis);
-        });
+        return call(() -> store(key, value, ttl));
+    }
+
+    /** The body of {@link #set}: caller errors are thrown, not returned in the future. */
+    CompletableFuture<Boolean> store(String key, Object value, Ttl ttl) {
+        String stored = key(key);
+        long ttlMillis = core.ttlMillis(ttl);
+        byte[] encoded = core.format.encode(key, value);
+        core.sets.increment();
+        if (ttlMillis == 0) {
+            return softly(core.strictStore.delete(stored).thenApply(existed -> true), false);
+        }
+        return core.store.set(stored, encoded, ttlMillis);
     }
 
     @Override
@@ -227,7 +232,7 @@ final class AsyncView implements AsyncCache {
             }
             String from = key(key);
             int target = Math.addExact(version, delta);
-            String to = core.keys.make(target, key);
+            String to = core.keys.at(target).make(key);
             CompletableFuture<OptionalInt> moved = core.strictStore.getEntry(from).thenCompose(entry -> {
                 if (entry == null) {
                     throw new NoSuchElementException("key '" + Keys.show(key) + "' is not in the cache at version " + version);

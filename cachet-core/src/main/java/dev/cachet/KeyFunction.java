@@ -14,6 +14,6 @@ public interface KeyFunction {
 
     /** The default, {@code prefix:version:key}, as in Django. */
     static KeyFunction standard() {
-        return (prefix, version, key) -> prefix + ':' + version + ':' + key;
+        return Keys.STANDARD;
     }
 }

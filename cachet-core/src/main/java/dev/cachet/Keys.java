@@ -5,6 +5,7 @@ import java.util.Objects;
 
 /** Makes and checks stored keys: the one place where a caller's key becomes a backend key. */
 final class Keys {
+    static final KeyFunction STANDARD = (prefix, version, key) -> prefix + ':' + version + ':' + key;
     private static final int SHOWN_CHARS = 80;
 
     private final String prefix;
@@ -24,31 +25,47 @@ final class Keys {
         return clearPrefix;
     }
 
-    /**
-     * The stored key of {@code key} at {@code version}.
-     *
-     * @throws IllegalArgumentException if the key is empty, holds a control character, or is too long
-     */
-    String make(int version, String key) {
-        Objects.requireNonNull(key, "key");
-        if (key.isEmpty()) {
-            throw new IllegalArgumentException("cache key must not be empty");
+    /** The key maker of one version. */
+    AtVersion at(int version) {
+        return new AtVersion(version, function == STANDARD ? clearPrefix + version + ':' : null);
+    }
+
+    /** Makes the stored keys of one version; with the standard function, by one concatenation. */
+    final class AtVersion {
+        private final int version;
+        private final String standardPrefix;
+
+        private AtVersion(int version, String standardPrefix) {
+            this.version = version;
+            this.standardPrefix = standardPrefix;
         }
-        checkNoControlCharacters("cache key", key);
-        String stored = function.makeKey(prefix, version, key);
-        if (stored == null || !stored.startsWith(clearPrefix)) {
-            throw new IllegalStateException("the key function made '" + show(String.valueOf(stored)) + "' of key '"
-                    + show(key) + "', which does not start with '" + clearPrefix + "'");
-        }
-        // Three bytes per char bounds UTF-8 for every char of a String, so short keys skip the count.
-        if (stored.length() * 3L > maxBytes) {
-            int bytes = stored.getBytes(StandardCharsets.UTF_8).length;
-            if (bytes > maxBytes) {
-                throw new IllegalArgumentException("cache key '" + show(key) + "' is " + bytes
-                        + " bytes as stored; the maximum is " + maxBytes + " (maxKeyBytes)");
+
+        /**
+         * The stored key of {@code key}.
+         *
+         * @throws IllegalArgumentException if the key is empty, holds a control character, or is too long
+         */
+        String make(String key) {
+            Objects.requireNonNull(key, "key");
+            if (key.isEmpty()) {
+                throw new IllegalArgumentException("cache key must not be empty");
             }
+            checkNoControlCharacters("cache key", key);
+            String stored = standardPrefix != null ? standardPrefix.concat(key) : function.makeKey(prefix, version, key);
+            if (stored == null || !stored.startsWith(clearPrefix)) {
+                throw new IllegalStateException("the key function made '" + show(String.valueOf(stored)) + "' of key '"
+                        + show(key) + "', which does not start with '" + clearPrefix + "'");
+            }
+            // Three bytes per char bounds UTF-8 for every char of a String, so short keys skip the count.
+            if (stored.length() * 3L > maxBytes) {
+                int bytes = stored.getBytes(StandardCharsets.UTF_8).length;
+                if (bytes > maxBytes) {
+                    throw new IllegalArgumentException("cache key '" + show(key) + "' is " + bytes
+                            + " bytes as stored; the maximum is " + maxBytes + " (maxKeyBytes)");
+                }
+            }
+            return stored;
         }
-        return stored;
     }
 
     static void checkNoControlCharacters(String what, String text) {

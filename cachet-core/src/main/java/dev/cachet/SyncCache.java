@@ -44,12 +44,15 @@ final class SyncCache implements Cache {
 
     @Override
     public <T> T get(String key, TypeRef<T> type) {
-        return join(async.get(key, type));
+        // Decoding here rather than in a stage of the future keeps the in-process path free of allocations
+        // the caller does not need.
+        String stored = async.key(key);
+        return async.core.decode(stored, join(async.core.store.get(stored)), type);
     }
 
     @Override
     public boolean set(String key, Object value, Ttl ttl) {
-        return join(async.set(key, value, ttl));
+        return join(async.store(key, value, ttl));
     }
 
     @Override
@@ -89,7 +92,7 @@ final class SyncCache implements Cache {
 
     @Override
     public boolean contains(String key) {
-        return join(async.contains(key));
+        return join(async.core.store.contains(async.key(key)));
     }
 
     @Override

@@ -149,6 +149,10 @@ public final class GuardedStore implements Store {
         delegate.close();
     }
 
+    /**
+     * Calls the backend through the breaker. Kept small so that it is inlined into each operation: the
+     * call is then monomorphic and the in-process path costs no more than the store it guards.
+     */
     private <T> CompletableFuture<T> guard(
             String operation, String key, boolean read, Supplier<CompletableFuture<T>> call, Supplier<T> fallback) {
         if (!breaker.tryAcquire()) {
@@ -159,6 +163,11 @@ public final class GuardedStore implements Store {
             breaker.onSuccess();
             return first;
         }
+        return recover(operation, key, read, first, call, fallback);
+    }
+
+    private <T> CompletableFuture<T> recover(String operation, String key, boolean read, CompletableFuture<T> first,
+            Supplier<CompletableFuture<T>> call, Supplier<T> fallback) {
         return first.handle((value, error) -> {
             if (error == null) {
                 breaker.onSuccess();
