@@ -1,0 +1,42 @@
+package dev.cachet.bench;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Duration;
+
+/** Raw Caffeine holding the value arrays themselves, with the same entry bound and expiry as Cachet's local store. */
+final class CaffeineContender implements Contender {
+    private final Cache<String, byte[]> cache;
+    private final String[] keys;
+
+    CaffeineContender(long maximumEntries, int keys, Duration ttl) {
+        this.cache = Caffeine.newBuilder().maximumSize(maximumEntries).expireAfterWrite(ttl).build();
+        this.keys = new String[keys];
+        for (int i = 0; i < keys; i++) {
+            this.keys[i] = "bench-caffeine:k" + i;
+        }
+    }
+
+    @Override
+    public String name() {
+        return "caffeine";
+    }
+
+    @Override
+    public boolean get(int key) {
+        return cache.getIfPresent(keys[key]) != null;
+    }
+
+    @Override
+    public boolean set(int key, byte[] value) {
+        cache.put(keys[key], value);
+        return true;
+    }
+
+    @Override
+    public long clear() {
+        long size = cache.estimatedSize();
+        cache.invalidateAll();
+        return size;
+    }
+}

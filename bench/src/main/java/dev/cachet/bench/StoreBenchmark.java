@@ -1,0 +1,188 @@
+package dev.cachet.bench;
+
+import dev.cachet.CacheStats;
+import dev.cachet.Ttl;
+import io.lettuce.core.RedisException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Measures what Cachet costs over the library each of its stores is built on, side by side in one run:
+ * Cachet's Redis store against raw Lettuce on the same Redis, and Cachet's local store against raw Caffeine
+ * with the same bound. For each contender it measures reads of present keys and writes, from many platform
+ * threads at once, and reports throughput, p50 and p99 latency, and Cachet's throughput as a ratio of the
+ * raw one.
+ *
+ * <p>Each pair of contenders is populated and warmed up first (two unmeasured rounds), then measured in
+ * rounds that alternate the two, so that drift on a shared machine (another process, the JIT, the Redis
+ * server on the same cores) lands on both rather than on one; the median round is reported. Every key the
+ * run wrote is deleted at the end, by prefix, never by flushing the database.
+ *
+ * <p>Usage: {@code java -jar cachet-bench.jar [--threads=50] [--value-bytes=1024] [--seconds=3] [--rounds=3]
+ * [--keys=10000] [--redis=redis://127.0.0.1:6379] [--only=redis|local|all]}. Exits with 1 when Redis is
+ * unreachable and with 2 on a bad argument.
+ */
+public final class StoreBenchmark {
+    /** Long enough to outlast any run, short enough that an interrupted run leaves nothing behind for long. */
+    private static final Ttl TTL = Ttl.ofMinutes(10);
+    private static final int WARM_UP_PASSES = 2;
+
+    private final BenchOptions options;
+    private final LoadRunner runner;
+    private final Duration phase;
+    private final List<String> notes = new ArrayList<>();
+
+    private StoreBenchmark(BenchOptions options, LoadRunner runner) {
+        this.options = options;
+        this.runner = runner;
+        this.phase = Duration.ofSeconds(options.seconds());
+    }
+
+    /** Runs the benchmark with {@code --key=value} arguments; see the class description. */
+    public static void main(String[] args) throws InterruptedException {
+        if (Arrays.asList(args).contains("--help")) {
+            System.out.println(BenchOptions.USAGE);
+            return;
+        }
+        BenchOptions options;
+        try {
+            options = BenchOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.println(BenchOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        String redisVersion = null;
+        if (options.runsRedis()) {
+            try {
+                redisVersion = RedisProbe.version(options.redis());
+            } catch (RedisException | IllegalArgumentException e) {
+                String cause = e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")";
+                System.err.println("Redis at " + options.redis() + " is unreachable: " + e.getMessage() + cause);
+                System.err.println("Start Redis, point --redis= at one, or measure only the local store with --only=local.");
+                System.exit(1);
+                return;
+            }
+        }
+        printHeader(args, options, redisVersion);
+        try (LoadRunner runner = new LoadRunner(options.threads(), options.keys(), options.valueBytes())) {
+            new StoreBenchmark(options, runner).run();
+        }
+    }
+
+    private void run() throws InterruptedException {
+        List<Comparison> comparisons = new ArrayList<>();
+        if (options.runsRedis()) {
+            comparisons.addAll(redisPair());
+        }
+        if (options.runsLocal()) {
+            comparisons.addAll(localPair());
+        }
+        System.out.println();
+        System.out.print(ResultTable.render(comparisons));
+        System.out.println();
+        notes.forEach(System.out::println);
+    }
+
+    private static void printHeader(String[] args, BenchOptions options, String redisVersion) {
+        Runtime runtime = Runtime.getRuntime();
+        String command = ProcessHandle.current().info().commandLine()
+                .orElse("java -jar cachet-bench.jar " + String.join(" ", args));
+        System.out.println("Cachet store benchmark");
+        System.out.println("command:  " + command);
+        System.out.println("settings: " + options.asArguments());
+        System.out.printf(Locale.ROOT, "machine:  %d cores, %s %s %s, max heap %,d MiB%n", runtime.availableProcessors(),
+                System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("os.arch"),
+                runtime.maxMemory() >> 20);
+        System.out.printf(Locale.ROOT, "jdk:      %s (%s, %s)%n", Runtime.version(),
+                System.getProperty("java.vm.name"), System.getProperty("java.vm.vendor"));
+        if (redisVersion != null) {
+            System.out.println("redis:    " + redisVersion + " at " + options.redis());
+        }
+        System.out.printf(Locale.ROOT, "method:   %d threads, %,d keys of %,d random bytes; per pair: populate, %d unmeasured"
+                        + " rounds, then %d rounds; a round runs each operation on each contender in turn for %d s;"
+                        + " median round shown%n",
+                options.threads(), options.keys(), options.valueBytes(), WARM_UP_PASSES, options.rounds(), options.seconds());
+    }
+
+    private List<Comparison> redisPair() throws InterruptedException {
+        try (CachetContender cachet = CachetContender.redis(options.redis(), options.keys(), TTL);
+                LettuceContender raw = LettuceContender.connect(options.redis(), options.keys(), TTL.toMillis())) {
+            return measure("redis", cachet, raw);
+        }
+    }
+
+    private List<Comparison> localPair() throws InterruptedException {
+        // Bounded to the keyspace, so every read of the get phase is a hit and neither cache evicts.
+        long bound = options.keys();
+        try (CachetContender cachet = CachetContender.local(bound, options.keys(), TTL)) {
+            return measure("local", cachet, new CaffeineContender(bound, options.keys(), Duration.ofMillis(TTL.toMillis())));
+        }
+    }
+
+    private List<Comparison> measure(String pair, CachetContender cachet, Contender raw) throws InterruptedException {
+        try {
+            progress(pair, "populating " + options.keys() + " keys");
+            populate(cachet);
+            populate(raw);
+            // Two passes, because the second operation's first run recompiles code the first one shares
+            // (the cache's own call path), and the first operation only meets that code on its next run.
+            for (int pass = 1; pass <= WARM_UP_PASSES; pass++) {
+                progress(pair, "warm-up " + pass + " of " + WARM_UP_PASSES);
+                for (Operation operation : Operation.values()) {
+                    runner.run(cachet, operation, phase);
+                    runner.run(raw, operation, phase);
+                }
+            }
+            Map<Operation, List<Measurement>> cachetRounds = new EnumMap<>(Operation.class);
+            Map<Operation, List<Measurement>> rawRounds = new EnumMap<>(Operation.class);
+            for (int round = 1; round <= options.rounds(); round++) {
+                progress(pair, "round " + round + " of " + options.rounds());
+                for (Operation operation : Operation.values()) {
+                    cachetRounds.computeIfAbsent(operation, o -> new ArrayList<>()).add(measureOnce(pair, cachet, operation));
+                    rawRounds.computeIfAbsent(operation, o -> new ArrayList<>()).add(measureOnce(pair, raw, operation));
+                }
+            }
+            List<Comparison> comparisons = new ArrayList<>();
+            for (Operation operation : Operation.values()) {
+                comparisons.add(new Comparison(
+                        Result.of(cachet.name(), operation, cachetRounds.get(operation)),
+                        Result.of(raw.name(), operation, rawRounds.get(operation))));
+            }
+            return comparisons;
+        } finally {
+            CacheStats stats = cachet.stats();
+            notes.add(String.format(Locale.ROOT, "%s counters: %,d hits, %,d misses, %,d sets, backend errors %s, breaker %s",
+                    cachet.name(), stats.hits(), stats.misses(), stats.sets(), stats.errorsByCause(), stats.breaker()));
+            notes.add(String.format(Locale.ROOT, "cleanup: %s deleted %,d keys, %s deleted %,d keys",
+                    cachet.name(), cachet.clear(), raw.name(), raw.clear()));
+        }
+    }
+
+    /** One measured phase, shown as it finishes so that the spread behind each median can be seen. */
+    private Measurement measureOnce(String pair, Contender contender, Operation operation) throws InterruptedException {
+        Measurement measurement = runner.run(contender, operation, phase);
+        progress(pair, String.format(Locale.ROOT, "  %-13s %-8s %,12.0f ops/s  p50 %,.1f us  p99 %,.1f us",
+                contender.name(), operation.label(), measurement.throughput(), measurement.p50Micros(), measurement.p99Micros()));
+        return measurement;
+    }
+
+    /** A get phase over keys that failed to be written would measure misses, not hits: stop instead. */
+    private void populate(Contender contender) throws InterruptedException {
+        long failed = runner.populate(contender);
+        if (failed > 0) {
+            throw new IllegalStateException(contender.name() + " failed " + failed + " of " + options.keys()
+                    + " writes while populating; its numbers would not mean what they say");
+        }
+    }
+
+    private static void progress(String pair, String step) {
+        System.err.println("[" + pair + "] " + step);
+    }
+}
