@@ -3,6 +3,7 @@ package dev.cachet;
 import static java.util.concurrent.CompletableFuture.completedFuture;
 import static java.util.concurrent.CompletableFuture.failedFuture;
 
+import dev.cachet.store.Store;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -16,9 +17,7 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 
 /** The cache at one version, non-blocking; every operation's logic lives here. */
@@ -206,13 +205,13 @@ final class AsyncView implements AsyncCache {
             loaded.handle((value, error) -> {
                 if (error != null) {
                     core.loadFailures.increment();
-                    mine.completeExceptionally(unwrap(error));
+                    mine.completeExceptionally(Store.unwrap(error));
                 } else if (value == null) {
                     mine.complete(null);
                 } else {
                     set(key, value, ttl).whenComplete((ok, setError) -> {
                         if (setError != null) {
-                            mine.completeExceptionally(unwrap(setError));
+                            mine.completeExceptionally(Store.unwrap(setError));
                         } else {
                             mine.complete(value);
                         }
@@ -260,18 +259,11 @@ final class AsyncView implements AsyncCache {
             return call;
         }
         return call.exceptionallyCompose(error -> {
-            Throwable cause = unwrap(error);
+            Throwable cause = Store.unwrap(error);
             return cause instanceof CacheBackendException ? completedFuture(fallback) : failedFuture(cause);
         });
     }
 
-    static Throwable unwrap(Throwable error) {
-        Throwable cause = error;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
-    }
 
     @SuppressWarnings("unchecked")
     private static <T> T cast(Object value) {

@@ -1,5 +1,6 @@
 package dev.cachet;
 
+import dev.cachet.store.Store;
 import java.util.Collection;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -158,7 +159,7 @@ final class SyncCache implements Cache {
         try {
             return future.join();
         } catch (CompletionException e) {
-            Throwable cause = AsyncView.unwrap(e);
+            Throwable cause = Store.unwrap(e);
             if (cause instanceof RuntimeException runtime) {
                 throw runtime;
             }

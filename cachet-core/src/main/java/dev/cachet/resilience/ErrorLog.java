@@ -1,6 +1,7 @@
 package dev.cachet.resilience;
 
 import dev.cachet.Ticker;
+import dev.cachet.store.Store;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,7 +51,8 @@ final class ErrorLog {
 
     /** The cause of a backend failure as counted: the underlying exception's class. */
     static String causeName(Throwable error) {
-        Throwable cause = error.getCause() != null ? error.getCause() : error;
+        Throwable failure = Store.unwrap(error);
+        Throwable cause = failure.getCause() != null ? Store.unwrap(failure.getCause()) : failure;
         return cause.getClass().getSimpleName();
     }
 

@@ -11,8 +11,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -173,7 +171,7 @@ public final class GuardedStore implements Store {
                 breaker.onSuccess();
                 return CompletableFuture.completedFuture(value);
             }
-            Throwable cause = unwrap(error);
+            Throwable cause = Store.unwrap(error);
             if (read && retryReads && cause instanceof CacheBackendException backend && !backend.isTimeout()) {
                 return attempt(call).handle((retried, again) -> settle(operation, key, retried, again, fallback))
                         .thenCompose(Function.identity());
@@ -187,7 +185,7 @@ public final class GuardedStore implements Store {
             breaker.onSuccess();
             return CompletableFuture.completedFuture(value);
         }
-        Throwable cause = unwrap(error);
+        Throwable cause = Store.unwrap(error);
         if (!(cause instanceof CacheBackendException backend)) {
             breaker.onSuccess();
             return CompletableFuture.failedFuture(cause);
@@ -209,13 +207,6 @@ public final class GuardedStore implements Store {
         }
     }
 
-    private static Throwable unwrap(Throwable error) {
-        Throwable cause = error;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
-    }
 
     private static String describe(Collection<String> keys) {
         return keys.isEmpty() ? "" : keys.iterator().next() + (keys.size() > 1 ? " and " + (keys.size() - 1) + " more" : "");

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 
 /**
  * The backend SPI: a byte-level key-value store with per-entry TTL.
@@ -73,4 +75,16 @@ public interface Store extends AutoCloseable {
     /** Releases connections and threads; calls after close fail. */
     @Override
     void close();
+
+    /**
+     * What a store future failed with, without the {@link CompletionException} and
+     * {@link ExecutionException} wrappers that composing futures adds.
+     */
+    static Throwable unwrap(Throwable error) {
+        Throwable cause = error;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
 }

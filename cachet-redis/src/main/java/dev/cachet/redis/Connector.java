@@ -1,6 +1,7 @@
 package dev.cachet.redis;
 
 import dev.cachet.CacheBackendException;
+import dev.cachet.store.Store;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -21,7 +22,6 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -170,10 +170,7 @@ final class Connector implements AutoCloseable {
         }
         return attempt.handle((opened, error) -> {
             if (error != null) {
-                Throwable cause = error;
-                while (cause instanceof CompletionException && cause.getCause() != null) {
-                    cause = cause.getCause();
-                }
+                Throwable cause = Store.unwrap(error);
                 if (lastFailure == null) {
                     LOG.log(System.Logger.Level.WARNING,
                             "Redis at {0} is not reachable ({1}); the cache misses until it is, retrying", name, cause.getMessage());

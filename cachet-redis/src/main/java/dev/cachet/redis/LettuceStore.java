@@ -22,7 +22,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.function.Function;
 
@@ -111,7 +110,7 @@ final class LettuceStore implements Store {
                 if (reply.isCompletedExceptionally()) {
                     failed.add(keys.get(i));
                     if (firstError == null) {
-                        firstError = unwrap(reply.exceptionNow());
+                        firstError = Store.unwrap(reply.exceptionNow());
                     }
                 } else if (!reply.resultNow()) {
                     failed.add(keys.get(i));
@@ -228,7 +227,7 @@ final class LettuceStore implements Store {
 
     /** Backend trouble becomes {@link CacheBackendException}; what the caller got wrong stays a caller error. */
     private RuntimeException translate(String key, Throwable error) {
-        Throwable cause = unwrap(error);
+        Throwable cause = Store.unwrap(error);
         if (cause instanceof CacheBackendException || cause instanceof NoSuchElementException
                 || cause instanceof IllegalStateException) {
             return (RuntimeException) cause;
@@ -253,7 +252,7 @@ final class LettuceStore implements Store {
     }
 
     private static <T> CompletableFuture<T> foreignOnWrongType(Throwable error) {
-        Throwable cause = unwrap(error);
+        Throwable cause = Store.unwrap(error);
         if (cause instanceof WrongType) {
             @SuppressWarnings("unchecked")
             T foreign = (T) FOREIGN;
@@ -262,13 +261,6 @@ final class LettuceStore implements Store {
         return CompletableFuture.failedFuture(cause);
     }
 
-    private static Throwable unwrap(Throwable error) {
-        Throwable cause = error;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
-    }
 
     /** A cache key that holds a list, hash or other non-string type: foreign data, read as undecodable. */
     private static final class WrongType extends IllegalStateException {
