@@ -33,6 +33,20 @@ public class CacheBackendException extends CacheException {
         }
     }
 
+    /**
+     * The store refused the call to protect itself (too much already in flight). The call fails like any
+     * backend failure, but it says nothing about the backend's health, so it does not count against the
+     * circuit breaker.
+     */
+    public static class Refused extends CacheBackendException {
+        private static final long serialVersionUID = 1L;
+
+        /** A refusal, saying why. */
+        public Refused(String message) {
+            super(message, null);
+        }
+    }
+
     /** The circuit breaker is open: the backend is not called until the next probe is due. */
     public static class CircuitOpen extends CacheBackendException {
         private static final long serialVersionUID = 1L;

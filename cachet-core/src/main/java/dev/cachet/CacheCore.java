@@ -69,7 +69,8 @@ final class CacheCore {
             misses.increment();
             decodeFailures.increment();
             reportUndecodable(storedKey, type, e);
-            store.delete(storedKey);
+            // Only the bytes that failed: a writer may have replaced them since the read.
+            store.deleteIfSame(storedKey, stored);
             return null;
         }
     }

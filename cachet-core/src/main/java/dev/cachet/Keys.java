@@ -51,6 +51,7 @@ final class Keys {
                 throw new IllegalArgumentException("cache key must not be empty");
             }
             checkNoControlCharacters("cache key", key);
+            checkWellFormed(key);
             String stored = standardPrefix != null ? standardPrefix.concat(key) : function.makeKey(prefix, version, key);
             if (stored == null || !stored.startsWith(clearPrefix)) {
                 throw new IllegalStateException("the key function made '" + show(String.valueOf(stored)) + "' of key '"
@@ -74,6 +75,19 @@ final class Keys {
             if (c < 0x20 || c >= 0x7F && c <= 0x9F) {
                 throw new IllegalArgumentException(String.format(
                         "%s '%s' contains the control character U+%04X at index %d", what, show(text), (int) c, i));
+            }
+        }
+    }
+
+    /** A lone surrogate has no UTF-8 form: Redis would get '?' for it, and two keys would become one. */
+    private static void checkWellFormed(String key) {
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < key.length() && Character.isLowSurrogate(key.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new IllegalArgumentException(String.format(
+                        "cache key '%s' contains the unpaired surrogate U+%04X at index %d", show(key), (int) c, i));
             }
         }
     }

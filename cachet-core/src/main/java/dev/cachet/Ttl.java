@@ -10,7 +10,8 @@ import java.util.Objects;
  * configured default; {@link #FOREVER} keeps the entry until it is deleted or evicted, capped by the
  * cache's {@link CacheOptions#maxTtl() max TTL} when one is set; a zero TTL ({@link #NONE}) means "do not
  * keep": a set with it deletes the key. A positive duration shorter than a millisecond is rounded up to one
- * millisecond, so it never turns into a delete. Instances are immutable and thread-safe.
+ * millisecond, so it never turns into a delete; one longer than {@link #LONGEST} is {@link #FOREVER}
+ * (no backend can represent an expiry that far out). Instances are immutable and thread-safe.
  */
 public final class Ttl {
     private static final long DEFAULT_MARK = -2;
@@ -22,6 +23,9 @@ public final class Ttl {
     public static final Ttl FOREVER = new Ttl(FOREVER_MARK);
     /** Do not keep: setting a value with this TTL deletes the key. */
     public static final Ttl NONE = new Ttl(0);
+
+    /** The longest finite TTL, 100 years; longer ones mean {@link #FOREVER}. */
+    public static final Duration LONGEST = Duration.ofDays(36_525);
 
     private final long millis;
 
@@ -42,12 +46,10 @@ public final class Ttl {
         if (duration.isZero()) {
             return NONE;
         }
-        long ms;
-        try {
-            ms = duration.toMillis();
-        } catch (ArithmeticException tooLong) {
+        if (duration.compareTo(LONGEST) > 0) {
             return FOREVER;
         }
+        long ms = duration.toMillis();
         // A sub-millisecond remainder rounds up: a tiny positive TTL must not become a delete.
         if (duration.minusMillis(ms).isPositive()) {
             ms++;
@@ -60,7 +62,7 @@ public final class Ttl {
         if (millis < 0) {
             throw new IllegalArgumentException("TTL must not be negative: " + millis + " ms");
         }
-        return millis == 0 ? NONE : new Ttl(millis);
+        return of(Duration.ofMillis(millis));
     }
 
     /** A TTL of {@code seconds} seconds; see {@link #of(Duration)}. */
@@ -76,7 +78,7 @@ public final class Ttl {
         if (minutes < 0) {
             throw new IllegalArgumentException("TTL must not be negative: " + minutes + " min");
         }
-        return of(Duration.ofMinutes(minutes));
+        return minutes > LONGEST.toMinutes() ? FOREVER : of(Duration.ofMinutes(minutes));
     }
 
     /** Whether this is {@link #DEFAULT}. */

@@ -44,7 +44,8 @@ final class ValueFormat {
     /**
      * The stored bytes of {@code value}.
      *
-     * @throws IllegalArgumentException if the value is null or its serialized form is over the maximum
+     * @throws NullPointerException if the value is null
+     * @throws IllegalArgumentException if its serialized form is over the maximum
      */
     byte[] encode(String key, Object value) {
         if (value == null) {

@@ -23,6 +23,13 @@ class TtlTest {
     }
 
     @Test
+    void moreThanACenturyIsForever() {
+        assertThat(Ttl.ofMillis(Long.MAX_VALUE)).isEqualTo(Ttl.FOREVER);
+        assertThat(Ttl.ofMinutes(Long.MAX_VALUE)).isEqualTo(Ttl.FOREVER);
+        assertThat(Ttl.of(Ttl.LONGEST).isForever()).isFalse();
+    }
+
+    @Test
     void negativeIsAnError() {
         assertThatThrownBy(() -> Ttl.ofSeconds(-1)).hasMessageContaining("negative");
         assertThatThrownBy(() -> Ttl.ofMinutes(-1)).hasMessageContaining("negative");

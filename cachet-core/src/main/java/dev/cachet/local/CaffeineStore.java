@@ -10,6 +10,7 @@ import dev.cachet.store.Store;
 import dev.cachet.store.StoredEntry;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -131,6 +132,16 @@ final class CaffeineStore implements Store {
     @Override
     public CompletableFuture<Boolean> delete(String key) {
         return cache.asMap().remove(key) != null ? TRUE : FALSE;
+    }
+
+    @Override
+    public CompletableFuture<Boolean> deleteIfSame(String key, byte[] expected) {
+        boolean[] deleted = new boolean[1];
+        cache.asMap().computeIfPresent(key, (k, entry) -> {
+            deleted[0] = Arrays.equals(entry.value, expected);
+            return deleted[0] ? null : entry;
+        });
+        return deleted[0] ? TRUE : FALSE;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.cachet.resilience;
 
 import dev.cachet.CacheBackendException;
+import dev.cachet.Ticker;
 import dev.cachet.store.Store;
 import dev.cachet.store.StoredEntry;
 import java.util.ArrayList;
@@ -11,12 +12,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * The one place where backend failures are handled: a store decorator with a {@link CircuitBreaker},
- * one retry for reads that failed without timing out, rate-limited logging and per-cause counts, and
+ * one retry for reads that failed fast without timing out, rate-limited logging and per-cause counts, and
  * fail-soft fallbacks.
  *
  * <p>Only {@link CacheBackendException} counts as a backend failure. In fail-soft mode it turns into the
@@ -28,18 +30,27 @@ import java.util.function.Supplier;
  * <p>Wrap a store once and share the wrapper between caches to give them one breaker. Thread-safe.
  */
 public final class GuardedStore implements Store {
+    /**
+     * A read is retried only when its first attempt failed this quickly (a reset connection, a reconnect in
+     * progress), so that the retry costs at most one more deadline on top of a few milliseconds.
+     */
+    private static final long RETRY_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
     private final Store delegate;
     private final boolean failSoft;
     private final boolean retryReads;
     private final CircuitBreaker breaker;
     private final ErrorLog errors;
+    private final Ticker ticker;
 
-    private GuardedStore(Store delegate, boolean failSoft, boolean retryReads, CircuitBreaker breaker, ErrorLog errors) {
+    private GuardedStore(
+            Store delegate, boolean failSoft, boolean retryReads, CircuitBreaker breaker, ErrorLog errors, Ticker ticker) {
         this.delegate = delegate;
         this.failSoft = failSoft;
         this.retryReads = retryReads;
         this.breaker = breaker;
         this.errors = errors;
+        this.ticker = ticker;
     }
 
     /** Guards {@code delegate} with {@code options}. */
@@ -49,7 +60,7 @@ public final class GuardedStore implements Store {
         }
         Objects.requireNonNull(delegate, "delegate");
         return new GuardedStore(delegate, options.failSoft(), options.retryReads(),
-                new CircuitBreaker(delegate.name(), options), new ErrorLog(delegate.name(), options));
+                new CircuitBreaker(delegate.name(), options), new ErrorLog(delegate.name(), options), options.ticker());
     }
 
     /**
@@ -57,7 +68,7 @@ public final class GuardedStore implements Store {
      * operations whose result has no neutral value (an increment, a version move).
      */
     public GuardedStore strict() {
-        return failSoft ? new GuardedStore(delegate, false, retryReads, breaker, errors) : this;
+        return failSoft ? new GuardedStore(delegate, false, retryReads, breaker, errors, ticker) : this;
     }
 
     /** Whether backend failures become misses and {@code false} rather than exceptions. */
@@ -118,6 +129,11 @@ public final class GuardedStore implements Store {
     }
 
     @Override
+    public CompletableFuture<Boolean> deleteIfSame(String key, byte[] expected) {
+        return guard("DELETE", key, false, () -> delegate.deleteIfSame(key, expected), () -> false);
+    }
+
+    @Override
     public CompletableFuture<Long> deleteMany(Collection<String> keys) {
         return guard("DELETE_MANY", describe(keys), false, () -> delegate.deleteMany(keys), () -> 0L);
     }
@@ -156,23 +172,26 @@ public final class GuardedStore implements Store {
         if (!breaker.tryAcquire()) {
             return fail(operation, key, new CacheBackendException.CircuitOpen(delegate.name()), fallback);
         }
+        long started = ticker.read();
         CompletableFuture<T> first = attempt(call);
         if (first.isDone() && !first.isCompletedExceptionally()) {
             breaker.onSuccess();
             return first;
         }
-        return recover(operation, key, read, first, call, fallback);
+        return recover(operation, key, read, started, first, call, fallback);
     }
 
-    private <T> CompletableFuture<T> recover(String operation, String key, boolean read, CompletableFuture<T> first,
-            Supplier<CompletableFuture<T>> call, Supplier<T> fallback) {
+    private <T> CompletableFuture<T> recover(String operation, String key, boolean read, long started,
+            CompletableFuture<T> first, Supplier<CompletableFuture<T>> call, Supplier<T> fallback) {
         return first.handle((value, error) -> {
             if (error == null) {
                 breaker.onSuccess();
                 return CompletableFuture.completedFuture(value);
             }
             Throwable cause = Store.unwrap(error);
-            if (read && retryReads && cause instanceof CacheBackendException backend && !backend.isTimeout()) {
+            if (read && retryReads && ticker.read() - started <= RETRY_WINDOW_NANOS
+                    && cause instanceof CacheBackendException backend
+                    && !backend.isTimeout() && !(backend instanceof CacheBackendException.Refused)) {
                 return attempt(call).handle((retried, again) -> settle(operation, key, retried, again, fallback))
                         .thenCompose(Function.identity());
             }
@@ -190,7 +209,9 @@ public final class GuardedStore implements Store {
             breaker.onSuccess();
             return CompletableFuture.failedFuture(cause);
         }
-        breaker.onFailure();
+        if (!(backend instanceof CacheBackendException.Refused)) {
+            breaker.onFailure();
+        }
         return fail(operation, key, backend, fallback);
     }
 

@@ -51,6 +51,12 @@ public interface Store extends AutoCloseable {
     /** Deletes {@code key}; completes with true when it existed. */
     CompletableFuture<Boolean> delete(String key);
 
+    /**
+     * Deletes {@code key} only if it still holds exactly {@code expected}, atomically; completes with true
+     * when it did. Used to remove a value that could not be decoded without removing a newer one.
+     */
+    CompletableFuture<Boolean> deleteIfSame(String key, byte[] expected);
+
     /** Deletes {@code keys}; completes with how many existed. */
     CompletableFuture<Long> deleteMany(Collection<String> keys);
 

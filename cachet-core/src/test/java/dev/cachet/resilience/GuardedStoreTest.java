@@ -81,6 +81,11 @@ class GuardedStoreTest {
         }
 
         @Override
+        public CompletableFuture<Boolean> deleteIfSame(String key, byte[] expected) {
+            return maybeFail(() -> delegate.deleteIfSame(key, expected));
+        }
+
+        @Override
         public CompletableFuture<Long> deleteMany(Collection<String> keys) {
             return maybeFail(() -> delegate.deleteMany(keys));
         }
@@ -162,6 +167,30 @@ class GuardedStoreTest {
         backend.failures.set(1);
         assertThat(store.set("k", new byte[] {1}, Store.FOREVER).join()).isFalse();
         assertThat(backend.calls).hasValue(1);
+    }
+
+    @Test
+    void aReadThatFailedSlowlyIsNotRetried() {
+        GuardedStore store = guard(true);
+        backend.error = () -> {
+            ticker.advance(Duration.ofMillis(50));
+            return new CacheBackendException("connection reset after a while", null);
+        };
+        backend.failures.set(1);
+        assertThat(store.get("k").join()).isNull();
+        assertThat(backend.calls).hasValue(1);
+    }
+
+    @Test
+    void refusalsFailSoftButDoNotOpenTheBreaker() {
+        GuardedStore store = guard(true);
+        backend.error = () -> new CacheBackendException.Refused("too much in flight");
+        backend.failures.set(10);
+        for (int i = 0; i < 10; i++) {
+            assertThat(store.set("k", new byte[] {1}, Store.FOREVER).join()).isFalse();
+        }
+        assertThat(store.breakerState()).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(store.errorsByCause()).containsEntry("Refused", 10L);
     }
 
     @Test

@@ -22,14 +22,17 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Owns the Lettuce client and its one connection. The first connection is made lazily and retried on
- * demand (at most once per reconnect delay) because Lettuce only reconnects connections it once had;
- * after that, Lettuce's watchdog reconnects with exponential backoff.
+ * Owns the Lettuce client and its one connection. The constructor tries to connect, waiting at most the
+ * connect timeout (longer through Sentinel or Cluster discovery); if that fails, the connection is retried
+ * on demand, at most once per reconnect delay, because Lettuce only reconnects connections it once had.
+ * After that, Lettuce's watchdog reconnects with exponential backoff.
  */
 final class Connector implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RedisStore.class.getName());
@@ -107,7 +110,6 @@ final class Connector implements AutoCloseable {
     private void configure(ClientOptions.Builder builder) {
         builder.autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .requestQueueSize(options.requestQueueSize())
                 .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
                 .socketOptions(SocketOptions.builder()
                         .connectTimeout(options.connectTimeout())
@@ -144,7 +146,7 @@ final class Connector implements AutoCloseable {
             return current;
         }
         if (closed) {
-            throw new IllegalStateException("the Redis store for " + name + " is closed");
+            throw new Closed(name);
         }
         if (System.nanoTime() - lastAttempt >= retryNanos) {
             connect();
@@ -193,6 +195,15 @@ final class Connector implements AutoCloseable {
         });
     }
 
+    /** A call on a closed store: the caller's mistake, not the backend's. */
+    static final class Closed extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        Closed(String name) {
+            super("the Redis store for " + name + " is closed");
+        }
+    }
+
     @Override
     public void close() {
         closed = true;
@@ -202,6 +213,12 @@ final class Connector implements AutoCloseable {
             open.close();
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        resources.shutdown(0, 2, TimeUnit.SECONDS);
+        try {
+            resources.shutdown(0, 2, TimeUnit.SECONDS).get(3, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(System.Logger.Level.WARNING, "Redis client threads for {0} did not stop in time: {1}", name, e);
+        }
     }
 }

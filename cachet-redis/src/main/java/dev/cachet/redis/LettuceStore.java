@@ -7,6 +7,7 @@ import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.SetArgs;
@@ -32,6 +33,7 @@ import java.util.function.Function;
 final class LettuceStore implements Store {
     /** What a read answers for a key that holds a non-string type: bytes that no codec decodes. */
     private static final byte[] FOREIGN = new byte[0];
+    private static final int SET_MANY_BATCH = 500;
 
     private final Connector connector;
     private final String name;
@@ -66,13 +68,19 @@ final class LettuceStore implements Store {
                 return null;
             }
             long pttl = (Long) reply.get(1);
-            // The key can expire between GET and PTTL inside the script only if PTTL says so: -2.
-            return pttl == -2 ? null : new StoredEntry((byte[]) reply.get(0), pttl == -1 ? FOREVER : pttl);
+            if (pttl == -1) {
+                return new StoredEntry((byte[]) reply.get(0), FOREVER);
+            }
+            // 0 is a key in its last millisecond; the script's clock can also run past the expiry (-2).
+            return pttl > 0 ? new StoredEntry((byte[]) reply.get(0), pttl) : null;
         }).exceptionallyCompose(error -> foreignOnWrongType(error).thenApply(bytes -> null));
     }
 
     @Override
     public CompletableFuture<List<byte[]>> getMany(List<String> keys) {
+        if (keys.isEmpty()) {
+            return CompletableFuture.completedFuture(List.of());
+        }
         return call(keys.getFirst(), c -> c.mget(keys.toArray(String[]::new))).thenApply(values -> {
             List<byte[]> result = new ArrayList<>(values.size());
             for (KeyValue<String, byte[]> value : values) {
@@ -96,11 +104,25 @@ final class LettuceStore implements Store {
 
     @Override
     public CompletableFuture<Set<String>> setMany(Map<String, byte[]> entries, long ttlMillis) {
-        // One pipeline: every SET goes out before any reply is awaited.
+        // One pipeline: every SET goes out before any reply is awaited. A batch of SETs is one request
+        // for the in-flight bound, so a large setMany is not refused by its own size.
         List<String> keys = new ArrayList<>(entries.keySet());
         List<CompletableFuture<Boolean>> replies = new ArrayList<>(keys.size());
-        for (String key : keys) {
-            replies.add(set(key, entries.get(key), ttlMillis));
+        for (int from = 0; from < keys.size(); from += SET_MANY_BATCH) {
+            List<String> batch = keys.subList(from, Math.min(keys.size(), from + SET_MANY_BATCH));
+            CompletableFuture<List<CompletableFuture<Boolean>>> sent = call(batch.getFirst(), c -> {
+                List<CompletableFuture<Boolean>> sets = new ArrayList<>(batch.size());
+                for (String key : batch) {
+                    byte[] value = entries.get(key);
+                    RedisFuture<String> reply = ttlMillis == FOREVER ? c.set(key, value) : c.set(key, value, SetArgs.Builder.px(ttlMillis));
+                    sets.add(reply.toCompletableFuture().handle((ok, error) -> error == null ? "OK".equals(ok) : rethrow(key, error)));
+                }
+                return CompletableFuture.allOf(sets.toArray(CompletableFuture[]::new)).handle((all, ignored) -> sets);
+            });
+            for (int i = 0; i < batch.size(); i++) {
+                int index = i;
+                replies.add(sent.thenCompose(sets -> sets.get(index)));
+            }
         }
         return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).handle((all, ignored) -> {
             Set<String> failed = new HashSet<>();
@@ -130,7 +152,15 @@ final class LettuceStore implements Store {
     }
 
     @Override
+    public CompletableFuture<Boolean> deleteIfSame(String key, byte[] expected) {
+        return this.<Long>call(key, c -> Script.DELETE_IF_SAME.run(c, key, expected)).thenApply(deleted -> deleted > 0);
+    }
+
+    @Override
     public CompletableFuture<Long> deleteMany(Collection<String> keys) {
+        if (keys.isEmpty()) {
+            return CompletableFuture.completedFuture(0L);
+        }
         String[] all = keys.toArray(String[]::new);
         return call(all[0], c -> c.unlink(all));
     }
@@ -162,7 +192,10 @@ final class LettuceStore implements Store {
     @Override
     public CompletableFuture<Long> clear(String keyPrefix) {
         ScanArgs args = ScanArgs.Builder.matches(escapeGlob(keyPrefix) + "*").limit(scanBatch);
-        return clearFrom(ScanCursor.INITIAL, args, keyPrefix, 0);
+        // Every SCAN step runs off the caller's thread: on a cluster, Lettuce connects to the node a step
+        // moves to with a blocking call, which must not stall the caller (or the event loop, below).
+        return CompletableFuture.supplyAsync(() -> clearFrom(ScanCursor.INITIAL, args, keyPrefix, 0), connector.executor())
+                .thenCompose(Function.identity());
     }
 
     /** One SCAN step and an UNLINK of what it found; on a cluster, Lettuce's cursor walks every master. */
@@ -172,8 +205,7 @@ final class LettuceStore implements Store {
             CompletableFuture<Long> unlinked = keys.isEmpty()
                     ? CompletableFuture.completedFuture(0L)
                     : call(keys.getFirst(), c -> c.unlink(keys.toArray(String[]::new)));
-            // The next SCAN may move to another cluster node, and Lettuce connects to it with a blocking
-            // call: issued on the event loop that must complete that connection, it would never return.
+            // Issued on the event loop, the blocking connect to the next node would wait for that very loop.
             return unlinked.thenComposeAsync(count -> page.isFinished()
                     ? CompletableFuture.completedFuture(deleted + count)
                     : clearFrom(page, args, keyPrefix, deleted + count), connector.executor());
@@ -198,13 +230,13 @@ final class LettuceStore implements Store {
     }
 
     /**
-     * Issues one command and translates its failure. A command beyond {@link RedisStoreOptions#requestQueueSize()}
+     * Issues one request and translates its failure. A request beyond {@link RedisStoreOptions#requestQueueSize()}
      * in flight is refused at once: a Redis that cannot keep up slows nobody down and builds no backlog.
      */
     private <T> CompletableFuture<T> call(String key, Function<RedisClusterAsyncCommands<String, byte[]>, ? extends CompletionStage<T>> command) {
         if (!inFlight.tryAcquire()) {
-            return CompletableFuture.failedFuture(new CacheBackendException(name + " has " + maxInFlight
-                    + " commands in flight and is not keeping up; refusing more (key '" + key + "')", null));
+            return CompletableFuture.failedFuture(new CacheBackendException.Refused(name + " has " + maxInFlight
+                    + " requests in flight and is not keeping up; refusing more (key '" + key + "')"));
         }
         CompletionStage<T> reply;
         try {
@@ -225,11 +257,17 @@ final class LettuceStore implements Store {
         return result;
     }
 
-    /** Backend trouble becomes {@link CacheBackendException}; what the caller got wrong stays a caller error. */
+    private <T> T rethrow(String key, Throwable error) {
+        throw translate(key, error);
+    }
+
+    /**
+     * Backend trouble becomes {@link CacheBackendException}; only what this store itself says the caller got
+     * wrong stays a caller error. Anything else, a cancellation by Lettuce included, is the backend's.
+     */
     private RuntimeException translate(String key, Throwable error) {
         Throwable cause = Store.unwrap(error);
-        if (cause instanceof CacheBackendException || cause instanceof NoSuchElementException
-                || cause instanceof IllegalStateException) {
+        if (cause instanceof CacheBackendException || cause instanceof Connector.Closed) {
             return (RuntimeException) cause;
         }
         if (cause instanceof RedisCommandTimeoutException) {

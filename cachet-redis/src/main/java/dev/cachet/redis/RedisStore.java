@@ -4,8 +4,9 @@ import dev.cachet.store.Store;
 
 /**
  * Creates Redis stores on Lettuce: one multiplexed connection per store, command deadlines suited to a
- * cache, commands refused (not buffered) while disconnected, automatic reconnection. Creating a store never
- * fails because Redis is down: it connects when Redis comes up, and calls fail fast until then.
+ * cache, commands refused (not buffered) while disconnected, automatic reconnection. Creating a store waits
+ * for the first connection at most the connect timeout and never fails because Redis is down: it connects
+ * when Redis comes up, and calls fail fast until then.
  */
 public final class RedisStore {
     private RedisStore() {

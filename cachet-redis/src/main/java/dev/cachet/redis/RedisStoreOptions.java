@@ -20,8 +20,9 @@ import java.util.Objects;
  *     re-established (Linux, with the native transport); a silently dead peer is noticed this quickly
  * @param reconnectDelayMax the longest wait between two reconnection attempts (they back off exponentially
  *     from 10 ms up to this)
- * @param requestQueueSize the most commands in flight on the store; beyond it commands are refused at once
- *     (a miss or {@code false}, in fail-soft) instead of queued, so a slow Redis never builds a backlog
+ * @param requestQueueSize the most requests in flight on the store (a request is one command, one script,
+ *     or a batch of up to 500 SETs of a {@code setMany}); beyond it calls are refused at once (a miss or
+ *     {@code false}, in fail-soft) instead of queued, so a slow Redis never builds a backlog
  * @param scanBatch the {@code COUNT} hint of each {@code SCAN} and the most keys per {@code UNLINK}
  */
 public record RedisStoreOptions(

@@ -22,6 +22,19 @@ final class Script {
             redis.call('PERSIST', KEYS[1])
             return 1""", ScriptOutputType.INTEGER);
 
+    /**
+     * UNLINK only if the key still holds the given bytes; empty bytes stand for "a type other than a
+     * string", which a read reports as an empty, undecodable value.
+     */
+    static final Script DELETE_IF_SAME = new Script("""
+            local kind = redis.call('TYPE', KEYS[1]).ok
+            if kind == 'string' then
+              if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('UNLINK', KEYS[1]) end
+            elseif kind ~= 'none' and ARGV[1] == '' then
+              return redis.call('UNLINK', KEYS[1])
+            end
+            return 0""", ScriptOutputType.INTEGER);
+
     /** The value and its remaining TTL in one atomic read. */
     static final Script GET_WITH_TTL = new Script("""
             local value = redis.call('GET', KEYS[1])

@@ -1,6 +1,7 @@
 package dev.cachet.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.cachet.Cache;
 import dev.cachet.CacheOptions;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
+import java.time.Duration;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,6 +56,11 @@ class ForeignDataIT {
         store.close();
     }
 
+    /** The removal of an undecodable value follows the read that found it. */
+    private static void awaitRemoved(String key) {
+        await().atMost(Duration.ofSeconds(5)).until(() -> RedisCli.run("EXISTS", key).equals("0"));
+    }
+
     @Test
     void garbageBytesAreACountedMissAndAreRemoved() throws Exception {
         byte[] garbage = new byte[64];
@@ -66,7 +73,7 @@ class ForeignDataIT {
         assertThat(cache.get("garbage", Object.class)).isNull();
         assertThat(cache.stats().decodeFailures()).isEqualTo(1);
         assertThat(cache.stats().misses()).isEqualTo(1);
-        assertThat(RedisCli.run("EXISTS", key)).isEqualTo("0");
+        awaitRemoved(key);
     }
 
     @Test
@@ -79,12 +86,13 @@ class ForeignDataIT {
         RedisCli.runWithBytes(bytes.toByteArray(), "SET", key);
 
         assertThat(cache.get("gadget", Gadget.class)).isNull();
+        awaitRemoved(key);
         RedisCli.runWithBytes(bytes.toByteArray(), "SET", key);
         assertThat(cache.get("gadget", Object.class)).isNull();
 
         assertThat(READ_OBJECT_CALLS).hasValue(0);
         assertThat(cache.stats().decodeFailures()).isEqualTo(2);
-        assertThat(RedisCli.run("EXISTS", key)).isEqualTo("0");
+        awaitRemoved(key);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.cachet.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.cachet.Cache;
 import dev.cachet.CacheContract;
@@ -40,7 +41,7 @@ class RedisCacheIT extends CacheContract {
         RedisCli.run("RPUSH", key, "a", "b");
         assertThat(cache.get("list", String.class)).isNull();
         assertThat(cache.stats().decodeFailures()).isEqualTo(1);
-        assertThat(RedisCli.run("EXISTS", key)).isEqualTo("0");
+        await().atMost(Duration.ofSeconds(5)).until(() -> RedisCli.run("EXISTS", key).equals("0"));
     }
 
     @Test

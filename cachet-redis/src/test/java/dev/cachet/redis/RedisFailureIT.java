@@ -236,9 +236,17 @@ class RedisFailureIT {
         assertThat(waiting).isLessThanOrEqualTo(100);
         assertThat(refused).isGreaterThanOrEqualTo(4_900);
 
+        assertThat(cache.sync().stats().breaker()).as("refusing is self-protection, not an outage").isEqualTo(CircuitBreaker.State.CLOSED);
+
         proxy.resume();
         CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
         assertThat(writes.stream().filter(CompletableFuture::join).count()).isEqualTo(waiting);
+
+        Map<String, Object> many = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 5_000; i++) {
+            many.put("many-" + i, i);
+        }
+        assertThat(cache.setMany(many, Ttl.ofMinutes(1)).join()).as("a large setMany is not refused by its own size").isEmpty();
         cache.clear().join();
     }
 }
