@@ -57,6 +57,18 @@ public interface AsyncCache {
     /** See {@link Cache#clear()}. */
     CompletableFuture<Long> clear();
 
+    /** See {@link Cache#deleteByPattern(String)}. */
+    CompletableFuture<Long> deleteByPattern(String pattern);
+
+    /** See {@link Cache#countByPattern(String)}. */
+    CompletableFuture<Long> countByPattern(String pattern);
+
+    /** See {@link Cache#purgeOldVersions()}. */
+    CompletableFuture<Long> purgeOldVersions();
+
+    /** See {@link Cache#countOldVersions()}. */
+    CompletableFuture<Long> countOldVersions();
+
     /**
      * See {@link Cache#getOrCompute(String, TypeRef, Ttl, java.util.concurrent.Callable)}. The loader is
      * called on the thread that completes the lookup (for Redis, a network thread), so it must only start

@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -178,7 +179,42 @@ final class AsyncView implements AsyncCache {
 
     @Override
     public CompletableFuture<Long> clear() {
-        return core.store.clear(core.keys.clearPrefix());
+        return core.store.deleteMatching(Store.escapeGlob(core.keys.clearPrefix()) + "*", key -> true, false);
+    }
+
+    @Override
+    public CompletableFuture<Long> deleteByPattern(String pattern) {
+        return call(() -> matching(pattern, false));
+    }
+
+    @Override
+    public CompletableFuture<Long> countByPattern(String pattern) {
+        return call(() -> matching(pattern, true));
+    }
+
+    CompletableFuture<Long> matching(String pattern, boolean dryRun) {
+        Objects.requireNonNull(pattern, "pattern");
+        if (pattern.isEmpty()) {
+            throw new IllegalArgumentException("pattern must not be empty; use clear() to delete everything");
+        }
+        Keys.checkNoControlCharacters("pattern", pattern);
+        return core.store.deleteMatching(Store.escapeGlob(keys.versionPrefix()) + pattern, key -> true, dryRun);
+    }
+
+    @Override
+    public CompletableFuture<Long> purgeOldVersions() {
+        return call(() -> oldVersions(false));
+    }
+
+    @Override
+    public CompletableFuture<Long> countOldVersions() {
+        return call(() -> oldVersions(true));
+    }
+
+    CompletableFuture<Long> oldVersions(boolean dryRun) {
+        String current = keys.versionPrefix();
+        String prefix = core.keys.clearPrefix();
+        return core.store.deleteMatching(Store.escapeGlob(prefix) + "*", key -> !key.startsWith(current), dryRun);
     }
 
     @Override

@@ -153,6 +153,29 @@ public interface Cache {
     long clear();
 
     /**
+     * Deletes the entries of this view's version whose key matches {@code pattern}, a Redis glob over the
+     * caller's keys ({@code *}, {@code ?}, {@code [a-z]}, backslash for a literal), and returns how many:
+     * {@code deleteByPattern("product_list:category_12:*")}. Like {@link #clear()}, it scans in batches and
+     * never blocks Redis. Needs the standard key function.
+     *
+     * @throws IllegalArgumentException if the pattern is empty or holds a control character
+     * @throws IllegalStateException if the cache has a custom key function
+     */
+    long deleteByPattern(String pattern);
+
+    /** How many entries {@link #deleteByPattern} would delete now, deleting nothing (a dry run). */
+    long countByPattern(String pattern);
+
+    /**
+     * Deletes every entry under this cache's prefix whose version is not this view's, and returns how many:
+     * after a version bump, the old entries go without a flush. Needs the standard key function.
+     */
+    long purgeOldVersions();
+
+    /** How many entries {@link #purgeOldVersions()} would delete now, deleting nothing (a dry run). */
+    long countOldVersions();
+
+    /**
      * The value at {@code key}; on a miss, calls {@code loader}, stores a non-null result for {@code ttl},
      * and returns it. In one process the loader runs once per key at a time: concurrent callers for the
      * same key wait for it and share its result or its exception. The loader runs in the calling thread;

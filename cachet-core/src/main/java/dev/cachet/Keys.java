@@ -41,6 +41,19 @@ final class Keys {
         }
 
         /**
+         * What every stored key of this version starts with.
+         *
+         * @throws IllegalStateException with a custom key function, whose keys have no known layout
+         */
+        String versionPrefix() {
+            if (standardPrefix == null) {
+                throw new IllegalStateException("pattern deletes and version purges need the standard key function"
+                        + " ({prefix}:{version}:{key}); this cache has a custom one");
+            }
+            return standardPrefix;
+        }
+
+        /**
          * The stored key of {@code key}.
          *
          * @throws IllegalArgumentException if the key is empty, holds a control character, or is too long

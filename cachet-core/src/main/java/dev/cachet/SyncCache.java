@@ -102,6 +102,26 @@ final class SyncCache implements Cache {
     }
 
     @Override
+    public long deleteByPattern(String pattern) {
+        return join(async.matching(pattern, false));
+    }
+
+    @Override
+    public long countByPattern(String pattern) {
+        return join(async.matching(pattern, true));
+    }
+
+    @Override
+    public long purgeOldVersions() {
+        return join(async.oldVersions(false));
+    }
+
+    @Override
+    public long countOldVersions() {
+        return join(async.oldVersions(true));
+    }
+
+    @Override
     public <T> T getOrCompute(String key, TypeRef<T> type, Ttl ttl, Callable<? extends T> loader) {
         T cached = get(key, type);
         if (cached != null) {

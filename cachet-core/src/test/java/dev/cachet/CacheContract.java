@@ -354,6 +354,58 @@ public abstract class CacheContract {
     }
 
     @Test
+    void deleteByPatternTakesOnlyMatchingKeysOfThisVersionAndCanDryRun() {
+        for (int page = 1; page <= 3; page++) {
+            cache.set("product_list:category_12:page_" + page, "p");
+            cache.set("product_list:category_120:page_" + page, "p");
+        }
+        cache.set("product_detail_12", "d");
+        cache.withVersion(2).set("product_list:category_12:page_1", "other version");
+        cache.set("glob*chars?", "literal");
+
+        assertThat(cache.countByPattern("product_list:category_12:*")).isEqualTo(3);
+        assertThat(cache.contains("product_list:category_12:page_1")).isTrue();
+        assertThat(cache.deleteByPattern("product_list:category_12:*")).isEqualTo(3);
+        assertThat(cache.contains("product_list:category_12:page_2")).isFalse();
+        assertThat(cache.contains("product_list:category_120:page_2")).isTrue();
+        assertThat(cache.contains("product_detail_12")).isTrue();
+        assertThat(cache.withVersion(2).contains("product_list:category_12:page_1")).isTrue();
+
+        assertThat(cache.deleteByPattern("product_list:category_12?:page_[12]")).isEqualTo(2);
+        assertThat(cache.deleteByPattern("glob\\*chars\\?")).isEqualTo(1);
+        assertThat(cache.async().countByPattern("product_*").join()).isEqualTo(2);
+        assertThatThrownBy(() -> cache.deleteByPattern("")).isInstanceOf(IllegalArgumentException.class);
+        Cache custom = Cache.create(store, options().keyFunction((p, v, k) -> p + ":" + v + ":" + k).build());
+        assertThatThrownBy(() -> custom.deleteByPattern("*")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("standard key function");
+    }
+
+    @Test
+    void purgeOldVersionsKeepsOnlyTheCurrentVersion() {
+        Cache v1 = cache;
+        Cache v2 = cache.withVersion(2);
+        Cache v12 = cache.withVersion(12);
+        for (int i = 0; i < 5; i++) {
+            v1.set("k" + i, i);
+            v2.set("k" + i, i);
+            v12.set("k" + i, i);
+        }
+        Cache neighbour = Cache.create(store, options().keyPrefix(prefix + "-other").build());
+        neighbour.set("k0", 0);
+        try {
+            assertThat(v2.countOldVersions()).isEqualTo(10);
+            assertThat(v1.contains("k0")).isTrue();
+            assertThat(v2.purgeOldVersions()).isEqualTo(10);
+            assertThat(v1.contains("k0")).isFalse();
+            assertThat(v12.contains("k0")).isFalse();
+            assertThat(v2.getMany(List.of("k0", "k1", "k2", "k3", "k4"), Integer.class)).hasSize(5);
+            assertThat(neighbour.contains("k0")).isTrue();
+        } finally {
+            neighbour.clear();
+        }
+    }
+
+    @Test
     void keysAreMadeAsPrefixVersionKey() {
         assertThat(cache.makeKey("k")).isEqualTo(prefix + ":1:k");
         assertThat(cache.withVersion(3).makeKey("k")).isEqualTo(prefix + ":3:k");

@@ -18,6 +18,8 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /** The in-process store: stored bytes in Caffeine, so values are isolated and weighed exactly. */
 final class CaffeineStore implements Store {
@@ -195,14 +197,15 @@ final class CaffeineStore implements Store {
     }
 
     @Override
-    public CompletableFuture<Long> clear(String keyPrefix) {
-        long deleted = 0;
+    public CompletableFuture<Long> deleteMatching(String pattern, Predicate<String> filter, boolean dryRun) {
+        Pattern glob = Glob.compile(pattern);
+        long matched = 0;
         for (String key : cache.asMap().keySet()) {
-            if (key.startsWith(keyPrefix) && cache.asMap().remove(key) != null) {
-                deleted++;
+            if (glob.matcher(key).matches() && filter.test(key) && (dryRun || cache.asMap().remove(key) != null)) {
+                matched++;
             }
         }
-        return completedFuture(deleted);
+        return completedFuture(matched);
     }
 
     @Override

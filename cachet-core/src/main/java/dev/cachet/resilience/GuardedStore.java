@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -23,7 +24,7 @@ import java.util.function.Supplier;
  *
  * <p>Only {@link CacheBackendException} counts as a backend failure. In fail-soft mode it turns into the
  * operation's neutral result: null for reads (a miss), false for writes, every key for {@code setMany},
- * zero for deletes and {@code clear}, and null for {@code increment}. In strict mode it is passed on. Any
+ * zero for deletes and {@code deleteMatching}, and null for {@code increment}. In strict mode it is passed on. Any
  * other exception is a caller error and is passed on in both modes; it does not count against the breaker.
  * Writes are never retried.
  *
@@ -154,8 +155,9 @@ public final class GuardedStore implements Store {
     }
 
     @Override
-    public CompletableFuture<Long> clear(String keyPrefix) {
-        return guard("CLEAR", keyPrefix + "*", false, () -> delegate.clear(keyPrefix), () -> 0L);
+    public CompletableFuture<Long> deleteMatching(String pattern, Predicate<String> filter, boolean dryRun) {
+        return guard(dryRun ? "COUNT_MATCHING" : "DELETE_MATCHING", pattern, false,
+                () -> delegate.deleteMatching(pattern, filter, dryRun), () -> 0L);
     }
 
     @Override
@@ -172,13 +174,13 @@ public final class GuardedStore implements Store {
         if (!breaker.tryAcquire()) {
             return fail(operation, key, new CacheBackendException.CircuitOpen(delegate.name()), fallback);
         }
-        long started = ticker.read();
         CompletableFuture<T> first = attempt(call);
         if (first.isDone() && !first.isCompletedExceptionally()) {
             breaker.onSuccess();
             return first;
         }
-        return recover(operation, key, read, started, first, call, fallback);
+        // Stores return at once and answer later, so the clock read here is when the call went out.
+        return recover(operation, key, read, ticker.read(), first, call, fallback);
     }
 
     private <T> CompletableFuture<T> recover(String operation, String key, boolean read, long started,

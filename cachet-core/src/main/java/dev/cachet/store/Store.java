@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Predicate;
 
 /**
  * The backend SPI: a byte-level key-value store with per-entry TTL.
@@ -73,14 +74,33 @@ public interface Store extends AutoCloseable {
     CompletableFuture<Boolean> contains(String key);
 
     /**
-     * Deletes every key that starts with {@code keyPrefix} without blocking the backend (on Redis: SCAN
-     * and UNLINK in batches, never KEYS or FLUSHDB); completes with how many were deleted.
+     * Deletes, or with {@code dryRun} only counts, every key that matches {@code pattern} and
+     * {@code filter}, without blocking the backend: on Redis, SCAN and UNLINK in batches on every master
+     * of a cluster, never KEYS or FLUSHDB. Completes with how many keys were deleted (or, in a dry run,
+     * found; SCAN may report a key twice while Redis resizes its table, so that count can be a little high).
+     *
+     * @param pattern a Redis glob over whole keys: {@code *}, {@code ?}, {@code [a-z]}, {@code [^a]}, and a
+     *     backslash before a character to take it literally (see {@link #escapeGlob})
+     * @param filter a further test on each matching key, for what a glob cannot say
      */
-    CompletableFuture<Long> clear(String keyPrefix);
+    CompletableFuture<Long> deleteMatching(String pattern, Predicate<String> filter, boolean dryRun);
 
     /** Releases connections and threads; calls after close fail. */
     @Override
     void close();
+
+    /** {@code text} as a glob that matches exactly it: each of {@code * ? [ ]} and backslash is escaped. */
+    static String escapeGlob(String text) {
+        StringBuilder escaped = new StringBuilder(text.length() + 8);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+                escaped.append('\\');
+            }
+            escaped.append(c);
+        }
+        return escaped.toString();
+    }
 
     /**
      * What a store future failed with, without the {@link CompletionException} and

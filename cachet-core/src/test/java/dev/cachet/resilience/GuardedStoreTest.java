@@ -17,6 +17,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -32,8 +34,16 @@ class GuardedStoreTest {
         final AtomicInteger calls = new AtomicInteger();
         volatile Supplier<RuntimeException> error = () -> new CacheBackendException("connection reset", new java.io.IOException("reset"));
 
+        /** When set, the next call returns this future, for replies that come later. */
+        final AtomicReference<CompletableFuture<Object>> nextReply = new AtomicReference<>();
+
+        @SuppressWarnings("unchecked")
         <T> CompletableFuture<T> maybeFail(Supplier<CompletableFuture<T>> call) {
             calls.incrementAndGet();
+            CompletableFuture<Object> later = nextReply.getAndSet(null);
+            if (later != null) {
+                return (CompletableFuture<T>) (CompletableFuture<?>) later;
+            }
             if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 return CompletableFuture.failedFuture(error.get());
             }
@@ -106,8 +116,8 @@ class GuardedStoreTest {
         }
 
         @Override
-        public CompletableFuture<Long> clear(String keyPrefix) {
-            return maybeFail(() -> delegate.clear(keyPrefix));
+        public CompletableFuture<Long> deleteMatching(String pattern, Predicate<String> filter, boolean dryRun) {
+            return maybeFail(() -> delegate.deleteMatching(pattern, filter, dryRun));
         }
 
         @Override
@@ -172,12 +182,12 @@ class GuardedStoreTest {
     @Test
     void aReadThatFailedSlowlyIsNotRetried() {
         GuardedStore store = guard(true);
-        backend.error = () -> {
-            ticker.advance(Duration.ofMillis(50));
-            return new CacheBackendException("connection reset after a while", null);
-        };
-        backend.failures.set(1);
-        assertThat(store.get("k").join()).isNull();
+        CompletableFuture<Object> reply = new CompletableFuture<>();
+        backend.nextReply.set(reply);
+        CompletableFuture<byte[]> read = store.get("k");
+        ticker.advance(Duration.ofMillis(50));
+        reply.completeExceptionally(new CacheBackendException("connection reset after a while", null));
+        assertThat(read.join()).isNull();
         assertThat(backend.calls).hasValue(1);
     }
 

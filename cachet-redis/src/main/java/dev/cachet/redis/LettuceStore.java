@@ -25,6 +25,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Semaphore;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The Redis store: each operation is one command (or one script, or one pipeline) on the shared
@@ -190,38 +191,26 @@ final class LettuceStore implements Store {
     }
 
     @Override
-    public CompletableFuture<Long> clear(String keyPrefix) {
-        ScanArgs args = ScanArgs.Builder.matches(escapeGlob(keyPrefix) + "*").limit(scanBatch);
+    public CompletableFuture<Long> deleteMatching(String pattern, Predicate<String> filter, boolean dryRun) {
+        ScanArgs args = ScanArgs.Builder.matches(pattern).limit(scanBatch);
         // Every SCAN step runs off the caller's thread: on a cluster, Lettuce connects to the node a step
         // moves to with a blocking call, which must not stall the caller (or the event loop, below).
-        return CompletableFuture.supplyAsync(() -> clearFrom(ScanCursor.INITIAL, args, keyPrefix, 0), connector.executor())
+        return CompletableFuture.supplyAsync(() -> scanFrom(ScanCursor.INITIAL, args, filter, dryRun, 0), connector.executor())
                 .thenCompose(Function.identity());
     }
 
     /** One SCAN step and an UNLINK of what it found; on a cluster, Lettuce's cursor walks every master. */
-    private CompletableFuture<Long> clearFrom(ScanCursor cursor, ScanArgs args, String keyPrefix, long deleted) {
-        return this.<KeyScanCursor<String>>call(keyPrefix, c -> c.scan(cursor, args)).thenCompose(page -> {
-            List<String> keys = page.getKeys();
-            CompletableFuture<Long> unlinked = keys.isEmpty()
-                    ? CompletableFuture.completedFuture(0L)
+    private CompletableFuture<Long> scanFrom(ScanCursor cursor, ScanArgs args, Predicate<String> filter, boolean dryRun, long done) {
+        return this.<KeyScanCursor<String>>call("SCAN", c -> c.scan(cursor, args)).thenCompose(page -> {
+            List<String> keys = page.getKeys().stream().filter(filter).toList();
+            CompletableFuture<Long> step = keys.isEmpty() || dryRun
+                    ? CompletableFuture.completedFuture((long) keys.size())
                     : call(keys.getFirst(), c -> c.unlink(keys.toArray(String[]::new)));
             // Issued on the event loop, the blocking connect to the next node would wait for that very loop.
-            return unlinked.thenComposeAsync(count -> page.isFinished()
-                    ? CompletableFuture.completedFuture(deleted + count)
-                    : clearFrom(page, args, keyPrefix, deleted + count), connector.executor());
+            return step.thenComposeAsync(count -> page.isFinished()
+                    ? CompletableFuture.completedFuture(done + count)
+                    : scanFrom(page, args, filter, dryRun, done + count), connector.executor());
         });
-    }
-
-    static String escapeGlob(String text) {
-        StringBuilder escaped = new StringBuilder(text.length() + 8);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
-                escaped.append('\\');
-            }
-            escaped.append(c);
-        }
-        return escaped.toString();
     }
 
     @Override
