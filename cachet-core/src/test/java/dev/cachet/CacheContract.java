@@ -42,7 +42,7 @@ public abstract class CacheContract {
     protected Cache cache;
     protected String prefix;
 
-    /** A new store for one test. */
+    /** A new store for one test; {@link #prefix} is already this test's. */
     protected abstract Store newStore();
 
     /**
@@ -53,8 +53,8 @@ public abstract class CacheContract {
 
     @BeforeEach
     void openCache() {
-        store = newStore();
         prefix = "contract-" + UUID.randomUUID();
+        store = newStore();
         cache = Cache.create(store, options().build());
     }
 

@@ -208,9 +208,13 @@ final class Connector implements AutoCloseable {
     public void close() {
         closed = true;
         commands = null;
-        StatefulConnection<String, byte[]> open = connection;
-        if (open != null) {
-            open.close();
+        shutdown(connection, client, resources, name);
+    }
+
+    /** Closes a connection and its client and waits, briefly, for their threads to stop. */
+    static void shutdown(StatefulConnection<?, ?> connection, AbstractRedisClient client, ClientResources resources, String name) {
+        if (connection != null) {
+            connection.close();
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         try {

@@ -1,0 +1,205 @@
+package dev.cachet.tiered;
+
+import static java.util.concurrent.CompletableFuture.completedFuture;
+
+import dev.cachet.store.Store;
+import dev.cachet.store.StoredEntry;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+
+/**
+ * Two stores as one: a first tier (in-process) in front of a second (Redis), kept coherent across instances
+ * by an {@link InvalidationSource}.
+ *
+ * <p>Reads try the first tier, then the second, and copy a second-tier hit into the first for at most its
+ * remaining TTL and at most {@link TieredOptions#firstTierTtl()}. Writes and deletes go to the second tier
+ * and then drop the key from the first, so the next read takes the new value from the second tier. When the
+ * source reports a change made anywhere, the key leaves the first tier; while the source is not live, the
+ * first tier is neither read nor filled, and when it goes live again the first tier is flushed.
+ *
+ * <p>A read that fills the first tier while an invalidation arrives could keep the old value there; every
+ * invalidation therefore moves an epoch, and a fill that saw the epoch move takes its value out again.
+ *
+ * <p>The tiered store owns both stores and the source, and closes them. Thread-safe.
+ */
+public final class TieredStore implements Store {
+    private final Store first;
+    private final Store second;
+    private final InvalidationSource source;
+    private final long firstTierTtlMillis;
+    private final AtomicLong epoch = new AtomicLong();
+
+    private TieredStore(Store first, Store second, InvalidationSource source, TieredOptions options) {
+        this.first = Objects.requireNonNull(first, "first");
+        this.second = Objects.requireNonNull(second, "second");
+        this.source = Objects.requireNonNull(source, "source");
+        this.firstTierTtlMillis = options.firstTierTtl().toMillis();
+    }
+
+    /** A tiered store over {@code first} and {@code second}; starts {@code source}. */
+    public static TieredStore create(Store first, Store second, InvalidationSource source, TieredOptions options) {
+        TieredStore tiered = new TieredStore(first, second, source, options);
+        source.start(new InvalidationSource.Listener() {
+            @Override
+            public void invalidate(Collection<String> keys) {
+                tiered.epoch.incrementAndGet();
+                for (String key : keys) {
+                    tiered.first.delete(key);
+                }
+            }
+
+            @Override
+            public void flushAll() {
+                tiered.epoch.incrementAndGet();
+                tiered.first.deleteMatching("*", key -> true, false);
+            }
+        });
+        return tiered;
+    }
+
+    /** The first tier, for inspection. */
+    public Store firstTier() {
+        return first;
+    }
+
+    @Override
+    public String name() {
+        return "tiered(" + first.name() + " > " + second.name() + ")";
+    }
+
+    private long firstTierTtl(long ttlMillis) {
+        return ttlMillis == FOREVER ? firstTierTtlMillis : Math.min(ttlMillis, firstTierTtlMillis);
+    }
+
+    @Override
+    public CompletableFuture<byte[]> get(String key) {
+        if (!source.isLive()) {
+            return second.get(key);
+        }
+        return first.get(key).thenCompose(hit -> hit != null
+                ? completedFuture(hit)
+                : fill(key).thenApply(entry -> entry == null ? null : entry.value()));
+    }
+
+    /** Always from the second tier: the first tier's TTL is its own, shorter one, not the entry's. */
+    @Override
+    public CompletableFuture<StoredEntry> getEntry(String key) {
+        return source.isLive() ? fill(key) : second.getEntry(key);
+    }
+
+    /** Reads the second tier and copies a hit into the first, unless an invalidation came in between. */
+    private CompletableFuture<StoredEntry> fill(String key) {
+        long seen = epoch.get();
+        return second.getEntry(key).thenApply(entry -> {
+            if (entry != null && source.isLive()) {
+                first.set(key, entry.value(), firstTierTtl(entry.ttlMillis()));
+                if (epoch.get() != seen) {
+                    first.delete(key);
+                }
+            }
+            return entry;
+        });
+    }
+
+    @Override
+    public CompletableFuture<List<byte[]>> getMany(List<String> keys) {
+        if (!source.isLive()) {
+            return second.getMany(keys);
+        }
+        return first.getMany(keys).thenCompose(cached -> {
+            List<String> missing = new ArrayList<>();
+            for (int i = 0; i < keys.size(); i++) {
+                if (cached.get(i) == null) {
+                    missing.add(keys.get(i));
+                }
+            }
+            if (missing.isEmpty()) {
+                return completedFuture(cached);
+            }
+            // MGET says nothing of TTLs, so these hits are not copied into the first tier.
+            return second.getMany(missing).thenApply(fetched -> {
+                List<byte[]> merged = new ArrayList<>(cached);
+                int next = 0;
+                for (int i = 0; i < merged.size(); i++) {
+                    if (merged.get(i) == null) {
+                        merged.set(i, fetched.get(next++));
+                    }
+                }
+                return merged;
+            });
+        });
+    }
+
+    /** Runs a write on the second tier, then drops the key from the first whatever the outcome. */
+    private <T> CompletableFuture<T> write(String key, CompletableFuture<T> secondTier) {
+        return secondTier.whenComplete((result, error) -> first.delete(key));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> set(String key, byte[] value, long ttlMillis) {
+        return write(key, second.set(key, value, ttlMillis));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> add(String key, byte[] value, long ttlMillis) {
+        return write(key, second.add(key, value, ttlMillis));
+    }
+
+    @Override
+    public CompletableFuture<Set<String>> setMany(Map<String, byte[]> entries, long ttlMillis) {
+        return second.setMany(entries, ttlMillis).whenComplete((failed, error) -> first.deleteMany(entries.keySet()));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> delete(String key) {
+        return write(key, second.delete(key));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> deleteIfSame(String key, byte[] expected) {
+        return write(key, second.deleteIfSame(key, expected));
+    }
+
+    @Override
+    public CompletableFuture<Long> deleteMany(Collection<String> keys) {
+        return second.deleteMany(keys).whenComplete((count, error) -> first.deleteMany(keys));
+    }
+
+    @Override
+    public CompletableFuture<Long> increment(String key, long delta) {
+        return write(key, second.increment(key, delta));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> expire(String key, long ttlMillis) {
+        return write(key, second.expire(key, ttlMillis));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> contains(String key) {
+        if (!source.isLive()) {
+            return second.contains(key);
+        }
+        return first.contains(key).thenCompose(present -> present ? completedFuture(true) : second.contains(key));
+    }
+
+    @Override
+    public CompletableFuture<Long> deleteMatching(String pattern, Predicate<String> filter, boolean dryRun) {
+        CompletableFuture<Long> secondTier = second.deleteMatching(pattern, filter, dryRun);
+        return dryRun ? secondTier : secondTier.whenComplete((count, error) -> first.deleteMatching(pattern, filter, false));
+    }
+
+    @Override
+    public void close() {
+        source.close();
+        first.close();
+        second.close();
+    }
+}

@@ -1,0 +1,161 @@
+package dev.cachet.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.cachet.Cache;
+import dev.cachet.CacheOptions;
+import dev.cachet.local.LocalStore;
+import dev.cachet.tiered.TieredOptions;
+import dev.cachet.tiered.TieredStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Several tiered instances, each with its own connections, on the shared Redis: what one instance (or any
+ * other Redis client) changes leaves the first tier of every other instance.
+ */
+class TieredCacheIT {
+    /** The bound this test holds invalidations to; they typically take well under a millisecond. */
+    private static final Duration PROPAGATION_BOUND = Duration.ofSeconds(1);
+
+    /** One service instance: a tiered store and a cache over it. */
+    private record Instance(String name, TieredStore store, Cache cache) {
+        boolean inFirstTier(String key) {
+            return store.firstTier().contains(cache.makeKey(key)).join();
+        }
+    }
+
+    private final List<Instance> instances = new ArrayList<>();
+    private String prefix;
+
+    @BeforeAll
+    static void redisIsUp() {
+        LocalRedis.require();
+    }
+
+    @BeforeEach
+    void prefix() {
+        prefix = "tiered-" + UUID.randomUUID();
+    }
+
+    @AfterEach
+    void close() {
+        if (!instances.isEmpty()) {
+            instances.getFirst().cache().clear();
+        }
+        instances.forEach(instance -> instance.store().close());
+    }
+
+    /**
+     * Reads {@code key} on {@code instance} until the read leaves it in the first tier: the invalidation of
+     * a write can reach an instance after that instance has already read the new value, and empty its
+     * first tier once more.
+     */
+    private static void awaitCached(Instance instance, String key) {
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            instance.cache().get(key, Object.class);
+            return instance.inFirstTier(key);
+        });
+    }
+
+    private Instance start(String name) {
+        RedisStoreOptions redis = LocalRedis.options().clientName(name).build();
+        TieredStore store = TieredStore.create(LocalStore.create(), RedisStore.create(redis),
+                RedisInvalidations.create(redis, prefix + ":"), TieredOptions.DEFAULTS);
+        Instance instance = new Instance(name, store, Cache.create(store, CacheOptions.builder().keyPrefix(prefix).build()));
+        instances.add(instance);
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            instance.cache().set("probe", name);
+            return name.equals(instance.cache().get("probe", String.class)) && instance.inFirstTier("probe");
+        });
+        return instance;
+    }
+
+    @Test
+    void aWriteOrDeleteOnOneInstanceLeavesTheFirstTierOfTheOthers() {
+        Instance a = start("tiered-a");
+        Instance b = start("tiered-b");
+        Instance c = start("tiered-c");
+
+        a.cache().set("product:1", "v1");
+        assertThat(b.cache().get("product:1", String.class)).isEqualTo("v1");
+        assertThat(c.cache().get("product:1", String.class)).isEqualTo("v1");
+        awaitCached(b, "product:1");
+        awaitCached(c, "product:1");
+
+        a.cache().set("product:1", "v2");
+        await().atMost(PROPAGATION_BOUND).until(() -> !b.inFirstTier("product:1") && !c.inFirstTier("product:1"));
+        assertThat(b.cache().get("product:1", String.class)).isEqualTo("v2");
+
+        c.cache().delete("product:1");
+        await().atMost(PROPAGATION_BOUND).until(() -> !b.inFirstTier("product:1"));
+        assertThat(b.cache().get("product:1", String.class)).isNull();
+    }
+
+    @Test
+    void aWriteByAnotherRedisClientIsSeenToo() throws Exception {
+        Instance b = start("tiered-b");
+        b.cache().set("visits", 1L);
+        assertThat(b.cache().get("visits", Long.class)).isEqualTo(1L);
+        awaitCached(b, "visits");
+
+        RedisCli.run("SET", b.cache().makeKey("visits"), "41");
+        await().atMost(PROPAGATION_BOUND).until(() -> Long.valueOf(41).equals(b.cache().get("visits", Long.class)));
+    }
+
+    @Test
+    void losingTheInvalidationConnectionFlushesTheFirstTier() throws Exception {
+        Instance a = start("tiered-a");
+        Instance b = start("tiered-b");
+        for (int i = 0; i < 20; i++) {
+            a.cache().set("k" + i, i);
+        }
+        for (int i = 0; i < 20; i++) {
+            awaitCached(b, "k" + i);
+        }
+
+        String clientId = Arrays.stream(RedisCli.run("CLIENT", "LIST").split("\n"))
+                .filter(line -> line.contains(" name=tiered-b-invalidations "))
+                .map(line -> line.substring(line.indexOf("id=") + 3, line.indexOf(' ')))
+                .findFirst().orElseThrow();
+        RedisCli.run("CLIENT", "KILL", "ID", clientId);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> !b.inFirstTier("k7") && !b.inFirstTier("k13"));
+        // Back and tracking again: it fills, and it hears of the other instance's writes.
+        awaitCached(b, "k7");
+        a.cache().set("k7", 700);
+        await().atMost(PROPAGATION_BOUND).until(() -> Integer.valueOf(700).equals(b.cache().get("k7", Integer.class)));
+    }
+
+    @Test
+    void invalidationsArriveWellWithinTheBound() {
+        Instance a = start("tiered-a");
+        Instance b = start("tiered-b");
+        int rounds = 200;
+        long[] nanos = new long[rounds];
+        for (int i = 0; i < rounds; i++) {
+            a.cache().set("hot", i);
+            assertThat(b.cache().get("hot", Integer.class)).isEqualTo(i);
+            awaitCached(b, "hot");
+            long start = System.nanoTime();
+            a.cache().set("hot", i + 1);
+            while (b.inFirstTier("hot")) {
+                assertThat(System.nanoTime() - start).isLessThan(PROPAGATION_BOUND.toNanos());
+                Thread.onSpinWait();
+            }
+            nanos[i] = System.nanoTime() - start;
+        }
+        Arrays.sort(nanos);
+        System.out.printf("invalidation propagation over %d writes: p50 %.2f ms, p99 %.2f ms, max %.2f ms%n", rounds,
+                nanos[rounds / 2] / 1e6, nanos[rounds * 99 / 100] / 1e6, nanos[rounds - 1] / 1e6);
+        assertThat(nanos[rounds - 1]).isLessThan(PROPAGATION_BOUND.toNanos());
+    }
+}
