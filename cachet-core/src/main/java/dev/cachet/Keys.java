@@ -63,8 +63,7 @@ final class Keys {
             if (key.isEmpty()) {
                 throw new IllegalArgumentException("cache key must not be empty");
             }
-            checkNoControlCharacters("cache key", key);
-            checkWellFormed(key);
+            checkCharacters(key);
             String stored = standardPrefix != null ? standardPrefix.concat(key) : function.makeKey(prefix, version, key);
             if (stored == null || !stored.startsWith(clearPrefix)) {
                 throw new IllegalStateException("the key function made '" + show(String.valueOf(stored)) + "' of key '"
@@ -92,10 +91,20 @@ final class Keys {
         }
     }
 
-    /** A lone surrogate has no UTF-8 form: Redis would get '?' for it, and two keys would become one. */
-    private static void checkWellFormed(String key) {
+    /**
+     * One pass over a key: no control characters, and no lone surrogate, which has no UTF-8 form (Redis
+     * would get '?' for it, and two keys would become one).
+     */
+    private static void checkCharacters(String key) {
         for (int i = 0; i < key.length(); i++) {
             char c = key.charAt(i);
+            if (c >= 0x20 && c < 0x7F) {
+                continue;
+            }
+            if (c <= 0x9F) {
+                // Throws, naming the first control character.
+                checkNoControlCharacters("cache key", key);
+            }
             if (Character.isHighSurrogate(c) && i + 1 < key.length() && Character.isLowSurrogate(key.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
