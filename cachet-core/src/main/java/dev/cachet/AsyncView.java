@@ -19,6 +19,8 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /** The cache at one version, non-blocking; every operation's logic lives here. */
@@ -231,31 +233,73 @@ final class AsyncView implements AsyncCache {
                 return running.thenApply(AsyncView::<T>cast);
             }
             mine.whenComplete((v, e) -> core.loading.remove(stored, mine));
-            core.loads.increment();
-            CompletableFuture<T> loaded;
-            try {
-                loaded = loader.get().<T>thenApply(v -> v).toCompletableFuture();
-            } catch (RuntimeException | Error e) {
-                loaded = failedFuture(e);
-            }
-            loaded.handle((value, error) -> {
+            leasedLoad(key, stored, type, ttl, loader).whenComplete((value, error) -> {
                 if (error != null) {
-                    core.loadFailures.increment();
                     mine.completeExceptionally(Store.unwrap(error));
-                } else if (value == null) {
-                    mine.complete(null);
                 } else {
-                    set(key, value, ttl).whenComplete((ok, setError) -> {
-                        if (setError != null) {
-                            mine.completeExceptionally(Store.unwrap(setError));
-                        } else {
-                            mine.complete(value);
-                        }
-                    });
+                    mine.complete(value);
                 }
-                return null;
             });
             return mine.thenApply(AsyncView::<T>cast);
+        });
+    }
+
+    /**
+     * The miss path of get-or-compute, once per key per process: take the key's lease (shared by every
+     * instance), load, and store only while the lease holds, so a value loaded before a concurrent
+     * invalidation is never written after it. A caller that finds the lease held waits for the holder's
+     * value up to {@link CacheOptions#leaseWait()}, then loads without storing.
+     */
+    <T> CompletableFuture<T> leasedLoad(
+            String key, String stored, TypeRef<T> type, Ttl ttl, Supplier<? extends CompletionStage<? extends T>> loader) {
+        long ttlMillis = core.ttlMillis(ttl);
+        return core.store.getOrLease(stored, core.options.leaseTtl().toMillis()).thenCompose(read -> {
+            if (read.value() != null) {
+                T value = core.decode(stored, read.value(), type, false);
+                return value != null ? completedFuture(value) : load(loader);
+            }
+            if (read.granted()) {
+                return load(loader).thenCompose(value -> value == null || ttlMillis == 0
+                        ? completedFuture(value)
+                        : core.store.setIfLeased(stored, core.format.encode(key, value), ttlMillis, read.token())
+                                .thenApply(ok -> value));
+            }
+            if (read.held()) {
+                long deadline = System.nanoTime() + core.options.leaseWait().toNanos();
+                return awaitHolder(stored, type, deadline, FIRST_POLL_MILLIS)
+                        .thenCompose(value -> value != null ? completedFuture(value) : load(loader));
+            }
+            return load(loader);
+        });
+    }
+
+    private static final long FIRST_POLL_MILLIS = 2;
+    private static final long LONGEST_POLL_MILLIS = 50;
+
+    /** Polls, backing off, for the value that the lease holder is loading; null once the deadline passes. */
+    private <T> CompletableFuture<T> awaitHolder(String stored, TypeRef<T> type, long deadline, long delayMillis) {
+        Executor later = CompletableFuture.delayedExecutor(delayMillis, TimeUnit.MILLISECONDS);
+        return CompletableFuture.supplyAsync(() -> stored, later).thenCompose(core.store::get).thenCompose(bytes -> {
+            T value = bytes == null ? null : core.decode(stored, bytes, type, false);
+            if (value != null || System.nanoTime() - deadline >= 0) {
+                return completedFuture(value);
+            }
+            return awaitHolder(stored, type, deadline, Math.min(delayMillis * 2, LONGEST_POLL_MILLIS));
+        });
+    }
+
+    private <T> CompletableFuture<T> load(Supplier<? extends CompletionStage<? extends T>> loader) {
+        core.loads.increment();
+        CompletableFuture<T> loaded;
+        try {
+            loaded = loader.get().<T>thenApply(v -> v).toCompletableFuture();
+        } catch (RuntimeException | Error e) {
+            loaded = failedFuture(e);
+        }
+        return loaded.whenComplete((value, error) -> {
+            if (error != null) {
+                core.loadFailures.increment();
+            }
         });
     }
 

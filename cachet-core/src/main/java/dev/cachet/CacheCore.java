@@ -57,16 +57,27 @@ final class CacheCore {
 
     /** Decodes a read, counting it; an undecodable value is a miss and is removed. */
     <T> T decode(String storedKey, byte[] stored, TypeRef<T> type) {
+        return decode(storedKey, stored, type, true);
+    }
+
+    /** Decodes a read; {@code countRead} is false for a second look within one call already counted. */
+    <T> T decode(String storedKey, byte[] stored, TypeRef<T> type, boolean countRead) {
         if (stored == null) {
-            misses.increment();
+            if (countRead) {
+                misses.increment();
+            }
             return null;
         }
         try {
             T value = format.decode(stored, type);
-            hits.increment();
+            if (countRead) {
+                hits.increment();
+            }
             return value;
         } catch (ValueFormat.Undecodable e) {
-            misses.increment();
+            if (countRead) {
+                misses.increment();
+            }
             decodeFailures.increment();
             reportUndecodable(storedKey, type, e);
             // Only the bytes that failed: a writer may have replaced them since the read.

@@ -1,6 +1,7 @@
 package dev.cachet;
 
 import dev.cachet.resilience.ResilienceOptions;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -20,6 +21,9 @@ import java.util.Objects;
  * @param maxValueBytes the largest serialized value (before compression); larger values are refused
  * @param maxKeyBytes the longest stored key, in UTF-8 bytes; longer keys are refused
  * @param resilience what backend failures do
+ * @param leaseTtl how long a lease given to a {@code getOrCompute} loader lasts, at most
+ * @param leaseWait how long {@code getOrCompute} waits for a value that another caller (on any instance)
+ *     holds the lease for, before it loads the value itself (without storing it)
  */
 public record CacheOptions(
         String name,
@@ -32,7 +36,9 @@ public record CacheOptions(
         int compressionThreshold,
         int maxValueBytes,
         int maxKeyBytes,
-        ResilienceOptions resilience) {
+        ResilienceOptions resilience,
+        Duration leaseTtl,
+        Duration leaseWait) {
     /** Default {@link #name()}: {@value}. */
     public static final String DEFAULT_NAME = "default";
     /** Default {@link #defaultTtl()}: 300 s, as Django. */
@@ -43,6 +49,10 @@ public record CacheOptions(
     public static final int DEFAULT_MAX_VALUE_BYTES = 1024 * 1024;
     /** Default {@link #maxKeyBytes()}: {@value} bytes. */
     public static final int DEFAULT_MAX_KEY_BYTES = 1024;
+    /** Default {@link #leaseTtl()}: 10 s. */
+    public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(10);
+    /** Default {@link #leaseWait()}: 500 ms. */
+    public static final Duration DEFAULT_LEASE_WAIT = Duration.ofMillis(500);
     /** All defaults: no prefix, version 1, 300 s TTL, no cap, JSON, fail-soft. */
     public static final CacheOptions DEFAULTS = builder().build();
 
@@ -77,6 +87,14 @@ public record CacheOptions(
         if (maxKeyBytes < 1) {
             throw new IllegalArgumentException("maxKeyBytes must be positive, was " + maxKeyBytes);
         }
+        Objects.requireNonNull(leaseTtl, "leaseTtl");
+        Objects.requireNonNull(leaseWait, "leaseWait");
+        if (leaseTtl.toMillis() < 1) {
+            throw new IllegalArgumentException("leaseTtl must be at least 1 ms, was " + leaseTtl);
+        }
+        if (leaseWait.isNegative()) {
+            throw new IllegalArgumentException("leaseWait must not be negative, was " + leaseWait);
+        }
     }
 
     /** A builder with the defaults. */
@@ -97,7 +115,9 @@ public record CacheOptions(
                 .compressionThreshold(compressionThreshold)
                 .maxValueBytes(maxValueBytes)
                 .maxKeyBytes(maxKeyBytes)
-                .resilience(resilience);
+                .resilience(resilience)
+                .leaseTtl(leaseTtl)
+                .leaseWait(leaseWait);
     }
 
     /** Builds {@link CacheOptions}; {@link #build()} checks the combination. */
@@ -113,6 +133,8 @@ public record CacheOptions(
         private int maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
         private int maxKeyBytes = DEFAULT_MAX_KEY_BYTES;
         private ResilienceOptions resilience = ResilienceOptions.DEFAULTS;
+        private Duration leaseTtl = DEFAULT_LEASE_TTL;
+        private Duration leaseWait = DEFAULT_LEASE_WAIT;
 
         private Builder() {
         }
@@ -183,10 +205,22 @@ public record CacheOptions(
             return this;
         }
 
+        /** See {@link CacheOptions#leaseTtl()}. */
+        public Builder leaseTtl(Duration leaseTtl) {
+            this.leaseTtl = leaseTtl;
+            return this;
+        }
+
+        /** See {@link CacheOptions#leaseWait()}. */
+        public Builder leaseWait(Duration leaseWait) {
+            this.leaseWait = leaseWait;
+            return this;
+        }
+
         /** The options; checks them. */
         public CacheOptions build() {
             return new CacheOptions(name, keyPrefix, version, keyFunction, defaultTtl, maxTtl, codec,
-                    compressionThreshold, maxValueBytes, maxKeyBytes, resilience);
+                    compressionThreshold, maxValueBytes, maxKeyBytes, resilience, leaseTtl, leaseWait);
         }
     }
 }

@@ -137,10 +137,7 @@ final class SyncCache implements Cache {
             return shared;
         }
         try {
-            T loaded = load(key, loader);
-            if (loaded != null) {
-                set(key, loaded, ttl);
-            }
+            T loaded = leasedLoadHere(key, stored, type, ttl, loader);
             mine.complete(loaded);
             return loaded;
         } catch (RuntimeException | Error e) {
@@ -151,17 +148,28 @@ final class SyncCache implements Cache {
         }
     }
 
-    private <T> T load(String key, Callable<? extends T> loader) {
-        async.core.loads.increment();
-        try {
-            return loader.call();
-        } catch (RuntimeException | Error e) {
-            async.core.loadFailures.increment();
-            throw e;
-        } catch (Exception e) {
-            async.core.loadFailures.increment();
-            throw new CacheLoaderException(key, e);
+    /**
+     * The asynchronous miss path, with the loader run in this thread: the path asks for the value through
+     * a future that this thread completes, so the loader never runs on a network thread.
+     */
+    private <T> T leasedLoadHere(String key, String stored, TypeRef<T> type, Ttl ttl, Callable<? extends T> loader) {
+        CompletableFuture<Void> wanted = new CompletableFuture<>();
+        CompletableFuture<T> result = new CompletableFuture<>();
+        CompletableFuture<T> flow = async.leasedLoad(key, stored, type, ttl, () -> {
+            wanted.complete(null);
+            return result;
+        });
+        CompletableFuture.anyOf(flow, wanted).handle((done, error) -> null).join();
+        if (wanted.isDone()) {
+            try {
+                result.complete(loader.call());
+            } catch (RuntimeException | Error e) {
+                result.completeExceptionally(e);
+            } catch (Exception e) {
+                result.completeExceptionally(new CacheLoaderException(key, e));
+            }
         }
+        return join(flow);
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.cachet.store.LeasedRead;
 import dev.cachet.store.Store;
 import dev.cachet.store.StoredEntry;
 import java.io.IOException;
@@ -556,6 +557,64 @@ public abstract class CacheContract {
             pool.shutdownNow();
         }
         assertThat(calls).hasValue(1);
+    }
+
+    // --- leases --------------------------------------------------------------------------------------
+
+    private byte[] encoded(String value) {
+        cache.set("encoding", value);
+        byte[] bytes = store.get(cache.makeKey("encoding")).join();
+        cache.delete("encoding");
+        return bytes;
+    }
+
+    @Test
+    void aLeaseIsGrantedOnceAndADeleteVoidsIt() {
+        String key = cache.makeKey("k");
+        LeasedRead first = store.getOrLease(key, 10_000).join();
+        assertThat(first.granted()).isTrue();
+        assertThat(store.getOrLease(key, 10_000).join().held()).isTrue();
+
+        store.delete(key).join();
+        assertThat(store.setIfLeased(key, encoded("stale"), 60_000, first.token()).join()).isFalse();
+        assertThat(store.contains(key).join()).isFalse();
+
+        LeasedRead second = store.getOrLease(key, 10_000).join();
+        assertThat(second.granted()).isTrue();
+        assertThat(store.setIfLeased(key, encoded("fresh"), 60_000, second.token()).join()).isTrue();
+        assertThat(cache.get("k", String.class)).isEqualTo("fresh");
+        assertThat(store.getOrLease(key, 10_000).join().value()).isNotNull();
+    }
+
+    @Test
+    void aWritersSetWinsOverAnOlderLease() {
+        String key = cache.makeKey("k");
+        LeasedRead lease = store.getOrLease(key, 10_000).join();
+        cache.set("k", "written through");
+        assertThat(store.setIfLeased(key, encoded("loaded before the write"), 60_000, lease.token()).join()).isFalse();
+        assertThat(cache.get("k", String.class)).isEqualTo("written through");
+    }
+
+    @Test
+    void getOrComputeTakesTheValueOfTheLeaseHolderOnAnotherInstance() throws Exception {
+        String key = cache.makeKey("k");
+        LeasedRead elsewhere = store.getOrLease(key, 10_000).join();
+        AtomicInteger calls = new AtomicInteger();
+        CompletableFuture<String> waiting = CompletableFuture.supplyAsync(
+                () -> cache.getOrCompute("k", String.class, () -> "mine-" + calls.incrementAndGet()));
+        assertThat(store.setIfLeased(key, encoded("theirs"), 60_000, elsewhere.token()).join()).isTrue();
+        assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo("theirs");
+        assertThat(calls).hasValue(0);
+    }
+
+    @Test
+    void getOrComputeLoadsWithoutStoringWhenTheHolderNeverDelivers() {
+        Cache impatient = Cache.create(store, options().leaseWait(Duration.ofMillis(30)).build());
+        LeasedRead elsewhere = store.getOrLease(impatient.makeKey("k"), 10_000).join();
+        assertThat(elsewhere.granted()).isTrue();
+        assertThat(impatient.getOrCompute("k", String.class, () -> "loaded")).isEqualTo("loaded");
+        assertThat(impatient.contains("k")).isFalse();
+        assertThat(impatient.stats().loads()).isEqualTo(1);
     }
 
     @Test

@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import dev.cachet.Ticker;
+import dev.cachet.store.LeasedRead;
 import dev.cachet.store.Store;
 import dev.cachet.store.StoredEntry;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,8 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -32,9 +35,14 @@ final class CaffeineStore implements Store {
     /** A value and the ticker reading at which it expires. */
     private record Entry(byte[] value, long expiresAt) {}
 
+    /** A lease on a key: its token and the ticker reading at which it lapses. */
+    private record Lease(long token, long expiresAt) {}
+
     private final String name;
     private final Ticker ticker;
     private final Cache<String, Entry> cache;
+    /** Leases by key; every write voids the key's lease before it touches the value. */
+    private final ConcurrentHashMap<String, Lease> leases = new ConcurrentHashMap<>();
 
     CaffeineStore(LocalStoreOptions options) {
         this.name = options.name();
@@ -115,29 +123,62 @@ final class CaffeineStore implements Store {
     }
 
     @Override
+    public CompletableFuture<LeasedRead> getOrLease(String key, long leaseMillis) {
+        Entry entry = cache.getIfPresent(key);
+        if (entry != null) {
+            return completedFuture(LeasedRead.hit(entry.value));
+        }
+        long now = ticker.read();
+        Lease mine = new Lease(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE),
+                now + TimeUnit.MILLISECONDS.toNanos(leaseMillis));
+        Lease current = leases.compute(key, (k, old) -> old == null || old.expiresAt - now <= 0 ? mine : old);
+        return completedFuture(current == mine ? LeasedRead.granted(mine.token) : LeasedRead.heldByAnother());
+    }
+
+    @Override
+    public CompletableFuture<Boolean> setIfLeased(String key, byte[] value, long ttlMillis, long token) {
+        boolean[] stored = new boolean[1];
+        // Under the key's lock, so that a writer's delete or set lands entirely before or after this.
+        cache.asMap().compute(key, (k, old) -> {
+            Lease lease = leases.get(k);
+            boolean leased = lease != null && lease.token == token && leases.remove(k, lease);
+            stored[0] = leased && old == null;
+            return stored[0] ? entry(value, ttlMillis) : old;
+        });
+        return stored[0] ? TRUE : FALSE;
+    }
+
+    @Override
     public CompletableFuture<Boolean> set(String key, byte[] value, long ttlMillis) {
+        leases.remove(key);
         cache.put(key, entry(value, ttlMillis));
         return TRUE;
     }
 
     @Override
     public CompletableFuture<Boolean> add(String key, byte[] value, long ttlMillis) {
+        leases.remove(key);
         return cache.asMap().putIfAbsent(key, entry(value, ttlMillis)) == null ? TRUE : FALSE;
     }
 
     @Override
     public CompletableFuture<Set<String>> setMany(Map<String, byte[]> entries, long ttlMillis) {
-        entries.forEach((key, value) -> cache.put(key, entry(value, ttlMillis)));
+        entries.forEach((key, value) -> {
+            leases.remove(key);
+            cache.put(key, entry(value, ttlMillis));
+        });
         return completedFuture(Set.of());
     }
 
     @Override
     public CompletableFuture<Boolean> delete(String key) {
+        leases.remove(key);
         return cache.asMap().remove(key) != null ? TRUE : FALSE;
     }
 
     @Override
     public CompletableFuture<Boolean> deleteIfSame(String key, byte[] expected) {
+        leases.remove(key);
         boolean[] deleted = new boolean[1];
         cache.asMap().computeIfPresent(key, (k, entry) -> {
             deleted[0] = Arrays.equals(entry.value, expected);
@@ -150,6 +191,7 @@ final class CaffeineStore implements Store {
     public CompletableFuture<Long> deleteMany(Collection<String> keys) {
         long deleted = 0;
         for (String key : keys) {
+            leases.remove(key);
             if (cache.asMap().remove(key) != null) {
                 deleted++;
             }
@@ -159,6 +201,7 @@ final class CaffeineStore implements Store {
 
     @Override
     public CompletableFuture<Long> increment(String key, long delta) {
+        leases.remove(key);
         try {
             Entry updated = cache.asMap().compute(key, (k, old) -> {
                 if (old == null) {
@@ -187,6 +230,7 @@ final class CaffeineStore implements Store {
 
     @Override
     public CompletableFuture<Boolean> expire(String key, long ttlMillis) {
+        leases.remove(key);
         Entry updated = cache.asMap().computeIfPresent(key, (k, old) -> entry(old.value, ttlMillis));
         return updated != null ? TRUE : FALSE;
     }
@@ -199,6 +243,9 @@ final class CaffeineStore implements Store {
     @Override
     public CompletableFuture<Long> deleteMatching(String pattern, Predicate<String> filter, boolean dryRun) {
         Pattern glob = Glob.compile(pattern);
+        if (!dryRun) {
+            leases.keySet().removeIf(key -> glob.matcher(key).matches() && filter.test(key));
+        }
         long matched = 0;
         for (String key : cache.asMap().keySet()) {
             if (glob.matcher(key).matches() && filter.test(key) && (dryRun || cache.asMap().remove(key) != null)) {

@@ -2,6 +2,7 @@ package dev.cachet.resilience;
 
 import dev.cachet.CacheBackendException;
 import dev.cachet.Ticker;
+import dev.cachet.store.LeasedRead;
 import dev.cachet.store.Store;
 import dev.cachet.store.StoredEntry;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ import java.util.function.Supplier;
  * fail-soft fallbacks.
  *
  * <p>Only {@link CacheBackendException} counts as a backend failure. In fail-soft mode it turns into the
- * operation's neutral result: null for reads (a miss), false for writes, every key for {@code setMany},
+ * operation's neutral result: null for reads (a miss), {@link LeasedRead#unavailable()} for leased reads, false for writes, every key for {@code setMany},
  * zero for deletes and {@code deleteMatching}, and null for {@code increment}. In strict mode it is passed on. Any
  * other exception is a caller error and is passed on in both modes; it does not count against the breaker.
  * Writes are never retried.
@@ -106,6 +107,16 @@ public final class GuardedStore implements Store {
     public CompletableFuture<List<byte[]>> getMany(List<String> keys) {
         return guard("GET_MANY", describe(keys), true, () -> delegate.getMany(keys),
                 () -> new ArrayList<>(Collections.nCopies(keys.size(), null)));
+    }
+
+    @Override
+    public CompletableFuture<LeasedRead> getOrLease(String key, long leaseMillis) {
+        return guard("GET", key, true, () -> delegate.getOrLease(key, leaseMillis), LeasedRead::unavailable);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> setIfLeased(String key, byte[] value, long ttlMillis, long token) {
+        return guard("SET", key, false, () -> delegate.setIfLeased(key, value, ttlMillis, token), () -> false);
     }
 
     @Override

@@ -49,6 +49,20 @@ public interface Store extends AutoCloseable {
     /** Stores every entry; completes with the keys that could not be stored (empty when all were). */
     CompletableFuture<Set<String>> setMany(Map<String, byte[]> entries, long ttlMillis);
 
+    /**
+     * Reads {@code key}; on a miss, grants the caller a lease on it for {@code leaseMillis}, unless another
+     * caller holds one (a lease as in Facebook's memcache: the right to fill the key after loading it).
+     * Every other write to the key (set, add, delete, increment, expire, pattern delete) voids its lease.
+     */
+    CompletableFuture<LeasedRead> getOrLease(String key, long leaseMillis);
+
+    /**
+     * Stores {@code value} only if the lease {@code token} on {@code key} is still valid, atomically, and
+     * ends the lease; completes with true when stored. A reader whose lease a writer voided meanwhile can
+     * therefore not put back the value it loaded before that write.
+     */
+    CompletableFuture<Boolean> setIfLeased(String key, byte[] value, long ttlMillis, long token);
+
     /** Deletes {@code key}; completes with true when it existed. */
     CompletableFuture<Boolean> delete(String key);
 

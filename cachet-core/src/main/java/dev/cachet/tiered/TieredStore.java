@@ -2,6 +2,7 @@ package dev.cachet.tiered;
 
 import static java.util.concurrent.CompletableFuture.completedFuture;
 
+import dev.cachet.store.LeasedRead;
 import dev.cachet.store.Store;
 import dev.cachet.store.StoredEntry;
 import java.util.ArrayList;
@@ -106,6 +107,22 @@ public final class TieredStore implements Store {
             }
             return entry;
         });
+    }
+
+    /** The first tier answers hits; leases are the second tier's, which every instance shares. */
+    @Override
+    public CompletableFuture<LeasedRead> getOrLease(String key, long leaseMillis) {
+        if (!source.isLive()) {
+            return second.getOrLease(key, leaseMillis);
+        }
+        return first.get(key).thenCompose(hit -> hit != null
+                ? completedFuture(LeasedRead.hit(hit))
+                : second.getOrLease(key, leaseMillis));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> setIfLeased(String key, byte[] value, long ttlMillis, long token) {
+        return write(key, second.setIfLeased(key, value, ttlMillis, token));
     }
 
     @Override

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cachet.CacheBackendException;
 import dev.cachet.FakeTicker;
 import dev.cachet.local.LocalStore;
+import dev.cachet.store.LeasedRead;
 import dev.cachet.store.Store;
 import dev.cachet.store.StoredEntry;
 import java.time.Duration;
@@ -68,6 +69,16 @@ class GuardedStoreTest {
         @Override
         public CompletableFuture<List<byte[]>> getMany(List<String> keys) {
             return maybeFail(() -> delegate.getMany(keys));
+        }
+
+        @Override
+        public CompletableFuture<LeasedRead> getOrLease(String key, long leaseMillis) {
+            return maybeFail(() -> delegate.getOrLease(key, leaseMillis));
+        }
+
+        @Override
+        public CompletableFuture<Boolean> setIfLeased(String key, byte[] value, long ttlMillis, long token) {
+            return maybeFail(() -> delegate.setIfLeased(key, value, ttlMillis, token));
         }
 
         @Override

@@ -1,6 +1,7 @@
 package dev.cachet.redis;
 
 import dev.cachet.CacheBackendException;
+import dev.cachet.store.LeasedRead;
 import dev.cachet.store.Store;
 import dev.cachet.store.StoredEntry;
 import io.lettuce.core.KeyScanCursor;
@@ -24,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -75,6 +77,41 @@ final class LettuceStore implements Store {
             // 0 is a key in its last millisecond; the script's clock can also run past the expiry (-2).
             return pttl > 0 ? new StoredEntry((byte[]) reply.get(0), pttl) : null;
         }).exceptionallyCompose(error -> foreignOnWrongType(error).thenApply(bytes -> null));
+    }
+
+    /**
+     * Where the lease of {@code key} is kept: beside it, in the same cluster slot (a hash tag of the whole
+     * key, or the key's own tag), and outside the cache's prefix, so that neither {@code clear()} counts it
+     * nor tracking reports it. A key with a stray '}' and no tag of its own gets a lease in another slot,
+     * which a Cluster refuses; there, such keys load without a lease.
+     */
+    static String leaseKey(String key) {
+        int open = key.indexOf('{');
+        int close = open < 0 ? -1 : key.indexOf('}', open + 1);
+        return close > open + 1 ? key + ":lease" : "{" + key + "}:lease";
+    }
+
+    private static byte[] ascii(long number) {
+        return Long.toString(number).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Override
+    public CompletableFuture<LeasedRead> getOrLease(String key, long leaseMillis) {
+        long token = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+        String[] keys = {key, leaseKey(key)};
+        return this.<List<Object>>call(key, c -> Script.GET_OR_LEASE.run(c, keys, ascii(token), ascii(leaseMillis)))
+                .thenApply(reply -> switch (((Long) reply.getFirst()).intValue()) {
+                    case 1 -> LeasedRead.hit((byte[]) reply.get(1));
+                    case 2 -> LeasedRead.granted(token);
+                    default -> LeasedRead.heldByAnother();
+                });
+    }
+
+    @Override
+    public CompletableFuture<Boolean> setIfLeased(String key, byte[] value, long ttlMillis, long token) {
+        String[] keys = {key, leaseKey(key)};
+        return this.<Long>call(key, c -> Script.SET_IF_LEASED.run(c, keys, ascii(token), value, ascii(ttlMillis)))
+                .thenApply(stored -> stored == 1);
     }
 
     @Override
@@ -149,7 +186,12 @@ final class LettuceStore implements Store {
 
     @Override
     public CompletableFuture<Boolean> delete(String key) {
-        return call(key, c -> c.unlink(key)).thenApply(count -> count > 0);
+        // The lease goes first: a reader's setIfLeased that runs after it is refused, and one that ran
+        // before it wrote a value that this delete then removes.
+        return call(key, c -> {
+            c.unlink(leaseKey(key));
+            return c.unlink(key);
+        }).thenApply(count -> count > 0);
     }
 
     @Override
@@ -163,7 +205,11 @@ final class LettuceStore implements Store {
             return CompletableFuture.completedFuture(0L);
         }
         String[] all = keys.toArray(String[]::new);
-        return call(all[0], c -> c.unlink(all));
+        String[] leases = keys.stream().map(LettuceStore::leaseKey).toArray(String[]::new);
+        return call(all[0], c -> {
+            c.unlink(leases);
+            return c.unlink(all);
+        });
     }
 
     @Override
@@ -205,7 +251,7 @@ final class LettuceStore implements Store {
             List<String> keys = page.getKeys().stream().filter(filter).toList();
             CompletableFuture<Long> step = keys.isEmpty() || dryRun
                     ? CompletableFuture.completedFuture((long) keys.size())
-                    : call(keys.getFirst(), c -> c.unlink(keys.toArray(String[]::new)));
+                    : deleteMany(keys);
             // Issued on the event loop, the blocking connect to the next node would wait for that very loop.
             return step.thenComposeAsync(count -> page.isFinished()
                     ? CompletableFuture.completedFuture(done + count)

@@ -35,6 +35,28 @@ final class Script {
             end
             return 0""", ScriptOutputType.INTEGER);
 
+    /**
+     * GET that, on a miss, grants a lease (KEYS[2] set to the token ARGV[1] for ARGV[2] ms) unless one is
+     * held: {1, value}, {2} granted, or {3} held by another caller.
+     */
+    static final Script GET_OR_LEASE = new Script("""
+            local value = redis.call('GET', KEYS[1])
+            if value then return {1, value} end
+            if redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2], 'NX') then return {2} end
+            return {3}""", ScriptOutputType.MULTI);
+
+    /**
+     * SET of KEYS[1] to ARGV[2] (PX ARGV[3], or no expiry for -1) only while the lease KEYS[2] still holds
+     * the token ARGV[1] and nobody has written the key since; ends the lease either way.
+     */
+    static final Script SET_IF_LEASED = new Script("""
+            if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
+            redis.call('UNLINK', KEYS[2])
+            if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+            if ARGV[3] == '-1' then redis.call('SET', KEYS[1], ARGV[2])
+            else redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
+            return 1""", ScriptOutputType.INTEGER);
+
     /** The value and its remaining TTL in one atomic read. */
     static final Script GET_WITH_TTL = new Script("""
             local value = redis.call('GET', KEYS[1])
@@ -57,7 +79,10 @@ final class Script {
     }
 
     <T> CompletableFuture<T> run(RedisClusterAsyncCommands<String, byte[]> commands, String key, byte[]... args) {
-        String[] keys = {key};
+        return run(commands, new String[] {key}, args);
+    }
+
+    <T> CompletableFuture<T> run(RedisClusterAsyncCommands<String, byte[]> commands, String[] keys, byte[]... args) {
         CompletableFuture<T> bySha = commands.<T>evalsha(sha, output, keys, args).toCompletableFuture();
         return bySha.exceptionallyCompose(error -> {
             Throwable cause = error.getCause() != null && !(error instanceof RedisNoScriptException) ? error.getCause() : error;

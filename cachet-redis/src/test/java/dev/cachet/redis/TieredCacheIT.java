@@ -60,7 +60,7 @@ class TieredCacheIT {
      * first tier once more.
      */
     private static void awaitCached(Instance instance, String key) {
-        await().atMost(Duration.ofSeconds(5)).until(() -> {
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(2)).until(() -> {
             instance.cache().get(key, Object.class);
             return instance.inFirstTier(key);
         });
