@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /** The cache at one version, non-blocking; every operation's logic lives here. */
@@ -222,6 +223,8 @@ final class AsyncView implements AsyncCache {
     @Override
     public <T> CompletableFuture<T> getOrCompute(
             String key, TypeRef<T> type, Ttl ttl, Supplier<? extends CompletionStage<? extends T>> loader) {
+        Objects.requireNonNull(ttl, "ttl");
+        Objects.requireNonNull(loader, "loader");
         return get(key, type).thenCompose(cached -> {
             if (cached != null) {
                 return completedFuture(cached);
@@ -233,7 +236,7 @@ final class AsyncView implements AsyncCache {
                 return running.thenApply(AsyncView::<T>cast);
             }
             mine.whenComplete((v, e) -> core.loading.remove(stored, mine));
-            leasedLoad(key, stored, type, ttl, loader).whenComplete((value, error) -> {
+            call(() -> leasedLoad(key, stored, type, ttl, loader)).whenComplete((value, error) -> {
                 if (error != null) {
                     mine.completeExceptionally(Store.unwrap(error));
                 } else {
@@ -259,10 +262,24 @@ final class AsyncView implements AsyncCache {
                 return value != null ? completedFuture(value) : load(loader);
             }
             if (read.granted()) {
-                return load(loader).thenCompose(value -> value == null || ttlMillis == 0
-                        ? completedFuture(value)
-                        : core.store.setIfLeased(stored, core.format.encode(key, value), ttlMillis, read.token())
-                                .thenApply(ok -> value));
+                return load(loader).handle((value, error) -> {
+                    byte[] encoded;
+                    try {
+                        encoded = error != null || value == null || ttlMillis == 0 ? null : core.format.encode(key, value);
+                    } catch (RuntimeException e) {
+                        error = e;
+                        encoded = null;
+                    }
+                    if (encoded == null) {
+                        // Nothing to store: end the lease before answering, so the next caller loads at once.
+                        Throwable failure = error;
+                        return core.store.releaseLease(stored, read.token()).thenCompose(released -> failure == null
+                                ? completedFuture(value)
+                                : CompletableFuture.<T>failedFuture(Store.unwrap(failure)));
+                    }
+                    core.sets.increment();
+                    return core.store.setIfLeased(stored, encoded, ttlMillis, read.token()).thenApply(ok -> value);
+                }).thenCompose(Function.identity());
             }
             if (read.held()) {
                 long deadline = System.nanoTime() + core.options.leaseWait().toNanos();

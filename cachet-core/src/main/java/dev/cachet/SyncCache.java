@@ -3,6 +3,7 @@ package dev.cachet;
 import dev.cachet.store.Store;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -123,6 +124,8 @@ final class SyncCache implements Cache {
 
     @Override
     public <T> T getOrCompute(String key, TypeRef<T> type, Ttl ttl, Callable<? extends T> loader) {
+        Objects.requireNonNull(ttl, "ttl");
+        Objects.requireNonNull(loader, "loader");
         T cached = get(key, type);
         if (cached != null) {
             return cached;

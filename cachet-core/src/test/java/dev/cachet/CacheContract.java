@@ -596,6 +596,41 @@ public abstract class CacheContract {
     }
 
     @Test
+    void everyWriteVoidsALeaseAClearToo() {
+        String key = cache.makeKey("k");
+        LeasedRead beforeSet = store.getOrLease(key, 10_000).join();
+        cache.set("k", "written", Ttl.ofMillis(100));
+        passTime(Duration.ofMillis(150));
+        awaitMiss("k");
+        assertThat(store.setIfLeased(key, encoded("loaded before the write"), 60_000, beforeSet.token()).join()).isFalse();
+
+        LeasedRead beforeClear = store.getOrLease(key, 10_000).join();
+        assertThat(beforeClear.granted()).isTrue();
+        cache.clear();
+        assertThat(store.setIfLeased(key, encoded("loaded before the clear"), 60_000, beforeClear.token()).join()).isFalse();
+        assertThat(cache.contains("k")).isFalse();
+    }
+
+    @Test
+    void aLoaderThatFindsNothingOrFailsLetsTheNextCallerLoadAtOnce() {
+        assertThat(cache.getOrCompute("absent", String.class, () -> null)).isNull();
+        assertThat(store.getOrLease(cache.makeKey("absent"), 10_000).join().granted()).isTrue();
+
+        assertThatThrownBy(() -> cache.getOrCompute("failing", String.class, () -> {
+            throw new IllegalStateException("database down");
+        })).hasMessage("database down");
+        assertThat(store.getOrLease(cache.makeKey("failing"), 10_000).join().granted()).isTrue();
+    }
+
+    @Test
+    void aStoredLoadCountsAsASet() {
+        cache.getOrCompute("k", String.class, () -> "loaded");
+        assertThat(cache.stats().sets()).isEqualTo(1);
+        assertThatThrownBy(() -> cache.getOrCompute("k", String.class, null, () -> "x")).isInstanceOf(NullPointerException.class);
+        assertThat(cache.getOrCompute("k2", String.class, Ttl.ofMinutes(1), () -> "fine")).isEqualTo("fine");
+    }
+
+    @Test
     void getOrComputeTakesTheValueOfTheLeaseHolderOnAnotherInstance() throws Exception {
         String key = cache.makeKey("k");
         LeasedRead elsewhere = store.getOrLease(key, 10_000).join();

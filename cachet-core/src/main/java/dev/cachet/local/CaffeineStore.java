@@ -29,6 +29,8 @@ final class CaffeineStore implements Store {
     /** Approximate bytes a map entry costs beyond its key and value. */
     private static final int ENTRY_OVERHEAD = 64;
     private static final long NEVER = Long.MAX_VALUE;
+    /** Past this many leases, lapsed ones of keys nobody asked for again are swept out. */
+    private static final int LEASE_SWEEP_THRESHOLD = 1_024;
     private static final CompletableFuture<Boolean> TRUE = completedFuture(true);
     private static final CompletableFuture<Boolean> FALSE = completedFuture(false);
 
@@ -129,6 +131,9 @@ final class CaffeineStore implements Store {
             return completedFuture(LeasedRead.hit(entry.value));
         }
         long now = ticker.read();
+        if (leases.size() > LEASE_SWEEP_THRESHOLD) {
+            leases.values().removeIf(lease -> lease.expiresAt - now <= 0);
+        }
         Lease mine = new Lease(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE),
                 now + TimeUnit.MILLISECONDS.toNanos(leaseMillis));
         Lease current = leases.compute(key, (k, old) -> old == null || old.expiresAt - now <= 0 ? mine : old);
@@ -146,6 +151,16 @@ final class CaffeineStore implements Store {
             return stored[0] ? entry(value, ttlMillis) : old;
         });
         return stored[0] ? TRUE : FALSE;
+    }
+
+    @Override
+    public CompletableFuture<Boolean> releaseLease(String key, long token) {
+        boolean[] released = new boolean[1];
+        leases.computeIfPresent(key, (k, lease) -> {
+            released[0] = lease.token == token;
+            return released[0] ? null : lease;
+        });
+        return released[0] ? TRUE : FALSE;
     }
 
     @Override

@@ -120,6 +120,11 @@ public final class GuardedStore implements Store {
     }
 
     @Override
+    public CompletableFuture<Boolean> releaseLease(String key, long token) {
+        return guard("RELEASE", key, false, () -> delegate.releaseLease(key, token), () -> false);
+    }
+
+    @Override
     public CompletableFuture<Boolean> set(String key, byte[] value, long ttlMillis) {
         return guard("SET", key, false, () -> delegate.set(key, value, ttlMillis), () -> false);
     }

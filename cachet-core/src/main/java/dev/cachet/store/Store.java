@@ -63,6 +63,12 @@ public interface Store extends AutoCloseable {
      */
     CompletableFuture<Boolean> setIfLeased(String key, byte[] value, long ttlMillis, long token);
 
+    /**
+     * Ends the lease {@code token} on {@code key} without storing anything (the loader found nothing, or
+     * failed), so that the next caller need not wait for it to lapse; completes with true when it was held.
+     */
+    CompletableFuture<Boolean> releaseLease(String key, long token);
+
     /** Deletes {@code key}; completes with true when it existed. */
     CompletableFuture<Boolean> delete(String key);
 

@@ -126,6 +126,11 @@ public final class TieredStore implements Store {
     }
 
     @Override
+    public CompletableFuture<Boolean> releaseLease(String key, long token) {
+        return second.releaseLease(key, token);
+    }
+
+    @Override
     public CompletableFuture<List<byte[]>> getMany(List<String> keys) {
         if (!source.isLive()) {
             return second.getMany(keys);

@@ -82,6 +82,11 @@ class GuardedStoreTest {
         }
 
         @Override
+        public CompletableFuture<Boolean> releaseLease(String key, long token) {
+            return maybeFail(() -> delegate.releaseLease(key, token));
+        }
+
+        @Override
         public CompletableFuture<Boolean> set(String key, byte[] value, long ttlMillis) {
             return maybeFail(() -> delegate.set(key, value, ttlMillis));
         }

@@ -111,19 +111,24 @@ final class Connector implements AutoCloseable {
         builder.autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
-                .socketOptions(SocketOptions.builder()
-                        .connectTimeout(options.connectTimeout())
-                        .keepAlive(SocketOptions.KeepAliveOptions.builder()
-                                .enable()
-                                .idle(options.keepAliveIdle())
-                                .interval(Duration.ofSeconds(1))
-                                .count(3)
-                                .build())
-                        .tcpUserTimeout(SocketOptions.TcpUserTimeoutOptions.builder()
-                                .enable()
-                                .tcpUserTimeout(options.tcpUserTimeout())
-                                .build())
-                        .build());
+                .socketOptions(socketOptions(options));
+    }
+
+    /** Connect timeout, keepalive and TCP user timeout: a silently dead peer is noticed in seconds. */
+    static SocketOptions socketOptions(RedisStoreOptions options) {
+        return SocketOptions.builder()
+                .connectTimeout(options.connectTimeout())
+                .keepAlive(SocketOptions.KeepAliveOptions.builder()
+                        .enable()
+                        .idle(options.keepAliveIdle())
+                        .interval(Duration.ofSeconds(1))
+                        .count(3)
+                        .build())
+                .tcpUserTimeout(SocketOptions.TcpUserTimeoutOptions.builder()
+                        .enable()
+                        .tcpUserTimeout(options.tcpUserTimeout())
+                        .build())
+                .build();
     }
 
     String name() {

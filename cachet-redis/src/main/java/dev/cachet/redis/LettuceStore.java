@@ -12,6 +12,7 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.SetArgs;
+import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -44,8 +45,10 @@ final class LettuceStore implements Store {
     private final long timeoutMillis;
     private final int maxInFlight;
     private final Semaphore inFlight;
+    private final boolean cluster;
 
     LettuceStore(RedisStoreOptions options) {
+        this.cluster = options.cluster();
         this.maxInFlight = options.requestQueueSize();
         this.inFlight = new Semaphore(maxInFlight);
         this.connector = new Connector(options);
@@ -79,16 +82,28 @@ final class LettuceStore implements Store {
         }).exceptionallyCompose(error -> foreignOnWrongType(error).thenApply(bytes -> null));
     }
 
+    /** Lease keys live outside every cache's prefix: {@code clear()} never counts them, tracking never reports them. */
+    static final String LEASE_PREFIX = "cachet-lease:";
+
     /**
-     * Where the lease of {@code key} is kept: beside it, in the same cluster slot (a hash tag of the whole
-     * key, or the key's own tag), and outside the cache's prefix, so that neither {@code clear()} counts it
-     * nor tracking reports it. A key with a stray '}' and no tag of its own gets a lease in another slot,
-     * which a Cluster refuses; there, such keys load without a lease.
+     * Where the lease of {@code key} is kept: in the same cluster slot as the key, so that one script can
+     * check the lease and write the key. A key with a hash tag keeps it ({@code cachet-lease:} adds no
+     * brace); a key without one is wrapped in one. A key without a tag but with a '}' cannot be wrapped;
+     * its lease lands elsewhere, which only a Cluster minds (see {@link #getOrLease}).
      */
     static String leaseKey(String key) {
         int open = key.indexOf('{');
         int close = open < 0 ? -1 : key.indexOf('}', open + 1);
-        return close > open + 1 ? key + ":lease" : "{" + key + "}:lease";
+        boolean tagged = close > open + 1;
+        return tagged || key.indexOf('}') >= 0 ? LEASE_PREFIX + key : LEASE_PREFIX + "{" + key + "}";
+    }
+
+    /** The key a lease key belongs to. */
+    private static String leasedKey(String leaseKey) {
+        String rest = leaseKey.substring(LEASE_PREFIX.length());
+        return rest.startsWith("{") && rest.endsWith("}") && rest.indexOf('}') == rest.length() - 1
+                ? rest.substring(1, rest.length() - 1)
+                : rest;
     }
 
     private static byte[] ascii(long number) {
@@ -97,6 +112,10 @@ final class LettuceStore implements Store {
 
     @Override
     public CompletableFuture<LeasedRead> getOrLease(String key, long leaseMillis) {
+        if (cluster && SlotHash.getSlot(key) != SlotHash.getSlot(leaseKey(key))) {
+            // No lease can sit beside this key: read it, and let a miss load without storing.
+            return get(key).thenApply(value -> value != null ? LeasedRead.hit(value) : LeasedRead.unavailable());
+        }
         long token = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
         String[] keys = {key, leaseKey(key)};
         return this.<List<Object>>call(key, c -> Script.GET_OR_LEASE.run(c, keys, ascii(token), ascii(leaseMillis)))
@@ -104,7 +123,14 @@ final class LettuceStore implements Store {
                     case 1 -> LeasedRead.hit((byte[]) reply.get(1));
                     case 2 -> LeasedRead.granted(token);
                     default -> LeasedRead.heldByAnother();
-                });
+                })
+                .exceptionallyCompose(error -> foreignOnWrongType(error).thenApply(foreign -> LeasedRead.hit(FOREIGN)));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> releaseLease(String key, long token) {
+        return this.<Long>call(key, c -> Script.RELEASE_LEASE.run(c, leaseKey(key), ascii(token)))
+                .thenApply(released -> released == 1);
     }
 
     @Override
@@ -130,14 +156,19 @@ final class LettuceStore implements Store {
 
     @Override
     public CompletableFuture<Boolean> set(String key, byte[] value, long ttlMillis) {
-        return call(key, c -> ttlMillis == FOREVER ? c.set(key, value) : c.set(key, value, SetArgs.Builder.px(ttlMillis)))
-                .thenApply("OK"::equals);
+        return call(key, c -> {
+            c.unlink(leaseKey(key));
+            return ttlMillis == FOREVER ? c.set(key, value) : c.set(key, value, SetArgs.Builder.px(ttlMillis));
+        }).thenApply("OK"::equals);
     }
 
     @Override
     public CompletableFuture<Boolean> add(String key, byte[] value, long ttlMillis) {
         SetArgs args = ttlMillis == FOREVER ? SetArgs.Builder.nx() : SetArgs.Builder.nx().px(ttlMillis);
-        return call(key, c -> c.set(key, value, args)).thenApply("OK"::equals);
+        return call(key, c -> {
+            c.unlink(leaseKey(key));
+            return c.set(key, value, args);
+        }).thenApply("OK"::equals);
     }
 
     @Override
@@ -152,6 +183,7 @@ final class LettuceStore implements Store {
                 List<CompletableFuture<Boolean>> sets = new ArrayList<>(batch.size());
                 for (String key : batch) {
                     byte[] value = entries.get(key);
+                    c.unlink(leaseKey(key));
                     RedisFuture<String> reply = ttlMillis == FOREVER ? c.set(key, value) : c.set(key, value, SetArgs.Builder.px(ttlMillis));
                     sets.add(reply.toCompletableFuture().handle((ok, error) -> error == null ? "OK".equals(ok) : rethrow(key, error)));
                 }
@@ -215,7 +247,10 @@ final class LettuceStore implements Store {
     @Override
     public CompletableFuture<Long> increment(String key, long delta) {
         byte[] by = Long.toString(delta).getBytes(StandardCharsets.US_ASCII);
-        return this.<Long>call(key, c -> Script.INCREMENT_EXISTING.run(c, key, by)).thenApply(value -> {
+        return this.<Long>call(key, c -> {
+            c.unlink(leaseKey(key));
+            return Script.INCREMENT_EXISTING.run(c, key, by);
+        }).thenApply(value -> {
             if (value == null) {
                 throw new NoSuchElementException("key '" + key + "' is not in the cache");
             }
@@ -225,10 +260,12 @@ final class LettuceStore implements Store {
 
     @Override
     public CompletableFuture<Boolean> expire(String key, long ttlMillis) {
-        if (ttlMillis == FOREVER) {
-            return this.<Long>call(key, c -> Script.PERSIST_EXISTING.run(c, key)).thenApply(existed -> existed == 1);
-        }
-        return call(key, c -> c.pexpire(key, ttlMillis));
+        return this.<Boolean>call(key, c -> {
+            c.unlink(leaseKey(key));
+            return ttlMillis == FOREVER
+                    ? Script.PERSIST_EXISTING.<Long>run(c, key).thenApply(existed -> existed == 1)
+                    : c.pexpire(key, ttlMillis);
+        });
     }
 
     @Override
@@ -238,6 +275,19 @@ final class LettuceStore implements Store {
 
     @Override
     public CompletableFuture<Long> deleteMatching(String pattern, Predicate<String> filter, boolean dryRun) {
+        CompletableFuture<Long> deleted = scan(pattern, filter, dryRun);
+        if (dryRun) {
+            return deleted;
+        }
+        // A key being loaded is absent, so SCAN does not find it; its lease must go all the same.
+        Predicate<String> leaseFilter = leaseKey -> filter.test(leasedKey(leaseKey));
+        String prefix = Store.escapeGlob(LEASE_PREFIX);
+        return deleted.thenCompose(count -> scan(prefix + pattern, leaseFilter, false)
+                .thenCompose(wrapped -> scan(prefix + "{" + pattern + "}", leaseFilter, false))
+                .thenApply(leases -> count));
+    }
+
+    private CompletableFuture<Long> scan(String pattern, Predicate<String> filter, boolean dryRun) {
         ScanArgs args = ScanArgs.Builder.matches(pattern).limit(scanBatch);
         // Every SCAN step runs off the caller's thread: on a cluster, Lettuce connects to the node a step
         // moves to with a blocking call, which must not stall the caller (or the event loop, below).

@@ -58,6 +58,9 @@ public final class RedisInvalidations implements InvalidationSource {
                 .protocolVersion(ProtocolVersion.RESP3)
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                // This connection only listens, so only keepalive and the TCP user timeout can tell that
+                // its peer is gone; then it reconnects, and the first tier is flushed.
+                .socketOptions(Connector.socketOptions(options))
                 .build());
     }
 

@@ -57,6 +57,11 @@ final class Script {
             else redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
             return 1""", ScriptOutputType.INTEGER);
 
+    /** UNLINK of the lease KEYS[1] only while it holds the token ARGV[1]. */
+    static final Script RELEASE_LEASE = new Script("""
+            if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('UNLINK', KEYS[1]) end
+            return 0""", ScriptOutputType.INTEGER);
+
     /** The value and its remaining TTL in one atomic read. */
     static final Script GET_WITH_TTL = new Script("""
             local value = redis.call('GET', KEYS[1])

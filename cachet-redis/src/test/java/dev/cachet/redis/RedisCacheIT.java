@@ -8,6 +8,7 @@ import dev.cachet.Cache;
 import dev.cachet.CacheContract;
 import dev.cachet.Ttl;
 import dev.cachet.store.Store;
+import io.lettuce.core.cluster.SlotHash;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,26 @@ class RedisCacheIT extends CacheContract {
         assertThat(cache.get("list", String.class)).isNull();
         assertThat(cache.stats().decodeFailures()).isEqualTo(1);
         await().atMost(Duration.ofSeconds(5)).until(() -> RedisCli.run("EXISTS", key).equals("0"));
+    }
+
+    @Test
+    void getOrComputeOverANonStringRedisTypeLoadsInsteadOfFailing() throws Exception {
+        RedisCli.run("RPUSH", cache.makeKey("list"), "a");
+        assertThat(cache.getOrCompute("list", String.class, () -> "loaded")).isEqualTo("loaded");
+        await().atMost(Duration.ofSeconds(5)).until(() -> !RedisCli.run("TYPE", cache.makeKey("list")).equals("list"));
+    }
+
+    @Test
+    void leasesSitInTheSlotOfTheirKey() {
+        // Only a key with a '}' and no hash tag of its own cannot have its lease beside it.
+        for (String key : new String[] {"p:1:k", "p:1:{user42}:cart", "p:1:a{b", "p:1:{a}{b}"}) {
+            String lease = LettuceStore.leaseKey(key);
+            assertThat(lease).startsWith(LettuceStore.LEASE_PREFIX);
+            assertThat(SlotHash.getSlot(lease)).as(lease).isEqualTo(SlotHash.getSlot(key));
+        }
+        for (String key : new String[] {"p:1:a}b", "p:1:{}x"}) {
+            assertThat(SlotHash.getSlot(LettuceStore.leaseKey(key))).isNotEqualTo(SlotHash.getSlot(key));
+        }
     }
 
     @Test
