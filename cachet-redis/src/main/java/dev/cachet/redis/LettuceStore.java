@@ -156,10 +156,8 @@ final class LettuceStore implements Store {
 
     @Override
     public CompletableFuture<Boolean> set(String key, byte[] value, long ttlMillis) {
-        return call(key, c -> {
-            c.unlink(leaseKey(key));
-            return ttlMillis == FOREVER ? c.set(key, value) : c.set(key, value, SetArgs.Builder.px(ttlMillis));
-        }).thenApply("OK"::equals);
+        String[] keys = {key, leaseKey(key)};
+        return this.<String>call(key, c -> Script.SET_VOIDING_LEASE.run(c, keys, value, ascii(ttlMillis))).thenApply("OK"::equals);
     }
 
     @Override

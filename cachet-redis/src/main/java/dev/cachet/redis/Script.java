@@ -57,6 +57,12 @@ final class Script {
             else redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
             return 1""", ScriptOutputType.INTEGER);
 
+    /** SET of KEYS[1] to ARGV[1] (PX ARGV[2], or no expiry for -1) that voids the lease KEYS[2] with it. */
+    static final Script SET_VOIDING_LEASE = new Script("""
+            redis.call('UNLINK', KEYS[2])
+            if ARGV[2] == '-1' then return redis.call('SET', KEYS[1], ARGV[1]) end
+            return redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])""", ScriptOutputType.STATUS);
+
     /** UNLINK of the lease KEYS[1] only while it holds the token ARGV[1]. */
     static final Script RELEASE_LEASE = new Script("""
             if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('UNLINK', KEYS[1]) end
