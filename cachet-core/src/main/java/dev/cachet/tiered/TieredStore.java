@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Predicate;
 
 /**
@@ -26,7 +27,9 @@ import java.util.function.Predicate;
  * first tier is neither read nor filled, and when it goes live again the first tier is flushed.
  *
  * <p>A read that fills the first tier while an invalidation arrives could keep the old value there; every
- * invalidation therefore moves an epoch, and a fill that saw the epoch move takes its value out again.
+ * invalidation therefore moves an epoch (one of a few stripes, chosen by key, so that invalidations of
+ * other keys rarely get in the way; a flush moves them all), and a fill that saw its epoch move takes its
+ * value out again.
  *
  * <p>The tiered store owns both stores and the source, and closes them. Thread-safe.
  */
@@ -35,7 +38,10 @@ public final class TieredStore implements Store {
     private final Store second;
     private final InvalidationSource source;
     private final long firstTierTtlMillis;
-    private final AtomicLong epoch = new AtomicLong();
+    private static final int STRIPES = 64;
+
+    private final AtomicLongArray epochs = new AtomicLongArray(STRIPES);
+    private final AtomicLong flushes = new AtomicLong();
 
     private TieredStore(Store first, Store second, InvalidationSource source, TieredOptions options) {
         this.first = Objects.requireNonNull(first, "first");
@@ -50,15 +56,15 @@ public final class TieredStore implements Store {
         source.start(new InvalidationSource.Listener() {
             @Override
             public void invalidate(Collection<String> keys) {
-                tiered.epoch.incrementAndGet();
                 for (String key : keys) {
+                    tiered.epochs.incrementAndGet(stripe(key));
                     tiered.first.delete(key);
                 }
             }
 
             @Override
             public void flushAll() {
-                tiered.epoch.incrementAndGet();
+                tiered.flushes.incrementAndGet();
                 tiered.first.deleteMatching("*", key -> true, false);
             }
         });
@@ -73,6 +79,10 @@ public final class TieredStore implements Store {
     @Override
     public String name() {
         return "tiered(" + first.name() + " > " + second.name() + ")";
+    }
+
+    private static int stripe(String key) {
+        return key.hashCode() & (STRIPES - 1);
     }
 
     private long firstTierTtl(long ttlMillis) {
@@ -97,11 +107,13 @@ public final class TieredStore implements Store {
 
     /** Reads the second tier and copies a hit into the first, unless an invalidation came in between. */
     private CompletableFuture<StoredEntry> fill(String key) {
-        long seen = epoch.get();
+        int stripe = stripe(key);
+        long seenEpoch = epochs.get(stripe);
+        long seenFlushes = flushes.get();
         return second.getEntry(key).thenApply(entry -> {
             if (entry != null && source.isLive()) {
                 first.set(key, entry.value(), firstTierTtl(entry.ttlMillis()));
-                if (epoch.get() != seen) {
+                if (epochs.get(stripe) != seenEpoch || flushes.get() != seenFlushes) {
                     first.delete(key);
                 }
             }

@@ -5,22 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cachet.CacheBackendException;
 import dev.cachet.FakeTicker;
-import dev.cachet.local.LocalStore;
-import dev.cachet.store.LeasedRead;
+import dev.cachet.ScriptedStore;
 import dev.cachet.store.Store;
-import dev.cachet.store.StoredEntry;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,122 +20,8 @@ import org.junit.jupiter.api.Test;
  * Redis) are exercised against Redis by the Redis module's failure tests.
  */
 class GuardedStoreTest {
-    /** A local store that fails the next {@code failures} calls with the given exception. */
-    static final class FailingStore implements Store {
-        final Store delegate = LocalStore.create();
-        final AtomicInteger failures = new AtomicInteger();
-        final AtomicInteger calls = new AtomicInteger();
-        volatile Supplier<RuntimeException> error = () -> new CacheBackendException("connection reset", new java.io.IOException("reset"));
-
-        /** When set, the next call returns this future, for replies that come later. */
-        final AtomicReference<CompletableFuture<Object>> nextReply = new AtomicReference<>();
-
-        @SuppressWarnings("unchecked")
-        <T> CompletableFuture<T> maybeFail(Supplier<CompletableFuture<T>> call) {
-            calls.incrementAndGet();
-            CompletableFuture<Object> later = nextReply.getAndSet(null);
-            if (later != null) {
-                return (CompletableFuture<T>) (CompletableFuture<?>) later;
-            }
-            if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                return CompletableFuture.failedFuture(error.get());
-            }
-            return call.get();
-        }
-
-        @Override
-        public String name() {
-            return "failing";
-        }
-
-        @Override
-        public CompletableFuture<byte[]> get(String key) {
-            return maybeFail(() -> delegate.get(key));
-        }
-
-        @Override
-        public CompletableFuture<StoredEntry> getEntry(String key) {
-            return maybeFail(() -> delegate.getEntry(key));
-        }
-
-        @Override
-        public CompletableFuture<List<byte[]>> getMany(List<String> keys) {
-            return maybeFail(() -> delegate.getMany(keys));
-        }
-
-        @Override
-        public CompletableFuture<LeasedRead> getOrLease(String key, long leaseMillis) {
-            return maybeFail(() -> delegate.getOrLease(key, leaseMillis));
-        }
-
-        @Override
-        public CompletableFuture<Boolean> setIfLeased(String key, byte[] value, long ttlMillis, long token) {
-            return maybeFail(() -> delegate.setIfLeased(key, value, ttlMillis, token));
-        }
-
-        @Override
-        public CompletableFuture<Boolean> releaseLease(String key, long token) {
-            return maybeFail(() -> delegate.releaseLease(key, token));
-        }
-
-        @Override
-        public CompletableFuture<Boolean> set(String key, byte[] value, long ttlMillis) {
-            return maybeFail(() -> delegate.set(key, value, ttlMillis));
-        }
-
-        @Override
-        public CompletableFuture<Boolean> add(String key, byte[] value, long ttlMillis) {
-            return maybeFail(() -> delegate.add(key, value, ttlMillis));
-        }
-
-        @Override
-        public CompletableFuture<Set<String>> setMany(Map<String, byte[]> entries, long ttlMillis) {
-            return maybeFail(() -> delegate.setMany(entries, ttlMillis));
-        }
-
-        @Override
-        public CompletableFuture<Boolean> delete(String key) {
-            return maybeFail(() -> delegate.delete(key));
-        }
-
-        @Override
-        public CompletableFuture<Boolean> deleteIfSame(String key, byte[] expected) {
-            return maybeFail(() -> delegate.deleteIfSame(key, expected));
-        }
-
-        @Override
-        public CompletableFuture<Long> deleteMany(Collection<String> keys) {
-            return maybeFail(() -> delegate.deleteMany(keys));
-        }
-
-        @Override
-        public CompletableFuture<Long> increment(String key, long delta) {
-            return maybeFail(() -> delegate.increment(key, delta));
-        }
-
-        @Override
-        public CompletableFuture<Boolean> expire(String key, long ttlMillis) {
-            return maybeFail(() -> delegate.expire(key, ttlMillis));
-        }
-
-        @Override
-        public CompletableFuture<Boolean> contains(String key) {
-            return maybeFail(() -> delegate.contains(key));
-        }
-
-        @Override
-        public CompletableFuture<Long> deleteMatching(String pattern, Predicate<String> filter, boolean dryRun) {
-            return maybeFail(() -> delegate.deleteMatching(pattern, filter, dryRun));
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
-        }
-    }
-
     private final FakeTicker ticker = new FakeTicker();
-    private final FailingStore backend = new FailingStore();
+    private final ScriptedStore backend = new ScriptedStore();
 
     private GuardedStore guard(boolean failSoft) {
         return GuardedStore.wrap(backend, ResilienceOptions.builder().failSoft(failSoft).failureThreshold(3)

@@ -1,0 +1,117 @@
+package dev.cachet.tiered;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cachet.ScriptedStore;
+import dev.cachet.local.LocalStore;
+import dev.cachet.store.Store;
+import dev.cachet.store.StoredEntry;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The tiered store's rules with an invalidation source driven by the test; coherence across real
+ * instances on Redis is tested by the Redis module.
+ */
+class TieredStoreTest {
+    /** A source the test makes live or not, and through which it delivers invalidations. */
+    static final class ManualSource implements InvalidationSource {
+        volatile boolean live = true;
+        Listener listener;
+
+        @Override
+        public void start(Listener listener) {
+            this.listener = listener;
+        }
+
+        @Override
+        public boolean isLive() {
+            return live;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private final Store first = LocalStore.create();
+    private final ScriptedStore second = new ScriptedStore();
+    private final ManualSource source = new ManualSource();
+    private final TieredStore tiered = TieredStore.create(first, second, source, TieredOptions.DEFAULTS);
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aSecondTierHitIsCopiedUpForAtMostItsRemainingTtl() {
+        second.delegate.set("k", bytes("v"), 5_000).join();
+        assertThat(tiered.get("k").join()).isEqualTo(bytes("v"));
+        StoredEntry copied = first.getEntry("k").join();
+        assertThat(copied.ttlMillis()).isBetween(1L, 5_000L);
+        second.delegate.delete("k").join();
+        assertThat(tiered.get("k").join()).as("served by the first tier").isEqualTo(bytes("v"));
+    }
+
+    @Test
+    void aFillThatRacedAnInvalidationDoesNotStick() {
+        second.delegate.set("k", bytes("old"), Store.FOREVER).join();
+        CompletableFuture<Object> reply = new CompletableFuture<>();
+        second.nextReply.set(reply);
+        CompletableFuture<byte[]> read = tiered.get("k");
+        source.listener.invalidate(List.of("k"));
+        reply.complete(new StoredEntry(bytes("old"), 60_000));
+        assertThat(read.join()).isEqualTo(bytes("old"));
+        assertThat(first.contains("k").join()).isFalse();
+    }
+
+    @Test
+    void anInvalidationOfAnotherKeyLetsTheFillStick() {
+        String key = "k";
+        String other = "x";
+        assertThat(key.hashCode() & 63).isNotEqualTo(other.hashCode() & 63);
+        CompletableFuture<Object> reply = new CompletableFuture<>();
+        second.nextReply.set(reply);
+        CompletableFuture<byte[]> read = tiered.get(key);
+        source.listener.invalidate(List.of(other));
+        reply.complete(new StoredEntry(bytes("v"), 60_000));
+        read.join();
+        assertThat(first.contains(key).join()).isTrue();
+    }
+
+    @Test
+    void writesDropTheKeyFromTheFirstTier() {
+        second.delegate.set("k", bytes("v1"), Store.FOREVER).join();
+        tiered.get("k").join();
+        tiered.set("k", bytes("v2"), Store.FOREVER).join();
+        assertThat(first.contains("k").join()).isFalse();
+        assertThat(tiered.get("k").join()).isEqualTo(bytes("v2"));
+    }
+
+    @Test
+    void whileTheSourceIsNotLiveTheFirstTierIsNeitherReadNorFilled() {
+        second.delegate.set("k", bytes("v1"), Store.FOREVER).join();
+        tiered.get("k").join();
+        source.live = false;
+        second.delegate.set("k", bytes("v2"), Store.FOREVER).join();
+        assertThat(tiered.get("k").join()).isEqualTo(bytes("v2"));
+        tiered.get("other").join();
+        assertThat(first.contains("other").join()).isFalse();
+        source.listener.flushAll();
+        assertThat(first.contains("k").join()).isFalse();
+    }
+
+    @Test
+    void aFlushEmptiesTheFirstTier() {
+        for (String key : List.of("a", "b", "c")) {
+            second.delegate.set(key, bytes(key), Store.FOREVER).join();
+            tiered.get(key).join();
+        }
+        source.listener.flushAll();
+        for (String key : List.of("a", "b", "c")) {
+            assertThat(first.contains(key).join()).isFalse();
+        }
+    }
+}
