@@ -14,21 +14,25 @@ import java.util.Map;
  * @param keys how many distinct keys are read and written
  * @param redis the Redis URL both Redis contenders use
  * @param only which pairs of contenders run
+ * @param hot the share of get-phase reads that go to the first 20% of the keys, or 0 for uniform reads
  */
-record BenchOptions(int threads, int valueBytes, int seconds, int rounds, int keys, String redis, Only only) {
+record BenchOptions(int threads, int valueBytes, int seconds, int rounds, int keys, String redis, Only only, double hot) {
     /** Which pairs run. */
     enum Only {
         /** Cachet's Redis store against raw Lettuce. */
         REDIS,
         /** Cachet's local store against raw Caffeine. */
         LOCAL,
-        /** Both pairs. */
+        /** Cachet's tiered store (local in front of Redis) against Cachet's Redis store alone. */
+        TIERED,
+        /** All three pairs. */
         ALL
     }
 
     static final String USAGE = """
             usage: java -jar cachet-bench.jar [--threads=50] [--value-bytes=1024] [--seconds=3] [--rounds=3]
-                                              [--keys=10000] [--redis=redis://127.0.0.1:6379] [--only=redis|local|all]""";
+                                              [--keys=10000] [--redis=redis://127.0.0.1:6379]
+                                              [--only=redis|local|tiered|all] [--hot=0]""";
 
     /**
      * Reads {@code args} over the defaults.
@@ -44,6 +48,7 @@ record BenchOptions(int threads, int valueBytes, int seconds, int rounds, int ke
         values.put("keys", "10000");
         values.put("redis", "redis://127.0.0.1:6379");
         values.put("only", "all");
+        values.put("hot", "0");
         for (String arg : args) {
             int eq = arg.indexOf('=');
             String key = arg.startsWith("--") && eq > 2 ? arg.substring(2, eq) : null;
@@ -59,7 +64,8 @@ record BenchOptions(int threads, int valueBytes, int seconds, int rounds, int ke
                 positive(values, "rounds"),
                 positive(values, "keys"),
                 values.get("redis"),
-                only(values.get("only")));
+                only(values.get("only")),
+                hot(values.get("hot"), positive(values, "keys")));
     }
 
     private static int positive(Map<String, String> values, String key) {
@@ -79,21 +85,47 @@ record BenchOptions(int threads, int valueBytes, int seconds, int rounds, int ke
         try {
             return Only.valueOf(text.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException unknown) {
-            throw new IllegalArgumentException("--only must be redis, local or all, was '" + text + "'", unknown);
+            throw new IllegalArgumentException("--only must be redis, local, tiered or all, was '" + text + "'", unknown);
         }
     }
 
-    boolean runsRedis() {
-        return only != Only.LOCAL;
+    private static double hot(String text, int keys) {
+        double value;
+        try {
+            value = Double.parseDouble(text);
+        } catch (NumberFormatException notANumber) {
+            value = Double.NaN;
+        }
+        if (!(value >= 0 && value <= 1)) {
+            throw new IllegalArgumentException("--hot must be a number from 0 to 1, was '" + text + "'");
+        }
+        // The hot fifth of the keyspace must hold at least one key, or the skew has nowhere to send reads.
+        if (value > 0 && keys < 5) {
+            throw new IllegalArgumentException("--hot needs --keys of at least 5, was " + keys);
+        }
+        return value;
     }
 
-    boolean runsLocal() {
-        return only != Only.REDIS;
+    boolean runsRedisPair() {
+        return only == Only.REDIS || only == Only.ALL;
+    }
+
+    boolean runsLocalPair() {
+        return only == Only.LOCAL || only == Only.ALL;
+    }
+
+    boolean runsTieredPair() {
+        return only == Only.TIERED || only == Only.ALL;
+    }
+
+    /** Whether any pair that runs needs Redis. */
+    boolean needsRedis() {
+        return only != Only.LOCAL;
     }
 
     /** The settings as arguments, so a report shows every value in force, defaults included. */
     String asArguments() {
         return "--threads=" + threads + " --value-bytes=" + valueBytes + " --seconds=" + seconds + " --rounds=" + rounds
-                + " --keys=" + keys + " --redis=" + redis + " --only=" + only.name().toLowerCase(Locale.ROOT);
+                + " --keys=" + keys + " --redis=" + redis + " --only=" + only.name().toLowerCase(Locale.ROOT) + " --hot=" + hot;
     }
 }

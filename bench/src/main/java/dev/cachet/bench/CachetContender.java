@@ -6,12 +6,19 @@ import dev.cachet.CacheStats;
 import dev.cachet.Ttl;
 import dev.cachet.local.LocalStore;
 import dev.cachet.local.LocalStoreOptions;
+import dev.cachet.redis.RedisInvalidations;
 import dev.cachet.redis.RedisStore;
 import dev.cachet.redis.RedisStoreOptions;
 import dev.cachet.store.Store;
+import dev.cachet.tiered.TieredOptions;
+import dev.cachet.tiered.TieredStore;
+import java.time.Duration;
 
 /** A Cachet {@link Cache} over one store, used exactly as an application would: by key, as {@code byte[]}. */
 final class CachetContender implements Contender {
+    /** How many keys, spread over the keyspace, must be seen in the first tier before a get phase. */
+    private static final int FIRST_TIER_SAMPLE = 100;
+
     private final String name;
     private final Store store;
     private final Cache cache;
@@ -35,6 +42,18 @@ final class CachetContender implements Contender {
         return new CachetContender("cachet-redis", store, "bench-cachet", keys, ttl);
     }
 
+    /**
+     * Cachet on a tiered store: a local store bounded to the keyspace in front of the Redis store at
+     * {@code url} (default options), kept coherent by Redis client tracking of the cache's keys.
+     */
+    static CachetContender tiered(String url, int keys, Ttl ttl) {
+        String prefix = "bench-cachet-tiered";
+        RedisStoreOptions redis = RedisStoreOptions.builder().url(url).build();
+        Store store = TieredStore.create(LocalStore.create(LocalStoreOptions.builder().maximumEntries(keys).build()),
+                RedisStore.create(redis), RedisInvalidations.create(redis, prefix + ":"), TieredOptions.DEFAULTS);
+        return new CachetContender("cachet-tiered", store, prefix, keys, ttl);
+    }
+
     /** Cachet on the local store, bounded to {@code maximumEntries}. */
     static CachetContender local(long maximumEntries, int keys, Ttl ttl) {
         Store store = LocalStore.create(LocalStoreOptions.builder().maximumEntries(maximumEntries).build());
@@ -54,6 +73,36 @@ final class CachetContender implements Contender {
     @Override
     public boolean set(int key, byte[] value) {
         return cache.set(keys[key], value, ttl);
+    }
+
+    /**
+     * For a tiered store, reads every key so that the first tier holds it, then waits until a sample of
+     * keys is seen there: writes are invalidated asynchronously, so the invalidation of an earlier write
+     * can empty the first tier again after the read that filled it, and the tracking connection may not be
+     * live yet (until it is, reads bypass the first tier). Does nothing for other stores.
+     *
+     * @return false when the sample was not all in the first tier within {@code bound}
+     */
+    boolean fillFirstTier(Duration bound) throws InterruptedException {
+        if (!(store instanceof TieredStore tiered)) {
+            return true;
+        }
+        long deadline = System.nanoTime() + bound.toNanos();
+        for (String key : keys) {
+            cache.get(key, byte[].class);
+        }
+        int step = Math.max(1, keys.length / FIRST_TIER_SAMPLE);
+        for (int i = 0; i < keys.length; i += step) {
+            while (!tiered.firstTier().contains(cache.makeKey(keys[i])).join()) {
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                // Gives a pending invalidation the time to land before the read that fills the key again.
+                Thread.sleep(1);
+                cache.get(keys[i], byte[].class);
+            }
+        }
+        return true;
     }
 
     @Override

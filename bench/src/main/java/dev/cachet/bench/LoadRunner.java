@@ -33,13 +33,21 @@ final class LoadRunner implements AutoCloseable {
 
     private final int threads;
     private final int keys;
+    private final double hot;
+    private final int hotKeys;
     private final byte[][] values;
     private final ExecutorService pool;
     private final Histogram[] histograms;
 
-    LoadRunner(int threads, int keys, int valueBytes) {
+    /**
+     * {@code hot} is the share of get-phase reads that go to the first fifth of the keys (0 for uniform
+     * reads); writes stay uniform, so that every key is replaced alike.
+     */
+    LoadRunner(int threads, int keys, int valueBytes, double hot) {
         this.threads = threads;
         this.keys = keys;
+        this.hot = hot;
+        this.hotKeys = keys / 5;
         // Random bytes, fixed seed: incompressible, and the same data on every run.
         Random random = new Random(42);
         this.values = new byte[DISTINCT_VALUES][valueBytes];
@@ -137,10 +145,13 @@ final class LoadRunner implements AutoCloseable {
 
     private long[] loop(Contender contender, Operation operation, Histogram histogram, AtomicBoolean stop) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
+        boolean skewed = hot > 0 && operation == Operation.GET_HIT;
         long calls = 0;
         long failures = 0;
         while (!stop.get()) {
-            int key = random.nextInt(keys);
+            int key = !skewed ? random.nextInt(keys)
+                    : random.nextDouble() < hot ? random.nextInt(hotKeys)
+                    : hotKeys + random.nextInt(keys - hotKeys);
             byte[] value = values[random.nextInt(values.length)];
             long began = System.nanoTime();
             boolean ok;

@@ -14,9 +14,10 @@ import java.util.Map;
 /**
  * Measures what Cachet costs over the library each of its stores is built on, side by side in one run:
  * Cachet's Redis store against raw Lettuce on the same Redis, and Cachet's local store against raw Caffeine
- * with the same bound. For each contender it measures reads of present keys and writes, from many platform
- * threads at once, and reports throughput, p50 and p99 latency, and Cachet's throughput as a ratio of the
- * raw one.
+ * with the same bound. A third pair measures what a first tier buys: Cachet's tiered store (local in front
+ * of Redis) against Cachet's Redis store alone. For each contender it measures reads of present keys and
+ * writes, from many platform threads at once, and reports throughput, p50 and p99 latency, and Cachet's
+ * throughput as a ratio of the raw one (for the tiered pair: tiered over Redis alone).
  *
  * <p>Each pair of contenders is populated and warmed up first (two unmeasured rounds), then measured in
  * rounds that alternate the two, so that drift on a shared machine (another process, the JIT, the Redis
@@ -24,13 +25,15 @@ import java.util.Map;
  * run wrote is deleted at the end, by prefix, never by flushing the database.
  *
  * <p>Usage: {@code java -jar cachet-bench.jar [--threads=50] [--value-bytes=1024] [--seconds=3] [--rounds=3]
- * [--keys=10000] [--redis=redis://127.0.0.1:6379] [--only=redis|local|all]}. Exits with 1 when Redis is
- * unreachable and with 2 on a bad argument.
+ * [--keys=10000] [--redis=redis://127.0.0.1:6379] [--only=redis|local|tiered|all] [--hot=0]}. Exits with 1
+ * when Redis is unreachable and with 2 on a bad argument.
  */
 public final class StoreBenchmark {
     /** Long enough to outlast any run, short enough that an interrupted run leaves nothing behind for long. */
     private static final Ttl TTL = Ttl.ofMinutes(10);
     private static final int WARM_UP_PASSES = 2;
+    /** Filling the first tier takes one Redis read per key; this is far beyond that for any sane keyspace. */
+    private static final Duration FIRST_TIER_FILL_LIMIT = Duration.ofSeconds(30);
 
     private final BenchOptions options;
     private final LoadRunner runner;
@@ -59,7 +62,7 @@ public final class StoreBenchmark {
             return;
         }
         String redisVersion = null;
-        if (options.runsRedis()) {
+        if (options.needsRedis()) {
             try {
                 redisVersion = RedisProbe.version(options.redis());
             } catch (RedisException | IllegalArgumentException e) {
@@ -71,18 +74,21 @@ public final class StoreBenchmark {
             }
         }
         printHeader(args, options, redisVersion);
-        try (LoadRunner runner = new LoadRunner(options.threads(), options.keys(), options.valueBytes())) {
+        try (LoadRunner runner = new LoadRunner(options.threads(), options.keys(), options.valueBytes(), options.hot())) {
             new StoreBenchmark(options, runner).run();
         }
     }
 
     private void run() throws InterruptedException {
         List<Comparison> comparisons = new ArrayList<>();
-        if (options.runsRedis()) {
+        if (options.runsRedisPair()) {
             comparisons.addAll(redisPair());
         }
-        if (options.runsLocal()) {
+        if (options.runsLocalPair()) {
             comparisons.addAll(localPair());
+        }
+        if (options.runsTieredPair()) {
+            comparisons.addAll(tieredPair());
         }
         System.out.println();
         System.out.print(ResultTable.render(comparisons));
@@ -109,6 +115,10 @@ public final class StoreBenchmark {
                         + " rounds, then %d rounds; a round runs each operation on each contender in turn for %d s;"
                         + " median round shown%n",
                 options.threads(), options.keys(), options.valueBytes(), WARM_UP_PASSES, options.rounds(), options.seconds());
+        System.out.println(options.hot() > 0
+                ? String.format(Locale.ROOT, "reads:    %.0f%% of get-hit calls on the first 20%% of keys, the rest on the"
+                        + " other 80%%; writes uniform", options.hot() * 100)
+                : "reads:    uniform over the keys");
     }
 
     private List<Comparison> redisPair() throws InterruptedException {
@@ -126,6 +136,17 @@ public final class StoreBenchmark {
         }
     }
 
+    /**
+     * The tiered store against the Redis store alone, on the same Redis: the ratio is what the first tier
+     * buys on reads and costs on writes (each write also drops the key from the first tier).
+     */
+    private List<Comparison> tieredPair() throws InterruptedException {
+        try (CachetContender tiered = CachetContender.tiered(options.redis(), options.keys(), TTL);
+                CachetContender redis = CachetContender.redis(options.redis(), options.keys(), TTL)) {
+            return measure("tiered", tiered, redis);
+        }
+    }
+
     private List<Comparison> measure(String pair, CachetContender cachet, Contender raw) throws InterruptedException {
         try {
             progress(pair, "populating " + options.keys() + " keys");
@@ -136,6 +157,7 @@ public final class StoreBenchmark {
             for (int pass = 1; pass <= WARM_UP_PASSES; pass++) {
                 progress(pair, "warm-up " + pass + " of " + WARM_UP_PASSES);
                 for (Operation operation : Operation.values()) {
+                    prepare(cachet, operation);
                     runner.run(cachet, operation, phase);
                     runner.run(raw, operation, phase);
                 }
@@ -145,6 +167,7 @@ public final class StoreBenchmark {
             for (int round = 1; round <= options.rounds(); round++) {
                 progress(pair, "round " + round + " of " + options.rounds());
                 for (Operation operation : Operation.values()) {
+                    prepare(cachet, operation);
                     cachetRounds.computeIfAbsent(operation, o -> new ArrayList<>()).add(measureOnce(pair, cachet, operation));
                     rawRounds.computeIfAbsent(operation, o -> new ArrayList<>()).add(measureOnce(pair, raw, operation));
                 }
@@ -157,11 +180,29 @@ public final class StoreBenchmark {
             }
             return comparisons;
         } finally {
-            CacheStats stats = cachet.stats();
-            notes.add(String.format(Locale.ROOT, "%s counters: %,d hits, %,d misses, %,d sets, backend errors %s, breaker %s",
-                    cachet.name(), stats.hits(), stats.misses(), stats.sets(), stats.errorsByCause(), stats.breaker()));
+            addCounters(cachet);
+            if (raw instanceof CachetContender other) {
+                addCounters(other);
+            }
             notes.add(String.format(Locale.ROOT, "cleanup: %s deleted %,d keys, %s deleted %,d keys",
                     cachet.name(), cachet.clear(), raw.name(), raw.clear()));
+        }
+    }
+
+    private void addCounters(CachetContender cachet) {
+        CacheStats stats = cachet.stats();
+        notes.add(String.format(Locale.ROOT, "%s counters: %,d hits, %,d misses, %,d sets, backend errors %s, breaker %s",
+                cachet.name(), stats.hits(), stats.misses(), stats.sets(), stats.errorsByCause(), stats.breaker()));
+    }
+
+    /**
+     * Before a get phase, fills a tiered store's first tier: the set phase before it has emptied it, and a
+     * get phase that starts empty would measure the second tier as much as the first.
+     */
+    private void prepare(CachetContender cachet, Operation operation) throws InterruptedException {
+        if (operation == Operation.GET_HIT && !cachet.fillFirstTier(FIRST_TIER_FILL_LIMIT)) {
+            throw new IllegalStateException(cachet.name() + "'s first tier did not hold the keys within "
+                    + FIRST_TIER_FILL_LIMIT.toSeconds() + " s; its get-hit numbers would measure Redis, not the first tier");
         }
     }
 
