@@ -26,6 +26,10 @@ import java.util.function.Supplier;
 
 /** The cache at one version, non-blocking; every operation's logic lives here. */
 final class AsyncView implements AsyncCache {
+    /** Polls for a lease holder's value start this soon and back off to this interval. */
+    private static final long FIRST_POLL_MILLIS = 2;
+    private static final long LONGEST_POLL_MILLIS = 50;
+
     final CacheCore core;
     final int version;
     private final Keys.AtVersion keys;
@@ -253,7 +257,7 @@ final class AsyncView implements AsyncCache {
      * invalidation is never written after it. A caller that finds the lease held waits for the holder's
      * value up to {@link CacheOptions#leaseWait()}, then loads without storing.
      */
-    <T> CompletableFuture<T> leasedLoad(
+    private <T> CompletableFuture<T> leasedLoad(
             String key, String stored, TypeRef<T> type, Ttl ttl, Supplier<? extends CompletionStage<? extends T>> loader) {
         long ttlMillis = core.ttlMillis(ttl);
         return core.store.getOrLease(stored, core.options.leaseTtl().toMillis()).thenCompose(read -> {
@@ -289,9 +293,6 @@ final class AsyncView implements AsyncCache {
             return load(loader);
         });
     }
-
-    private static final long FIRST_POLL_MILLIS = 2;
-    private static final long LONGEST_POLL_MILLIS = 50;
 
     /** Polls, backing off, for the value that the lease holder is loading; null once the deadline passes. */
     private <T> CompletableFuture<T> awaitHolder(String stored, TypeRef<T> type, long deadline, long delayMillis) {

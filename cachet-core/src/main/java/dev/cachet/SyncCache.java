@@ -124,41 +124,12 @@ final class SyncCache implements Cache {
 
     @Override
     public <T> T getOrCompute(String key, TypeRef<T> type, Ttl ttl, Callable<? extends T> loader) {
-        Objects.requireNonNull(ttl, "ttl");
         Objects.requireNonNull(loader, "loader");
-        T cached = get(key, type);
-        if (cached != null) {
-            return cached;
-        }
-        CacheCore core = async.core;
-        String stored = async.key(key);
-        CompletableFuture<Object> mine = new CompletableFuture<>();
-        CompletableFuture<Object> running = core.loading.putIfAbsent(stored, mine);
-        if (running != null) {
-            @SuppressWarnings("unchecked")
-            T shared = (T) join(running);
-            return shared;
-        }
-        try {
-            T loaded = leasedLoadHere(key, stored, type, ttl, loader);
-            mine.complete(loaded);
-            return loaded;
-        } catch (RuntimeException | Error e) {
-            mine.completeExceptionally(e);
-            throw e;
-        } finally {
-            core.loading.remove(stored, mine);
-        }
-    }
-
-    /**
-     * The asynchronous miss path, with the loader run in this thread: the path asks for the value through
-     * a future that this thread completes, so the loader never runs on a network thread.
-     */
-    private <T> T leasedLoadHere(String key, String stored, TypeRef<T> type, Ttl ttl, Callable<? extends T> loader) {
+        // The asynchronous form asks for the value through a future that this thread completes, so the
+        // loader runs here and never on a network thread.
         CompletableFuture<Void> wanted = new CompletableFuture<>();
         CompletableFuture<T> result = new CompletableFuture<>();
-        CompletableFuture<T> flow = async.leasedLoad(key, stored, type, ttl, () -> {
+        CompletableFuture<T> flow = async.getOrCompute(key, type, ttl, () -> {
             wanted.complete(null);
             return result;
         });

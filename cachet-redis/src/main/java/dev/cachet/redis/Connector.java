@@ -135,10 +135,6 @@ final class Connector implements AutoCloseable {
         return name;
     }
 
-    RedisStoreOptions options() {
-        return options;
-    }
-
     /** Threads for work that must not run on a connection's event loop. */
     Executor executor() {
         return resources.eventExecutorGroup();
