@@ -1,6 +1,7 @@
 package dev.cachet.redis;
 
 import dev.cachet.CacheBackendException;
+import dev.cachet.store.Glob;
 import dev.cachet.store.LeasedRead;
 import dev.cachet.store.Store;
 import dev.cachet.store.StoredEntry;
@@ -29,6 +30,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * The Redis store: each operation is one command (or one script, or one pipeline) on the shared
@@ -273,37 +275,46 @@ final class LettuceStore implements Store {
 
     @Override
     public CompletableFuture<Long> deleteMatching(String pattern, Predicate<String> filter, boolean dryRun) {
-        CompletableFuture<Long> deleted = scan(pattern, filter, dryRun);
+        Pattern glob = Glob.compile(pattern);
+        CompletableFuture<Long> deleted = scan(pattern, filter, dryRun ? null : this::deleteMany);
         if (dryRun) {
             return deleted;
         }
-        // A key being loaded is absent, so SCAN does not find it; its lease must go all the same.
-        Predicate<String> leaseFilter = leaseKey -> filter.test(leasedKey(leaseKey));
-        String prefix = Store.escapeGlob(LEASE_PREFIX);
-        return deleted.thenCompose(count -> scan(prefix + pattern, leaseFilter, false)
-                .thenCompose(wrapped -> scan(prefix + "{" + pattern + "}", leaseFilter, false))
+        // A key being loaded is absent, so SCAN does not find it; its lease must go all the same. Leases
+        // of either form come from one walk under their prefix, matched against the pattern here.
+        Predicate<String> leaseOfMatch = leaseKey -> {
+            String key = leasedKey(leaseKey);
+            return glob.matcher(key).matches() && filter.test(key);
+        };
+        return deleted.thenCompose(count -> scan(Store.escapeGlob(LEASE_PREFIX) + "*", leaseOfMatch, this::unlink)
                 .thenApply(leases -> count));
     }
 
-    private CompletableFuture<Long> scan(String pattern, Predicate<String> filter, boolean dryRun) {
+    private CompletableFuture<Long> unlink(List<String> keys) {
+        return call(keys.getFirst(), c -> c.unlink(keys.toArray(String[]::new)));
+    }
+
+    /** Counts the keys that match, or with {@code delete} deletes them and counts what it deleted. */
+    private CompletableFuture<Long> scan(String pattern, Predicate<String> filter, Function<List<String>, CompletableFuture<Long>> delete) {
         ScanArgs args = ScanArgs.Builder.matches(pattern).limit(scanBatch);
         // Every SCAN step runs off the caller's thread: on a cluster, Lettuce connects to the node a step
         // moves to with a blocking call, which must not stall the caller (or the event loop, below).
-        return CompletableFuture.supplyAsync(() -> scanFrom(ScanCursor.INITIAL, args, filter, dryRun, 0), connector.executor())
+        return CompletableFuture.supplyAsync(() -> scanFrom(ScanCursor.INITIAL, args, filter, delete, 0), connector.executor())
                 .thenCompose(Function.identity());
     }
 
     /** One SCAN step and an UNLINK of what it found; on a cluster, Lettuce's cursor walks every master. */
-    private CompletableFuture<Long> scanFrom(ScanCursor cursor, ScanArgs args, Predicate<String> filter, boolean dryRun, long done) {
+    private CompletableFuture<Long> scanFrom(ScanCursor cursor, ScanArgs args, Predicate<String> filter,
+            Function<List<String>, CompletableFuture<Long>> delete, long done) {
         return this.<KeyScanCursor<String>>call("SCAN", c -> c.scan(cursor, args)).thenCompose(page -> {
             List<String> keys = page.getKeys().stream().filter(filter).toList();
-            CompletableFuture<Long> step = keys.isEmpty() || dryRun
+            CompletableFuture<Long> step = keys.isEmpty() || delete == null
                     ? CompletableFuture.completedFuture((long) keys.size())
-                    : deleteMany(keys);
+                    : delete.apply(keys);
             // Issued on the event loop, the blocking connect to the next node would wait for that very loop.
             return step.thenComposeAsync(count -> page.isFinished()
                     ? CompletableFuture.completedFuture(done + count)
-                    : scanFrom(page, args, filter, dryRun, done + count), connector.executor());
+                    : scanFrom(page, args, filter, delete, done + count), connector.executor());
         });
     }
 

@@ -1,9 +1,12 @@
-package dev.cachet.local;
+package dev.cachet.store;
 
 import java.util.regex.Pattern;
 
-/** Redis' glob patterns ({@code KEYS}, {@code SCAN MATCH}) for the in-process store, as regular expressions. */
-final class Glob {
+/**
+ * Redis' glob patterns ({@code SCAN MATCH}) as regular expressions, for stores that match keys themselves
+ * and for filtering what a SCAN returned.
+ */
+public final class Glob {
     private Glob() {
     }
 
@@ -13,7 +16,7 @@ final class Glob {
      *
      * @throws IllegalArgumentException if a class is not closed
      */
-    static Pattern compile(String glob) {
+    public static Pattern compile(String glob) {
         StringBuilder regex = new StringBuilder();
         for (int i = 0; i < glob.length(); i++) {
             char c = glob.charAt(i);

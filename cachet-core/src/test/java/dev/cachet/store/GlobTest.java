@@ -1,11 +1,11 @@
-package dev.cachet.local;
+package dev.cachet.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
-/** The in-process store must match keys exactly as Redis' SCAN MATCH does. */
+/** Keys must match exactly as Redis' SCAN MATCH matches them. */
 class GlobTest {
     private static boolean matches(String glob, String key) {
         return Glob.compile(glob).matcher(key).matches();
