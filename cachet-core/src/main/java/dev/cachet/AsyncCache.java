@@ -77,6 +77,19 @@ public interface AsyncCache {
     <T> CompletableFuture<T> getOrCompute(
             String key, TypeRef<T> type, Ttl ttl, Supplier<? extends CompletionStage<? extends T>> loader);
 
+    /**
+     * See {@link Cache#getOrCompute(String, TypeRef, ComputeOptions, java.util.concurrent.Callable)}; the
+     * loader is called as for {@link #getOrCompute(String, TypeRef, Ttl, Supplier)}.
+     */
+    <T> CompletableFuture<T> getOrCompute(
+            String key, TypeRef<T> type, ComputeOptions options, Supplier<? extends CompletionStage<? extends T>> loader);
+
+    /** See {@link Cache#set(String, Object, Ttl, Collection)}. */
+    CompletableFuture<Boolean> set(String key, Object value, Ttl ttl, Collection<String> tags);
+
+    /** See {@link Cache#invalidateTags(Collection)}. */
+    CompletableFuture<Boolean> invalidateTags(Collection<String> tags);
+
     /** See {@link Cache#incrVersion(String, int)}. */
     CompletableFuture<OptionalInt> incrVersion(String key, int delta);
 }

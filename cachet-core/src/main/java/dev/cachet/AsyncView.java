@@ -3,6 +3,7 @@ package dev.cachet;
 import static java.util.concurrent.CompletableFuture.completedFuture;
 import static java.util.concurrent.CompletableFuture.failedFuture;
 
+import dev.cachet.store.Envelope;
 import dev.cachet.store.Store;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -20,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -72,6 +74,36 @@ final class AsyncView implements AsyncCache {
             return softly(core.strictStore.delete(stored).thenApply(existed -> true), false);
         }
         return core.store.set(stored, encoded, ttlMillis);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> set(String key, Object value, Ttl ttl, Collection<String> tags) {
+        return call(() -> {
+            List<String> names = List.copyOf(new LinkedHashSet<>(tags));
+            names.forEach(Envelope::checkTagName);
+            if (names.isEmpty()) {
+                return store(key, value, ttl);
+            }
+            long ttlMillis = core.ttlMillis(ttl);
+            if (ttlMillis == 0) {
+                return store(key, value, ttl);
+            }
+            String stored = key(key);
+            byte[] body = core.format.encode(key, value);
+            core.sets.increment();
+            return core.store.tagVersions(names, ttlMillis).thenCompose(versions -> versions == null
+                    ? completedFuture(false)
+                    : core.store.set(stored, new Envelope(0, 0, versions, body).toBytes(), ttlMillis));
+        });
+    }
+
+    @Override
+    public CompletableFuture<Boolean> invalidateTags(Collection<String> tags) {
+        return call(() -> {
+            List<String> names = List.copyOf(new LinkedHashSet<>(tags));
+            names.forEach(Envelope::checkTagName);
+            return softly(core.strictStore.invalidateTags(names).thenApply(count -> true), false);
+        });
     }
 
     @Override
@@ -181,7 +213,10 @@ final class AsyncView implements AsyncCache {
 
     @Override
     public CompletableFuture<Boolean> contains(String key) {
-        return call(() -> core.store.contains(key(key)));
+        return call(() -> {
+            String stored = key(key);
+            return core.store.get(stored).thenApply(bytes -> bytes != null && core.fresh(bytes));
+        });
     }
 
     @Override
@@ -228,19 +263,79 @@ final class AsyncView implements AsyncCache {
     public <T> CompletableFuture<T> getOrCompute(
             String key, TypeRef<T> type, Ttl ttl, Supplier<? extends CompletionStage<? extends T>> loader) {
         Objects.requireNonNull(ttl, "ttl");
+        return getOrCompute(key, type, ComputeOptions.ttl(ttl), loader);
+    }
+
+    @Override
+    public <T> CompletableFuture<T> getOrCompute(
+            String key, TypeRef<T> type, ComputeOptions options, Supplier<? extends CompletionStage<? extends T>> loader) {
+        Objects.requireNonNull(options, "options");
         Objects.requireNonNull(loader, "loader");
-        return get(key, type).thenCompose(cached -> {
-            if (cached != null) {
-                return completedFuture(cached);
-            }
+        return call(() -> {
+            CacheCore.Policy policy = core.policy(options);
             String stored = key(key);
+            return core.store.get(stored).thenCompose(bytes -> {
+                Computation<T> computation = new Computation<>(key, stored, type, policy, loader);
+                CacheCore.Found<T> found = core.found(stored, bytes, type);
+                if (found == null) {
+                    core.misses.increment();
+                    return computation.once(computation::miss, running -> running);
+                }
+                long now = core.now();
+                if (found.freshAt(now)) {
+                    core.hits.increment();
+                    if (policy.refreshesEarly(found, now, ThreadLocalRandom.current().nextDouble())) {
+                        return computation.refresh(found, true, true);
+                    }
+                    return completedFuture(found.value());
+                }
+                long staleFor = now - found.freshUntil();
+                boolean whileRevalidating = staleFor < policy.staleWhileRevalidateMillis();
+                boolean ifError = staleFor < policy.staleIfErrorMillis();
+                if (!whileRevalidating && !ifError) {
+                    // Past both windows (a writer's clock ahead of ours): a plain miss.
+                    core.misses.increment();
+                    return computation.once(computation::miss, running -> running);
+                }
+                return computation.refresh(found, whileRevalidating, ifError).thenApply(value -> {
+                    if (value != found.value()) {
+                        core.misses.increment();
+                    }
+                    return value;
+                });
+            });
+        });
+    }
+
+    /** One get-or-compute call past its first read: the miss and refresh paths. */
+    private final class Computation<T> {
+        private final String key;
+        private final String stored;
+        private final TypeRef<T> type;
+        private final CacheCore.Policy policy;
+        private final Supplier<? extends CompletionStage<? extends T>> loader;
+
+        Computation(String key, String stored, TypeRef<T> type, CacheCore.Policy policy,
+                Supplier<? extends CompletionStage<? extends T>> loader) {
+            this.key = key;
+            this.stored = stored;
+            this.type = type;
+            this.policy = policy;
+            this.loader = loader;
+        }
+
+        /**
+         * Runs {@code work} as this process's one load of the key; when one already runs, the caller gets
+         * what {@code whenRunning} makes of it instead.
+         */
+        CompletableFuture<T> once(Supplier<CompletableFuture<T>> work, Function<CompletableFuture<T>, CompletableFuture<T>> whenRunning) {
             CompletableFuture<Object> mine = new CompletableFuture<>();
             CompletableFuture<Object> running = core.loading.putIfAbsent(stored, mine);
             if (running != null) {
-                return running.thenApply(AsyncView::<T>cast);
+                return whenRunning.apply(running.thenApply(AsyncView::<T>cast));
             }
             mine.whenComplete((v, e) -> core.loading.remove(stored, mine));
-            call(() -> leasedLoad(key, stored, type, ttl, loader)).whenComplete((value, error) -> {
+            call(work).whenComplete((value, error) -> {
                 if (error != null) {
                     mine.completeExceptionally(Store.unwrap(error));
                 } else {
@@ -248,62 +343,141 @@ final class AsyncView implements AsyncCache {
                 }
             });
             return mine.thenApply(AsyncView::<T>cast);
-        });
-    }
+        }
 
-    /**
-     * The miss path of get-or-compute, once per key per process: take the key's lease (shared by every
-     * instance), load, and store only while the lease holds, so a value loaded before a concurrent
-     * invalidation is never written after it. A caller that finds the lease held waits for the holder's
-     * value up to {@link CacheOptions#leaseWait()}, then loads without storing.
-     */
-    private <T> CompletableFuture<T> leasedLoad(
-            String key, String stored, TypeRef<T> type, Ttl ttl, Supplier<? extends CompletionStage<? extends T>> loader) {
-        long ttlMillis = core.ttlMillis(ttl);
-        return core.store.getOrLease(stored, core.options.leaseTtl().toMillis()).thenCompose(read -> {
-            if (read.value() != null) {
-                T value = core.decode(stored, read.value(), type, false);
-                return value != null ? completedFuture(value) : load(loader);
-            }
-            if (read.granted()) {
-                return load(loader).handle((value, error) -> {
-                    byte[] encoded;
-                    try {
-                        encoded = error != null || value == null || ttlMillis == 0 ? null : core.format.encode(key, value);
-                    } catch (RuntimeException e) {
-                        error = e;
-                        encoded = null;
+        /**
+         * The miss path, once per key per process: take the key's lease (shared by every instance) and the
+         * versions of the value's tags, load, and store only while the lease holds, so a value loaded before
+         * a concurrent invalidation is never written after it. A caller that finds the lease held waits for
+         * the holder's value up to {@link CacheOptions#leaseWait()}, then loads without storing.
+         */
+        CompletableFuture<T> miss() {
+            CompletableFuture<Map<String, String>> stamps = stamps();
+            return core.store.getOrLease(stored, leaseMillis()).thenCombine(stamps, (read, versions) -> read).thenCompose(read -> {
+                if (read.value() != null) {
+                    CacheCore.Found<T> found = core.found(stored, read.value(), type);
+                    if (found == null) {
+                        return load();
                     }
-                    if (encoded == null) {
-                        // Nothing to store: end the lease before answering, so the next caller loads at once.
-                        Throwable failure = error;
-                        return core.store.releaseLease(stored, read.token()).thenCompose(released -> failure == null
-                                ? completedFuture(value)
-                                : CompletableFuture.<T>failedFuture(Store.unwrap(failure)));
+                    if (found.freshAt(core.now())) {
+                        return completedFuture(found.value());
                     }
-                    core.sets.increment();
-                    return core.store.setIfLeased(stored, encoded, ttlMillis, read.token()).thenApply(ok -> value);
-                }).thenCompose(Function.identity());
-            }
-            if (read.held()) {
-                long deadline = System.nanoTime() + core.options.leaseWait().toNanos();
-                return awaitHolder(stored, type, deadline, FIRST_POLL_MILLIS)
-                        .thenCompose(value -> value != null ? completedFuture(value) : load(loader));
-            }
-            return load(loader);
-        });
-    }
+                    // A value that another caller stored, already stale: refresh it here.
+                    return refreshLeased(found, false, core.now() - found.freshUntil() < policy.staleIfErrorMillis());
+                }
+                if (read.granted()) {
+                    return loadAndStore(read.token(), null, stamps.join());
+                }
+                if (read.held()) {
+                    return awaitHolder(FIRST_POLL_MILLIS, System.nanoTime() + core.options.leaseWait().toNanos())
+                            .thenCompose(value -> value != null ? completedFuture(value) : load());
+                }
+                return load();
+            });
+        }
 
-    /** Polls, backing off, for the value that the lease holder is loading; null once the deadline passes. */
-    private <T> CompletableFuture<T> awaitHolder(String stored, TypeRef<T> type, long deadline, long delayMillis) {
-        Executor later = CompletableFuture.delayedExecutor(delayMillis, TimeUnit.MILLISECONDS);
-        return CompletableFuture.supplyAsync(() -> stored, later).thenCompose(core.store::get).thenCompose(bytes -> {
-            T value = bytes == null ? null : core.decode(stored, bytes, type, false);
-            if (value != null || System.nanoTime() - deadline >= 0) {
-                return completedFuture(value);
+        /**
+         * The path of a value that is stale, or fresh but chosen for early refresh: one caller per key (across
+         * instances, by lease) loads and stores the new value. Others return the value they found when
+         * {@code serveWhileBusy}, else wait for the refresh like a miss; a failed load answers the value found
+         * when {@code serveOnError}.
+         */
+        CompletableFuture<T> refresh(CacheCore.Found<T> found, boolean serveWhileBusy, boolean serveOnError) {
+            return once(() -> refreshLeased(found, serveWhileBusy, serveOnError), running -> {
+                if (serveWhileBusy) {
+                    return served(found);
+                }
+                return running.handle((value, error) -> error == null ? completedFuture(value) : fallBack(found, serveOnError, error))
+                        .thenCompose(Function.identity());
+            });
+        }
+
+        private CompletableFuture<T> refreshLeased(CacheCore.Found<T> found, boolean serveWhileBusy, boolean serveOnError) {
+            CompletableFuture<Map<String, String>> stamps = stamps();
+            return core.store.lease(stored, leaseMillis()).thenCombine(stamps, (lease, versions) -> lease).thenCompose(lease -> {
+                if (lease.held() && serveWhileBusy) {
+                    return served(found);
+                }
+                CompletableFuture<T> fresh;
+                if (lease.granted()) {
+                    fresh = loadAndStore(lease.token(), found.stored(), stamps.join());
+                } else if (lease.held()) {
+                    fresh = awaitHolder(FIRST_POLL_MILLIS, System.nanoTime() + core.options.leaseWait().toNanos())
+                            .thenCompose(value -> value != null ? completedFuture(value) : load());
+                } else {
+                    fresh = load();
+                }
+                return fresh.handle((value, error) -> error == null ? completedFuture(value) : fallBack(found, serveOnError, error))
+                        .thenCompose(Function.identity());
+            });
+        }
+
+        private CompletableFuture<T> served(CacheCore.Found<T> found) {
+            if (!found.freshAt(core.now())) {
+                core.staleHits.increment();
             }
-            return awaitHolder(stored, type, deadline, Math.min(delayMillis * 2, LONGEST_POLL_MILLIS));
-        });
+            return completedFuture(found.value());
+        }
+
+        private CompletableFuture<T> fallBack(CacheCore.Found<T> found, boolean serveOnError, Throwable error) {
+            return serveOnError ? served(found) : failedFuture(Store.unwrap(error));
+        }
+
+        /** The current versions of the value's tags, read before it loads; null when the store could not say. */
+        private CompletableFuture<Map<String, String>> stamps() {
+            return policy.tags().isEmpty() ? completedFuture(Map.of()) : core.store.tagVersions(policy.tags(), policy.storedTtlMillis());
+        }
+
+        private long leaseMillis() {
+            return core.options.leaseTtl().toMillis();
+        }
+
+        /**
+         * Loads under the lease {@code token} and stores the value if the lease still holds; releases the lease
+         * at once when there is nothing to store, so the next caller loads without waiting for it to lapse.
+         */
+        private CompletableFuture<T> loadAndStore(long token, byte[] replacing, Map<String, String> stamps) {
+            long started = core.options.resilience().ticker().read();
+            return load().handle((value, error) -> {
+                long loadMillis = TimeUnit.NANOSECONDS.toMillis(core.options.resilience().ticker().read() - started);
+                byte[] encoded;
+                try {
+                    encoded = error != null || value == null || policy.ttlMillis() == 0 || stamps == null
+                            ? null
+                            : core.encode(key, value, policy, stamps, loadMillis);
+                } catch (RuntimeException e) {
+                    error = e;
+                    encoded = null;
+                }
+                if (encoded == null) {
+                    Throwable failure = error;
+                    return core.store.releaseLease(stored, token).thenCompose(released -> failure == null
+                            ? completedFuture(value)
+                            : CompletableFuture.<T>failedFuture(Store.unwrap(failure)));
+                }
+                core.sets.increment();
+                return core.store.setIfLeased(stored, encoded, policy.storedTtlMillis(), token, replacing).thenApply(ok -> value);
+            }).thenCompose(Function.identity());
+        }
+
+        /** Polls, backing off, for a fresh value from the lease holder; null once the deadline passes. */
+        private CompletableFuture<T> awaitHolder(long delayMillis, long deadline) {
+            Executor later = CompletableFuture.delayedExecutor(delayMillis, TimeUnit.MILLISECONDS);
+            return CompletableFuture.supplyAsync(() -> stored, later).thenCompose(core.store::get).thenCompose(bytes -> {
+                CacheCore.Found<T> found = core.found(stored, bytes, type);
+                if (found != null && found.freshAt(core.now())) {
+                    return completedFuture(found.value());
+                }
+                if (System.nanoTime() - deadline >= 0) {
+                    return completedFuture(null);
+                }
+                return awaitHolder(Math.min(delayMillis * 2, LONGEST_POLL_MILLIS), deadline);
+            });
+        }
+
+        private CompletableFuture<T> load() {
+            return AsyncView.this.load(loader);
+        }
     }
 
     private <T> CompletableFuture<T> load(Supplier<? extends CompletionStage<? extends T>> loader) {

@@ -3,6 +3,7 @@ package dev.cachet;
 import dev.cachet.resilience.GuardedStore;
 import dev.cachet.store.Store;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -78,6 +79,28 @@ public interface Cache {
     /** Stores {@code value} for {@code ttl}; a zero TTL deletes the key. True when the backend did it. */
     boolean set(String key, Object value, Ttl ttl);
 
+    /**
+     * Stores {@code value} for {@code ttl} with {@code tags}: once any of them is invalidated with {@link
+     * #invalidateTags}, the value is a miss on every instance. The tags' versions are read when this is
+     * called; to be safe against a concurrent invalidation while the value was being computed, compute it in
+     * {@link #getOrCompute(String, TypeRef, ComputeOptions, Callable)}, which reads them before loading.
+     *
+     * @throws IllegalArgumentException if a tag is empty, holds a control character, or is over 256 bytes
+     */
+    boolean set(String key, Object value, Ttl ttl, Collection<String> tags);
+
+    /**
+     * Makes every value stored with any of {@code tags} a miss, on every instance and in every cache that
+     * shares the backend (tags are the backend's, not one cache's), in O(1) per tag however many values carry
+     * it; true when the backend did it.
+     */
+    boolean invalidateTags(Collection<String> tags);
+
+    /** {@link #invalidateTags(Collection)} of the given tags. */
+    default boolean invalidateTags(String... tags) {
+        return invalidateTags(List.of(tags));
+    }
+
     /** Stores {@code value} for the default TTL only if {@code key} is absent; true when stored. */
     default boolean add(String key, Object value) {
         return add(key, value, Ttl.DEFAULT);
@@ -143,7 +166,7 @@ public interface Cache {
     /** Gives {@code key} a new TTL from now (zero deletes it); true when it existed. */
     boolean touch(String key, Ttl ttl);
 
-    /** Whether {@code key} is present. */
+    /** Whether {@code key} holds a value that a {@link #get} would return now (one past its TTL does not count). */
     boolean contains(String key);
 
     /**
@@ -182,6 +205,21 @@ public interface Cache {
      * checked exceptions are wrapped in {@link CacheLoaderException}.
      */
     <T> T getOrCompute(String key, TypeRef<T> type, Ttl ttl, Callable<? extends T> loader);
+
+    /**
+     * {@link #getOrCompute(String, TypeRef, Ttl, Callable)} with stale windows, early refresh and tags as
+     * {@code options} say (see {@link ComputeOptions}): within the stale-while-revalidate window a value past
+     * its TTL is returned at once while one caller (across all instances) refreshes it; within the
+     * stale-if-error window it is returned when the loader fails; with early refresh, one caller refreshes
+     * a value shortly before it expires; with tags, the versions of the tags are read before the loader
+     * runs, so an invalidation of a tag while it runs makes the stored value a miss.
+     */
+    <T> T getOrCompute(String key, TypeRef<T> type, ComputeOptions options, Callable<? extends T> loader);
+
+    /** {@link #getOrCompute(String, TypeRef, ComputeOptions, Callable)} for a plain class. */
+    default <T> T getOrCompute(String key, Class<T> type, ComputeOptions options, Callable<? extends T> loader) {
+        return getOrCompute(key, TypeRef.of(type), options, loader);
+    }
 
     /** {@link #getOrCompute(String, TypeRef, Ttl, Callable)} for a plain class. */
     default <T> T getOrCompute(String key, Class<T> type, Ttl ttl, Callable<? extends T> loader) {

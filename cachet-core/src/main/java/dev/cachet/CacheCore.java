@@ -1,7 +1,10 @@
 package dev.cachet;
 
 import dev.cachet.resilience.GuardedStore;
+import dev.cachet.store.Envelope;
 import dev.cachet.store.Store;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,6 +24,7 @@ final class CacheCore {
 
     final LongAdder hits = new LongAdder();
     final LongAdder misses = new LongAdder();
+    final LongAdder staleHits = new LongAdder();
     final LongAdder sets = new LongAdder();
     final LongAdder deletes = new LongAdder();
     final LongAdder loads = new LongAdder();
@@ -55,6 +59,46 @@ final class CacheCore {
         return max.isForever() ? effective.toMillis() : Math.min(effective.toMillis(), max.toMillis());
     }
 
+    /** Wall-clock milliseconds, by which values stop being fresh. */
+    long now() {
+        return options.clock().millis();
+    }
+
+    /** How a get-or-compute call keeps its value, with the cache's settings filled in. */
+    Policy policy(ComputeOptions compute) {
+        return new Policy(ttlMillis(compute.ttl()),
+                (compute.staleWhileRevalidate() != null ? compute.staleWhileRevalidate() : options.staleWhileRevalidate()).toMillis(),
+                (compute.staleIfError() != null ? compute.staleIfError() : options.staleIfError()).toMillis(),
+                compute.earlyRefresh() != null ? compute.earlyRefresh() : options.earlyRefresh(),
+                compute.tags());
+    }
+
+    /**
+     * The stored form of a computed value: plain, or in an {@link Envelope} when the policy needs one, fresh
+     * for its TTL from now.
+     */
+    byte[] encode(String key, Object value, Policy policy, Map<String, String> stamps, long loadMillis) {
+        byte[] body = format.encode(key, value);
+        if (!policy.enveloped()) {
+            return body;
+        }
+        long freshUntil = policy.ttlMillis() == Store.FOREVER ? 0 : now() + policy.ttlMillis();
+        return new Envelope(freshUntil, loadMillis, stamps, body).toBytes();
+    }
+
+    /** Whether stored bytes are fresh now, without decoding them; a malformed envelope counts as fresh. */
+    boolean fresh(byte[] stored) {
+        if (!Envelope.isEnvelope(stored)) {
+            return true;
+        }
+        try {
+            long freshUntil = Envelope.parse(stored).freshUntil();
+            return freshUntil == 0 || now() < freshUntil;
+        } catch (IllegalArgumentException malformed) {
+            return true;
+        }
+    }
+
     /** Decodes a read, counting it; an undecodable value is a miss and is removed. */
     <T> T decode(String storedKey, byte[] stored, TypeRef<T> type) {
         return decode(storedKey, stored, type, true);
@@ -68,6 +112,14 @@ final class CacheCore {
             }
             return null;
         }
+        if (Envelope.isEnvelope(stored)) {
+            Found<T> found = found(storedKey, stored, type);
+            boolean fresh = found != null && found.freshAt(now());
+            if (countRead) {
+                (fresh ? hits : misses).increment();
+            }
+            return fresh ? found.value() : null;
+        }
         try {
             T value = format.decode(stored, type);
             if (countRead) {
@@ -78,11 +130,80 @@ final class CacheCore {
             if (countRead) {
                 misses.increment();
             }
-            decodeFailures.increment();
-            reportUndecodable(storedKey, type, e);
-            // Only the bytes that failed: a writer may have replaced them since the read.
-            store.deleteIfSame(storedKey, stored);
+            undecodable(storedKey, stored, type, e);
             return null;
+        }
+    }
+
+    /**
+     * Decodes a read with what its envelope says, counting nothing but a decode failure; null when absent
+     * or undecodable (which is removed).
+     */
+    <T> Found<T> found(String storedKey, byte[] stored, TypeRef<T> type) {
+        if (stored == null) {
+            return null;
+        }
+        try {
+            if (!Envelope.isEnvelope(stored)) {
+                return new Found<>(format.decode(stored, type), stored, 0, 0);
+            }
+            Envelope envelope;
+            try {
+                envelope = Envelope.parse(stored);
+            } catch (IllegalArgumentException malformed) {
+                throw new ValueFormat.Undecodable(malformed.getMessage());
+            }
+            return new Found<>(format.decode(envelope.body(), type), stored, envelope.freshUntil(), envelope.loadMillis());
+        } catch (ValueFormat.Undecodable e) {
+            undecodable(storedKey, stored, type, e);
+            return null;
+        }
+    }
+
+    /** Counts, reports and removes a value that could not be decoded. */
+    private void undecodable(String storedKey, byte[] stored, TypeRef<?> type, ValueFormat.Undecodable e) {
+        decodeFailures.increment();
+        reportUndecodable(storedKey, type, e);
+        // Only the bytes that failed: a writer may have replaced them since the read.
+        store.deleteIfSame(storedKey, stored);
+    }
+
+    /**
+     * A decoded value as stored, and when it stops being fresh.
+     *
+     * @param freshUntil epoch milliseconds, or 0 when only the store's TTL ends it
+     * @param loadMillis how long it took to load, 0 when unknown
+     */
+    record Found<T>(T value, byte[] stored, long freshUntil, long loadMillis) {
+        boolean freshAt(long nowMillis) {
+            return freshUntil == 0 || nowMillis < freshUntil;
+        }
+    }
+
+    /**
+     * A get-or-compute policy in store terms.
+     *
+     * @param ttlMillis how long a value is fresh: milliseconds, {@link Store#FOREVER}, or 0 for "do not store"
+     */
+    record Policy(long ttlMillis, long staleWhileRevalidateMillis, long staleIfErrorMillis, double earlyRefresh, Set<String> tags) {
+        /** Whether values need an envelope: anything beyond the store's TTL is to be known of them. */
+        boolean enveloped() {
+            return ttlMillis != Store.FOREVER
+                    && (staleWhileRevalidateMillis > 0 || staleIfErrorMillis > 0 || earlyRefresh > 0) || !tags.isEmpty();
+        }
+
+        /** The store's TTL: the fresh TTL and then the longer stale window. */
+        long storedTtlMillis() {
+            return ttlMillis == Store.FOREVER ? Store.FOREVER : ttlMillis + Math.max(staleWhileRevalidateMillis, staleIfErrorMillis);
+        }
+
+        /**
+         * XFetch: refresh a fresh value early when {@code now - loadMillis * beta * ln(random) >= freshUntil},
+         * so the likelihood grows as expiry nears and with the load time, and one caller, not all, refreshes.
+         */
+        boolean refreshesEarly(Found<?> found, long now, double random) {
+            return earlyRefresh > 0 && found.freshUntil() != 0
+                    && now - found.loadMillis() * earlyRefresh * Math.log(random) >= found.freshUntil();
         }
     }
 
@@ -97,7 +218,7 @@ final class CacheCore {
     }
 
     CacheStats stats() {
-        return new CacheStats(options.name(), hits.sum(), misses.sum(), sets.sum(), deletes.sum(), loads.sum(),
+        return new CacheStats(options.name(), hits.sum(), misses.sum(), staleHits.sum(), sets.sum(), deletes.sum(), loads.sum(),
                 loadFailures.sum(), decodeFailures.sum(), store.errorsByCause(), store.breakerState());
     }
 }

@@ -2,6 +2,7 @@ package dev.cachet;
 
 import dev.cachet.resilience.ResilienceOptions;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.Objects;
 
 /**
@@ -24,6 +25,14 @@ import java.util.Objects;
  * @param leaseTtl how long a lease given to a {@code getOrCompute} loader lasts, at most
  * @param leaseWait how long {@code getOrCompute} waits for a value that another caller (on any instance)
  *     holds the lease for, before it loads the value itself (without storing it)
+ * @param staleWhileRevalidate how long after its TTL a value that {@code getOrCompute} stored is still
+ *     served while one caller refreshes it; zero for never (see {@link ComputeOptions})
+ * @param staleIfError how long after its TTL such a value is still served when its loader fails; zero for
+ *     never
+ * @param earlyRefresh the XFetch {@code beta} of probabilistic early refresh: above zero, a caller of
+ *     {@code getOrCompute} refreshes a value before it expires with a probability that grows as expiry
+ *     nears and with the time the value took to load ({@code 1.0} is the usual setting); zero for never
+ * @param clock the wall clock that values' expiry for stale serving and early refresh is measured by
  */
 public record CacheOptions(
         String name,
@@ -38,7 +47,11 @@ public record CacheOptions(
         int maxKeyBytes,
         ResilienceOptions resilience,
         Duration leaseTtl,
-        Duration leaseWait) {
+        Duration leaseWait,
+        Duration staleWhileRevalidate,
+        Duration staleIfError,
+        double earlyRefresh,
+        InstantSource clock) {
     /** Default {@link #name()}: {@value}. */
     public static final String DEFAULT_NAME = "default";
     /** Default {@link #defaultTtl()}: 300 s, as Django. */
@@ -95,6 +108,10 @@ public record CacheOptions(
         if (leaseWait.isNegative()) {
             throw new IllegalArgumentException("leaseWait must not be negative, was " + leaseWait);
         }
+        ComputeOptions.checkStale("staleWhileRevalidate", staleWhileRevalidate);
+        ComputeOptions.checkStale("staleIfError", staleIfError);
+        ComputeOptions.checkEarlyRefresh(earlyRefresh);
+        Objects.requireNonNull(clock, "clock");
     }
 
     /** A builder with the defaults. */
@@ -117,7 +134,11 @@ public record CacheOptions(
                 .maxKeyBytes(maxKeyBytes)
                 .resilience(resilience)
                 .leaseTtl(leaseTtl)
-                .leaseWait(leaseWait);
+                .leaseWait(leaseWait)
+                .staleWhileRevalidate(staleWhileRevalidate)
+                .staleIfError(staleIfError)
+                .earlyRefresh(earlyRefresh)
+                .clock(clock);
     }
 
     /** Builds {@link CacheOptions}; {@link #build()} checks the combination. */
@@ -135,6 +156,10 @@ public record CacheOptions(
         private ResilienceOptions resilience = ResilienceOptions.DEFAULTS;
         private Duration leaseTtl = DEFAULT_LEASE_TTL;
         private Duration leaseWait = DEFAULT_LEASE_WAIT;
+        private Duration staleWhileRevalidate = Duration.ZERO;
+        private Duration staleIfError = Duration.ZERO;
+        private double earlyRefresh;
+        private InstantSource clock = InstantSource.system();
 
         private Builder() {
         }
@@ -217,10 +242,35 @@ public record CacheOptions(
             return this;
         }
 
+        /** See {@link CacheOptions#staleWhileRevalidate()}. */
+        public Builder staleWhileRevalidate(Duration window) {
+            this.staleWhileRevalidate = window;
+            return this;
+        }
+
+        /** See {@link CacheOptions#staleIfError()}. */
+        public Builder staleIfError(Duration window) {
+            this.staleIfError = window;
+            return this;
+        }
+
+        /** See {@link CacheOptions#earlyRefresh()}. */
+        public Builder earlyRefresh(double beta) {
+            this.earlyRefresh = beta;
+            return this;
+        }
+
+        /** See {@link CacheOptions#clock()}. */
+        public Builder clock(InstantSource clock) {
+            this.clock = clock;
+            return this;
+        }
+
         /** The options; checks them. */
         public CacheOptions build() {
             return new CacheOptions(name, keyPrefix, version, keyFunction, defaultTtl, maxTtl, codec,
-                    compressionThreshold, maxValueBytes, maxKeyBytes, resilience, leaseTtl, leaseWait);
+                    compressionThreshold, maxValueBytes, maxKeyBytes, resilience, leaseTtl, leaseWait,
+                    staleWhileRevalidate, staleIfError, earlyRefresh, clock);
         }
     }
 }

@@ -6,12 +6,14 @@ import java.util.Map;
 /**
  * A snapshot of a cache's counters since it was created.
  *
- * <p>A hit is a key that was present and decoded, whatever its value; a miss is an absent key, an
- * undecodable value, or a read that failed in fail-soft mode.
+ * <p>Each read counts once. A hit is a key that was present and decoded, whatever its value; a miss is an
+ * absent key, an undecodable value, a value past its TTL, or a read that failed in fail-soft mode; a stale
+ * hit is a get-or-compute call answered with a value past its TTL within a stale window.
  *
  * @param name the cache's name
  * @param hits reads that found a value
- * @param misses reads that found none
+ * @param misses reads that found none, or only a value that is no longer fresh
+ * @param staleHits get-or-compute calls answered with a value past its TTL, within a stale window
  * @param sets values written (whether or not the backend took them)
  * @param deletes delete calls
  * @param loads loader calls from {@code getOrCompute}
@@ -24,6 +26,7 @@ public record CacheStats(
         String name,
         long hits,
         long misses,
+        long staleHits,
         long sets,
         long deletes,
         long loads,
@@ -36,10 +39,10 @@ public record CacheStats(
         errorsByCause = Map.copyOf(errorsByCause);
     }
 
-    /** Hits over reads, or 0 when there were no reads. */
+    /** Reads answered from the cache (hits and stale hits) over all reads, or 0 when there were none. */
     public double hitRatio() {
-        long reads = hits + misses;
-        return reads == 0 ? 0 : (double) hits / reads;
+        long reads = hits + staleHits + misses;
+        return reads == 0 ? 0 : (double) (hits + staleHits) / reads;
     }
 
     /** All backend failures. */

@@ -58,6 +58,16 @@ final class SyncCache implements Cache {
     }
 
     @Override
+    public boolean set(String key, Object value, Ttl ttl, Collection<String> tags) {
+        return join(async.set(key, value, ttl, tags));
+    }
+
+    @Override
+    public boolean invalidateTags(Collection<String> tags) {
+        return join(async.invalidateTags(tags));
+    }
+
+    @Override
     public boolean add(String key, Object value, Ttl ttl) {
         return join(async.add(key, value, ttl));
     }
@@ -94,7 +104,7 @@ final class SyncCache implements Cache {
 
     @Override
     public boolean contains(String key) {
-        return join(async.core.store.contains(async.key(key)));
+        return join(async.contains(key));
     }
 
     @Override
@@ -124,12 +134,18 @@ final class SyncCache implements Cache {
 
     @Override
     public <T> T getOrCompute(String key, TypeRef<T> type, Ttl ttl, Callable<? extends T> loader) {
+        Objects.requireNonNull(ttl, "ttl");
+        return getOrCompute(key, type, ComputeOptions.ttl(ttl), loader);
+    }
+
+    @Override
+    public <T> T getOrCompute(String key, TypeRef<T> type, ComputeOptions options, Callable<? extends T> loader) {
         Objects.requireNonNull(loader, "loader");
         // The asynchronous form asks for the value through a future that this thread completes, so the
         // loader runs here and never on a network thread.
         CompletableFuture<Void> wanted = new CompletableFuture<>();
         CompletableFuture<T> result = new CompletableFuture<>();
-        CompletableFuture<T> flow = async.getOrCompute(key, type, ttl, () -> {
+        CompletableFuture<T> flow = async.getOrCompute(key, type, options, () -> {
             wanted.complete(null);
             return result;
         });

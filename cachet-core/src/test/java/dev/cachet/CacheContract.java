@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.cachet.resilience.ResilienceOptions;
 import dev.cachet.store.LeasedRead;
 import dev.cachet.store.Store;
 import dev.cachet.store.StoredEntry;
@@ -20,6 +21,7 @@ import java.util.NoSuchElementException;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -42,6 +44,7 @@ public abstract class CacheContract {
     protected Store store;
     protected Cache cache;
     protected String prefix;
+    private final List<String> tagsUsed = new ArrayList<>();
 
     /** A new store for one test; {@link #prefix} is already this test's. */
     protected abstract Store newStore();
@@ -67,6 +70,9 @@ public abstract class CacheContract {
     @AfterEach
     void closeCache() {
         if (store != null) {
+            if (!tagsUsed.isEmpty()) {
+                cache.invalidateTags(tagsUsed);
+            }
             cache.clear();
             store.close();
         }
@@ -576,12 +582,12 @@ public abstract class CacheContract {
         assertThat(store.getOrLease(key, 10_000).join().held()).isTrue();
 
         store.delete(key).join();
-        assertThat(store.setIfLeased(key, encoded("stale"), 60_000, first.token()).join()).isFalse();
+        assertThat(store.setIfLeased(key, encoded("stale"), 60_000, first.token(), null).join()).isFalse();
         assertThat(store.contains(key).join()).isFalse();
 
         LeasedRead second = store.getOrLease(key, 10_000).join();
         assertThat(second.granted()).isTrue();
-        assertThat(store.setIfLeased(key, encoded("fresh"), 60_000, second.token()).join()).isTrue();
+        assertThat(store.setIfLeased(key, encoded("fresh"), 60_000, second.token(), null).join()).isTrue();
         assertThat(cache.get("k", String.class)).isEqualTo("fresh");
         assertThat(store.getOrLease(key, 10_000).join().value()).isNotNull();
     }
@@ -591,7 +597,7 @@ public abstract class CacheContract {
         String key = cache.makeKey("k");
         LeasedRead lease = store.getOrLease(key, 10_000).join();
         cache.set("k", "written through");
-        assertThat(store.setIfLeased(key, encoded("loaded before the write"), 60_000, lease.token()).join()).isFalse();
+        assertThat(store.setIfLeased(key, encoded("loaded before the write"), 60_000, lease.token(), null).join()).isFalse();
         assertThat(cache.get("k", String.class)).isEqualTo("written through");
     }
 
@@ -602,12 +608,12 @@ public abstract class CacheContract {
         cache.set("k", "written", Ttl.ofMillis(100));
         passTime(Duration.ofMillis(150));
         awaitMiss("k");
-        assertThat(store.setIfLeased(key, encoded("loaded before the write"), 60_000, beforeSet.token()).join()).isFalse();
+        assertThat(store.setIfLeased(key, encoded("loaded before the write"), 60_000, beforeSet.token(), null).join()).isFalse();
 
         LeasedRead beforeClear = store.getOrLease(key, 10_000).join();
         assertThat(beforeClear.granted()).isTrue();
         cache.clear();
-        assertThat(store.setIfLeased(key, encoded("loaded before the clear"), 60_000, beforeClear.token()).join()).isFalse();
+        assertThat(store.setIfLeased(key, encoded("loaded before the clear"), 60_000, beforeClear.token(), null).join()).isFalse();
         assertThat(cache.contains("k")).isFalse();
     }
 
@@ -626,7 +632,7 @@ public abstract class CacheContract {
     void aStoredLoadCountsAsASet() {
         cache.getOrCompute("k", String.class, () -> "loaded");
         assertThat(cache.stats().sets()).isEqualTo(1);
-        assertThatThrownBy(() -> cache.getOrCompute("k", String.class, null, () -> "x")).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> cache.getOrCompute("k", String.class, (Ttl) null, () -> "x")).isInstanceOf(NullPointerException.class);
         assertThat(cache.getOrCompute("k2", String.class, Ttl.ofMinutes(1), () -> "fine")).isEqualTo("fine");
     }
 
@@ -637,7 +643,7 @@ public abstract class CacheContract {
         AtomicInteger calls = new AtomicInteger();
         CompletableFuture<String> waiting = CompletableFuture.supplyAsync(
                 () -> cache.getOrCompute("k", String.class, () -> "mine-" + calls.incrementAndGet()));
-        assertThat(store.setIfLeased(key, encoded("theirs"), 60_000, elsewhere.token()).join()).isTrue();
+        assertThat(store.setIfLeased(key, encoded("theirs"), 60_000, elsewhere.token(), null).join()).isTrue();
         assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo("theirs");
         assertThat(calls).hasValue(0);
     }
@@ -663,5 +669,206 @@ public abstract class CacheContract {
         assertThat(cache.get("loaded", String.class)).isEqualTo("computed");
         assertThat(async.delete("k").join()).isTrue();
         assertThat(async.sync().contains("k")).isFalse();
+    }
+
+    // --- tags ----------------------------------------------------------------------------------------
+
+    /** A tag of this test's own: tags belong to the whole backend. It is invalidated (removed) after the test. */
+    protected String tag(String name) {
+        String tag = prefix + "-" + name;
+        tagsUsed.add(tag);
+        return tag;
+    }
+
+    @Test
+    void invalidatingATagMakesEveryValueWithItAMiss() {
+        String category = tag("category-7");
+        String product = tag("product-42");
+        assertThat(cache.set("p42", "phone", Ttl.ofMinutes(5), List.of(category, product))).isTrue();
+        assertThat(cache.set("p43", "case", Ttl.ofMinutes(5), List.of(category))).isTrue();
+        assertThat(cache.set("other", "kept", Ttl.ofMinutes(5), List.of(tag("category-8")))).isTrue();
+        assertThat(cache.get("p42", String.class)).isEqualTo("phone");
+
+        assertThat(cache.invalidateTags(category)).isTrue();
+
+        assertThat(cache.get("p42", String.class)).isNull();
+        assertThat(cache.get("p43", String.class)).isNull();
+        assertThat(cache.contains("p43")).isFalse();
+        assertThat(cache.getMany(List.of("p42", "p43", "other"), String.class)).containsOnlyKeys("other");
+        // The tag lives on with a new version: values written now carry it and stay.
+        assertThat(cache.set("p43", "new case", Ttl.ofMinutes(5), List.of(category))).isTrue();
+        assertThat(cache.get("p43", String.class)).isEqualTo("new case");
+        assertThat(cache.invalidateTags(tag("never-used"))).isTrue();
+        assertThat(cache.get("p43", String.class)).isEqualTo("new case");
+    }
+
+    @Test
+    void getOrComputeStampsTagsAndReloadsAfterAnInvalidation() {
+        String category = tag("category");
+        AtomicInteger loads = new AtomicInteger();
+        ComputeOptions tagged = ComputeOptions.builder().ttl(Ttl.ofMinutes(5)).tags(category).build();
+        assertThat(cache.getOrCompute("page", String.class, tagged, () -> "page-" + loads.incrementAndGet())).isEqualTo("page-1");
+        assertThat(cache.getOrCompute("page", String.class, tagged, () -> "page-" + loads.incrementAndGet())).isEqualTo("page-1");
+        cache.invalidateTags(category);
+        assertThat(cache.getOrCompute("page", String.class, tagged, () -> "page-" + loads.incrementAndGet())).isEqualTo("page-2");
+        assertThat(cache.get("page", String.class)).isEqualTo("page-2");
+    }
+
+    @Test
+    void aTagInvalidatedWhileTheLoaderRunsLeavesNoStaleValue() {
+        String row = tag("row");
+        ComputeOptions tagged = ComputeOptions.builder().tags(row).build();
+        String loaded = cache.getOrCompute("k", String.class, tagged, () -> {
+            // A writer commits and invalidates the tag after this loader read the old row.
+            cache.invalidateTags(row);
+            return "old row";
+        });
+        assertThat(loaded).isEqualTo("old row");
+        assertThat(cache.get("k", String.class)).isNull();
+    }
+
+    @Test
+    void tagsAreSharedByEveryCacheOnTheBackend() {
+        String shared = tag("shared");
+        Cache other = Cache.create(store, options().keyPrefix(prefix + "-other").build());
+        other.set("k", "theirs", Ttl.ofMinutes(5), List.of(shared));
+        cache.set("k", "mine", Ttl.ofMinutes(5), List.of(shared));
+        cache.invalidateTags(shared);
+        assertThat(cache.get("k", String.class)).isNull();
+        assertThat(other.get("k", String.class)).isNull();
+        other.clear();
+    }
+
+    @Test
+    void badTagsAreRefusedWithTheirName() {
+        assertThatThrownBy(() -> cache.set("k", "v", Ttl.DEFAULT, List.of("")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tag must not be empty");
+        assertThatThrownBy(() -> cache.invalidateTags("bad\ntag"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tag 'bad?tag' holds a control character");
+        assertThatThrownBy(() -> ComputeOptions.builder().tags("x".repeat(300)).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("over 256 bytes");
+        assertThat(cache.contains("k")).isFalse();
+    }
+
+    @Test
+    void aTaggedIntegerIsStillAnInteger() {
+        cache.set("n", 41L, Ttl.ofMinutes(5), List.of(tag("n")));
+        assertThat(cache.get("n", Long.class)).isEqualTo(41L);
+    }
+
+    // --- stale on purpose and early refresh ---------------------------------------------------------
+
+    private final FakeClock clock = new FakeClock();
+
+    private Cache staleCache(Duration whileRevalidate, Duration ifError) {
+        return Cache.create(store, options().clock(clock).staleWhileRevalidate(whileRevalidate).staleIfError(ifError).build());
+    }
+
+    @Test
+    void aValuePastItsTtlIsGoneForPlainReads() {
+        Cache stale = staleCache(Duration.ofMinutes(1), Duration.ZERO);
+        stale.getOrCompute("k", String.class, Ttl.ofSeconds(10), () -> "v1");
+        assertThat(stale.get("k", String.class)).isEqualTo("v1");
+        clock.advance(Duration.ofSeconds(11));
+        assertThat(stale.get("k", String.class)).isNull();
+        assertThat(stale.contains("k")).isFalse();
+        assertThat(stale.getMany(List.of("k"), String.class)).isEmpty();
+    }
+
+    @Test
+    void staleWhileRevalidateServesTheOldValueWhileOneCallerRefreshes() throws Exception {
+        Cache stale = staleCache(Duration.ofMinutes(1), Duration.ZERO);
+        stale.getOrCompute("k", String.class, Ttl.ofSeconds(10), () -> "v1");
+        clock.advance(Duration.ofSeconds(11));
+
+        CountDownLatch refreshing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<String> refresher = pool.submit(() -> stale.getOrCompute("k", String.class, Ttl.ofSeconds(10), () -> {
+                refreshing.countDown();
+                release.await();
+                return "v2";
+            }));
+            assertThat(refreshing.await(10, TimeUnit.SECONDS)).isTrue();
+            AtomicInteger others = new AtomicInteger();
+            assertThat(stale.getOrCompute("k", String.class, Ttl.ofSeconds(10), () -> "other-" + others.incrementAndGet())).isEqualTo("v1");
+            Cache elsewhere = staleCache(Duration.ofMinutes(1), Duration.ZERO);
+            assertThat(elsewhere.getOrCompute("k", String.class, Ttl.ofSeconds(10), () -> "other-" + others.incrementAndGet())).isEqualTo("v1");
+            assertThat(others).hasValue(0);
+            release.countDown();
+            assertThat(refresher.get(10, TimeUnit.SECONDS)).isEqualTo("v2");
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+        assertThat(stale.get("k", String.class)).isEqualTo("v2");
+        assertThat(stale.stats().staleHits()).isEqualTo(1);
+    }
+
+    @Test
+    void pastTheStaleWindowACallerLoadsAsOnAMiss() {
+        Cache stale = staleCache(Duration.ofSeconds(30), Duration.ZERO);
+        stale.getOrCompute("k", String.class, Ttl.ofSeconds(10), () -> "v1");
+        clock.advance(Duration.ofSeconds(41));
+        assertThat(stale.getOrCompute("k", String.class, Ttl.ofSeconds(10), () -> "v2")).isEqualTo("v2");
+        assertThat(stale.stats().staleHits()).isZero();
+    }
+
+    @Test
+    void staleIfErrorServesTheOldValueWhileTheLoaderFailsWithinTheWindow() {
+        Cache stale = staleCache(Duration.ZERO, Duration.ofMinutes(1));
+        stale.getOrCompute("k", String.class, Ttl.ofSeconds(10), () -> "v1");
+        clock.advance(Duration.ofSeconds(11));
+        Callable<String> failing = () -> {
+            throw new IllegalStateException("database down");
+        };
+        assertThat(stale.getOrCompute("k", String.class, Ttl.ofSeconds(10), failing)).isEqualTo("v1");
+        assertThat(stale.stats().staleHits()).isEqualTo(1);
+        assertThat(stale.stats().loadFailures()).isEqualTo(1);
+        // The loader works again: the value is refreshed.
+        assertThat(stale.getOrCompute("k", String.class, Ttl.ofSeconds(10), () -> "v2")).isEqualTo("v2");
+        clock.advance(Duration.ofSeconds(75));
+        assertThatThrownBy(() -> stale.getOrCompute("k", String.class, Ttl.ofSeconds(10), failing))
+                .isInstanceOf(IllegalStateException.class).hasMessage("database down");
+    }
+
+    @Test
+    void perCallWindowsOverrideTheCaches() {
+        Cache stale = staleCache(Duration.ZERO, Duration.ZERO);
+        ComputeOptions forgiving = ComputeOptions.builder().ttl(Ttl.ofSeconds(10)).staleIfError(Duration.ofMinutes(1)).build();
+        stale.getOrCompute("k", String.class, forgiving, () -> "v1");
+        clock.advance(Duration.ofSeconds(11));
+        assertThat(stale.getOrCompute("k", String.class, forgiving, () -> {
+            throw new IllegalStateException("down");
+        })).isEqualTo("v1");
+    }
+
+    @Test
+    void earlyRefreshReloadsAValueBeforeItExpires() {
+        FakeTicker ticker = new FakeTicker();
+        Cache early = Cache.create(store, options().clock(clock)
+                .resilience(ResilienceOptions.builder().ticker(ticker).build()).earlyRefresh(1e12).build());
+        AtomicInteger loads = new AtomicInteger();
+        Callable<String> slowLoader = () -> {
+            ticker.advance(Duration.ofSeconds(2));
+            return "v" + loads.incrementAndGet();
+        };
+        assertThat(early.getOrCompute("k", String.class, Ttl.ofMinutes(5), slowLoader)).isEqualTo("v1");
+        // Fresh for minutes yet, but a load of 2 s and a huge beta make the refresh all but certain.
+        assertThat(early.getOrCompute("k", String.class, Ttl.ofMinutes(5), slowLoader)).isEqualTo("v2");
+
+        Cache never = Cache.create(store, options().clock(clock).keyPrefix(prefix + "-never").build());
+        never.getOrCompute("k", String.class, Ttl.ofMinutes(5), slowLoader);
+        assertThat(never.getOrCompute("k", String.class, Ttl.ofMinutes(5), slowLoader)).isEqualTo("v3");
+        never.clear();
+    }
+
+    @Test
+    void badStaleSettingsAreRefusedWithTheirName() {
+        assertThatThrownBy(() -> options().staleWhileRevalidate(Duration.ofSeconds(-1)).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("staleWhileRevalidate must not be negative");
+        assertThatThrownBy(() -> ComputeOptions.builder().earlyRefresh(Double.NaN).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("earlyRefresh");
     }
 }

@@ -72,8 +72,23 @@ public final class ScriptedStore implements Store {
     }
 
     @Override
-    public CompletableFuture<Boolean> setIfLeased(String key, byte[] value, long ttlMillis, long token) {
-        return maybeFail(() -> delegate.setIfLeased(key, value, ttlMillis, token));
+    public CompletableFuture<LeasedRead> lease(String key, long leaseMillis) {
+        return maybeFail(() -> delegate.lease(key, leaseMillis));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> setIfLeased(String key, byte[] value, long ttlMillis, long token, byte[] replacing) {
+        return maybeFail(() -> delegate.setIfLeased(key, value, ttlMillis, token, replacing));
+    }
+
+    @Override
+    public CompletableFuture<Map<String, String>> tagVersions(Collection<String> tags, long ttlMillis) {
+        return maybeFail(() -> delegate.tagVersions(tags, ttlMillis));
+    }
+
+    @Override
+    public CompletableFuture<Long> invalidateTags(Collection<String> tags) {
+        return maybeFail(() -> delegate.invalidateTags(tags));
     }
 
     @Override

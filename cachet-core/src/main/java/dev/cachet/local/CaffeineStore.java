@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import dev.cachet.Ticker;
+import dev.cachet.store.Envelope;
 import dev.cachet.store.Glob;
 import dev.cachet.store.LeasedRead;
 import dev.cachet.store.Store;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -22,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
@@ -46,6 +49,10 @@ final class CaffeineStore implements Store {
     private final Cache<String, Entry> cache;
     /** Leases by key; every write voids the key's lease before it touches the value. */
     private final ConcurrentHashMap<String, Lease> leases = new ConcurrentHashMap<>();
+    /** The current version of each tag that has one; an invalidated tag has none until it is used again. */
+    private final ConcurrentHashMap<String, String> tagVersions = new ConcurrentHashMap<>();
+    /** Versions count up from a random start, so a version is never given twice, even across restarts. */
+    private final AtomicLong nextVersion = new AtomicLong(ThreadLocalRandom.current().nextLong(1L << 62));
 
     CaffeineStore(LocalStoreOptions options) {
         this.name = options.name();
@@ -92,15 +99,24 @@ final class CaffeineStore implements Store {
         return name;
     }
 
+    /** The entry at {@code key}, unless absent or stamped with a tag version that is no longer current. */
+    private Entry read(String key) {
+        Entry entry = cache.getIfPresent(key);
+        if (entry == null || entry.value.length == 0 || entry.value[0] != Envelope.MARKER) {
+            return entry;
+        }
+        return Envelope.stampsCurrent(entry.value, tagVersions::get) ? entry : null;
+    }
+
     @Override
     public CompletableFuture<byte[]> get(String key) {
-        Entry entry = cache.getIfPresent(key);
+        Entry entry = read(key);
         return completedFuture(entry == null ? null : entry.value);
     }
 
     @Override
     public CompletableFuture<StoredEntry> getEntry(String key) {
-        Entry entry = cache.getIfPresent(key);
+        Entry entry = read(key);
         if (entry == null) {
             return completedFuture(null);
         }
@@ -119,7 +135,7 @@ final class CaffeineStore implements Store {
     public CompletableFuture<List<byte[]>> getMany(List<String> keys) {
         List<byte[]> values = new ArrayList<>(keys.size());
         for (String key : keys) {
-            Entry entry = cache.getIfPresent(key);
+            Entry entry = read(key);
             values.add(entry == null ? null : entry.value);
         }
         return completedFuture(values);
@@ -127,10 +143,16 @@ final class CaffeineStore implements Store {
 
     @Override
     public CompletableFuture<LeasedRead> getOrLease(String key, long leaseMillis) {
-        Entry entry = cache.getIfPresent(key);
-        if (entry != null) {
-            return completedFuture(LeasedRead.hit(entry.value));
-        }
+        Entry entry = read(key);
+        return completedFuture(entry != null ? LeasedRead.hit(entry.value) : grant(key, leaseMillis));
+    }
+
+    @Override
+    public CompletableFuture<LeasedRead> lease(String key, long leaseMillis) {
+        return completedFuture(grant(key, leaseMillis));
+    }
+
+    private LeasedRead grant(String key, long leaseMillis) {
         long now = ticker.read();
         if (leases.size() > LEASE_SWEEP_THRESHOLD) {
             leases.values().removeIf(lease -> lease.expiresAt - now <= 0);
@@ -138,17 +160,18 @@ final class CaffeineStore implements Store {
         Lease mine = new Lease(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE),
                 now + TimeUnit.MILLISECONDS.toNanos(leaseMillis));
         Lease current = leases.compute(key, (k, old) -> old == null || old.expiresAt - now <= 0 ? mine : old);
-        return completedFuture(current == mine ? LeasedRead.granted(mine.token) : LeasedRead.heldByAnother());
+        return current == mine ? LeasedRead.granted(mine.token) : LeasedRead.heldByAnother();
     }
 
     @Override
-    public CompletableFuture<Boolean> setIfLeased(String key, byte[] value, long ttlMillis, long token) {
+    public CompletableFuture<Boolean> setIfLeased(String key, byte[] value, long ttlMillis, long token, byte[] replacing) {
         boolean[] stored = new boolean[1];
         // Under the key's lock, so that a writer's delete or set lands entirely before or after this.
         cache.asMap().compute(key, (k, old) -> {
             Lease lease = leases.get(k);
             boolean leased = lease != null && lease.token == token && leases.remove(k, lease);
-            stored[0] = leased && old == null;
+            stored[0] = leased && (old == null || !Envelope.stampsCurrent(old.value, tagVersions::get)
+                    || replacing != null && Arrays.equals(old.value, replacing));
             return stored[0] ? entry(value, ttlMillis) : old;
         });
         return stored[0] ? TRUE : FALSE;
@@ -162,6 +185,26 @@ final class CaffeineStore implements Store {
             return released[0] ? null : lease;
         });
         return released[0] ? TRUE : FALSE;
+    }
+
+    @Override
+    public CompletableFuture<Map<String, String>> tagVersions(Collection<String> tags, long ttlMillis) {
+        Map<String, String> versions = new LinkedHashMap<>();
+        for (String tag : tags) {
+            versions.put(tag, tagVersions.computeIfAbsent(tag, t -> Long.toString(nextVersion.incrementAndGet())));
+        }
+        return completedFuture(versions);
+    }
+
+    @Override
+    public CompletableFuture<Long> invalidateTags(Collection<String> tags) {
+        long ended = 0;
+        for (String tag : Set.copyOf(tags)) {
+            if (tagVersions.remove(tag) != null) {
+                ended++;
+            }
+        }
+        return completedFuture(ended);
     }
 
     @Override

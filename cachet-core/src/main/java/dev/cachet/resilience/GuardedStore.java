@@ -24,8 +24,9 @@ import java.util.function.Supplier;
  * fail-soft fallbacks.
  *
  * <p>Only {@link CacheBackendException} counts as a backend failure. In fail-soft mode it turns into the
- * operation's neutral result: null for reads (a miss), {@link LeasedRead#unavailable()} for leased reads, false for writes, every key for {@code setMany},
- * zero for deletes and {@code deleteMatching}, and null for {@code increment}. In strict mode it is passed on. Any
+ * operation's neutral result: null for reads (a miss), {@link LeasedRead#unavailable()} for leased reads and
+ * leases, false for writes, every key for {@code setMany}, zero for deletes, {@code deleteMatching} and
+ * {@code invalidateTags}, and null for {@code increment} and {@code tagVersions}. In strict mode it is passed on. Any
  * other exception is a caller error and is passed on in both modes; it does not count against the breaker.
  * Writes are never retried.
  *
@@ -115,8 +116,24 @@ public final class GuardedStore implements Store {
     }
 
     @Override
-    public CompletableFuture<Boolean> setIfLeased(String key, byte[] value, long ttlMillis, long token) {
-        return guard("SET", key, false, () -> delegate.setIfLeased(key, value, ttlMillis, token), () -> false);
+    public CompletableFuture<LeasedRead> lease(String key, long leaseMillis) {
+        return guard("LEASE", key, false, () -> delegate.lease(key, leaseMillis), LeasedRead::unavailable);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> setIfLeased(String key, byte[] value, long ttlMillis, long token, byte[] replacing) {
+        return guard("SET", key, false, () -> delegate.setIfLeased(key, value, ttlMillis, token, replacing), () -> false);
+    }
+
+    /** Retried like a read: asking again for a version that the first attempt created finds it there. */
+    @Override
+    public CompletableFuture<Map<String, String>> tagVersions(Collection<String> tags, long ttlMillis) {
+        return guard("TAG_VERSIONS", describe(tags), true, () -> delegate.tagVersions(tags, ttlMillis), () -> null);
+    }
+
+    @Override
+    public CompletableFuture<Long> invalidateTags(Collection<String> tags) {
+        return guard("INVALIDATE_TAGS", describe(tags), false, () -> delegate.invalidateTags(tags), () -> 0L);
     }
 
     @Override

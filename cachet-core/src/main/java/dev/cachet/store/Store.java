@@ -16,6 +16,12 @@ import java.util.function.Predicate;
  * milliseconds, positive, or {@link #FOREVER}; a zero TTL never reaches a store (the cache turns it into a
  * delete). Every method is asynchronous and must not block the calling thread on I/O.
  *
+ * <p>Tags: a value in the {@link Envelope} layout carries the version each of its tags had when it was
+ * loaded. Every read ({@link #get}, {@link #getEntry}, {@link #getMany}, {@link #getOrLease}) answers a value
+ * whose stamp no longer matches its tag's current version (see {@link #tagVersions}) as absent, and checks
+ * this with no extra round trip where the backend allows it. {@link #contains} and writes do not look at
+ * stamps.
+ *
  * <p>Failures: a store completes a future with {@link dev.cachet.CacheBackendException} (or its
  * {@code Timeout} subclass) when the backend could not do the call; the fail-soft layer turns exactly
  * those into misses. Any other exception is a caller error and reaches the caller: {@link
@@ -57,17 +63,43 @@ public interface Store extends AutoCloseable {
     CompletableFuture<LeasedRead> getOrLease(String key, long leaseMillis);
 
     /**
-     * Stores {@code value} only if the lease {@code token} on {@code key} is still valid, atomically, and
-     * ends the lease; completes with true when stored. A reader whose lease a writer voided meanwhile can
-     * therefore not put back the value it loaded before that write.
+     * Grants the caller a lease on {@code key} whether or not it holds a value, unless another caller holds
+     * one: the right to refresh a value that is stale. Completes with {@link LeasedRead#granted} or
+     * {@link LeasedRead#heldByAnother}.
      */
-    CompletableFuture<Boolean> setIfLeased(String key, byte[] value, long ttlMillis, long token);
+    CompletableFuture<LeasedRead> lease(String key, long leaseMillis);
+
+    /**
+     * Stores {@code value} only if the lease {@code token} on {@code key} is still valid and the key holds
+     * what the lease holder saw (nothing, a value whose stamps are stale, or {@code replacing}), atomically,
+     * and ends the lease; completes with true when stored. A reader whose lease a writer voided meanwhile can therefore not
+     * put back the value it loaded before that write, nor overwrite what a client that knows nothing of leases
+     * wrote.
+     *
+     * @param replacing the stale value a refresh replaces, or null when the key was absent
+     */
+    CompletableFuture<Boolean> setIfLeased(String key, byte[] value, long ttlMillis, long token, byte[] replacing);
 
     /**
      * Ends the lease {@code token} on {@code key} without storing anything (the loader found nothing, or
      * failed), so that the next caller need not wait for it to lapse; completes with true when it was held.
      */
     CompletableFuture<Boolean> releaseLease(String key, long token);
+
+    /**
+     * The current version of each tag, by name, giving a new, never-used version to each tag that has none.
+     * Read before a value is loaded and stamped on it, a version makes the value absent once the tag is
+     * invalidated, even if the invalidation came while the value was loading. A backend that expires keys
+     * keeps each version at least {@code ttlMillis} (or {@link #FOREVER}), the TTL of the value to be stamped:
+     * a version that lapsed anyway only turns the values stamped with it into misses.
+     */
+    CompletableFuture<Map<String, String>> tagVersions(Collection<String> tags, long ttlMillis);
+
+    /**
+     * Ends the current version of each tag, so that every value stamped with it reads as absent: O(1) per
+     * tag, whatever the number of values. Completes with how many of the tags had a version.
+     */
+    CompletableFuture<Long> invalidateTags(Collection<String> tags);
 
     /** Deletes {@code key}; completes with true when it existed. */
     CompletableFuture<Boolean> delete(String key);

@@ -15,6 +15,9 @@ public interface InvalidationSource extends AutoCloseable {
         /** These stored keys changed. */
         void invalidate(Collection<String> keys);
 
+        /** These tags were invalidated: every value stamped with their current versions is gone. */
+        void invalidateTags(Collection<String> tags);
+
         /** Anything may have changed (a reconnect, a flush of the backend): drop everything. */
         void flushAll();
     }

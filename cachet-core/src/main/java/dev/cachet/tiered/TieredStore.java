@@ -2,6 +2,7 @@ package dev.cachet.tiered;
 
 import static java.util.concurrent.CompletableFuture.completedFuture;
 
+import dev.cachet.store.Envelope;
 import dev.cachet.store.LeasedRead;
 import dev.cachet.store.Store;
 import dev.cachet.store.StoredEntry;
@@ -31,6 +32,12 @@ import java.util.function.Predicate;
  * other keys rarely get in the way; a flush moves them all), and a fill that saw its epoch move takes its
  * value out again.
  *
+ * <p>Tags: the second tier holds every tag's version and answers for it. The first tier keeps versions of its
+ * own: a value copied into it is stamped with the first tier's versions of its tags, and when the source
+ * reports that a tag was invalidated anywhere, the first tier invalidates its version, so every copy stamped
+ * with it reads as absent there and the next read goes to the second tier. A fill that saw any tag
+ * invalidated meanwhile takes its value out again.
+ *
  * <p>The tiered store owns both stores and the source, and closes them. Thread-safe.
  */
 public final class TieredStore implements Store {
@@ -42,6 +49,7 @@ public final class TieredStore implements Store {
 
     private final AtomicLongArray epochs = new AtomicLongArray(STRIPES);
     private final AtomicLong flushes = new AtomicLong();
+    private final AtomicLong tagInvalidations = new AtomicLong();
 
     private TieredStore(Store first, Store second, InvalidationSource source, TieredOptions options) {
         this.first = Objects.requireNonNull(first, "first");
@@ -60,6 +68,12 @@ public final class TieredStore implements Store {
                     tiered.epochs.incrementAndGet(stripe(key));
                     tiered.first.delete(key);
                 }
+            }
+
+            @Override
+            public void invalidateTags(Collection<String> tags) {
+                tiered.tagInvalidations.incrementAndGet();
+                tiered.first.invalidateTags(tags);
             }
 
             @Override
@@ -110,15 +124,29 @@ public final class TieredStore implements Store {
         int stripe = stripe(key);
         long seenEpoch = epochs.get(stripe);
         long seenFlushes = flushes.get();
-        return second.getEntry(key).thenApply(entry -> {
-            if (entry != null && source.isLive()) {
-                first.set(key, entry.value(), firstTierTtl(entry.ttlMillis()));
-                if (epochs.get(stripe) != seenEpoch || flushes.get() != seenFlushes) {
+        long seenTagInvalidations = tagInvalidations.get();
+        return second.getEntry(key).thenCompose(entry -> {
+            if (entry == null || !source.isLive()) {
+                return completedFuture(entry);
+            }
+            return firstTierCopy(entry.value()).thenApply(copy -> {
+                first.set(key, copy, firstTierTtl(entry.ttlMillis()));
+                if (epochs.get(stripe) != seenEpoch || flushes.get() != seenFlushes
+                        || tagInvalidations.get() != seenTagInvalidations && copy != entry.value()) {
                     first.delete(key);
                 }
-            }
-            return entry;
+                return entry;
+            });
         });
+    }
+
+    /** {@code value} as the first tier keeps it: stamped with the first tier's versions of its tags. */
+    private CompletableFuture<byte[]> firstTierCopy(byte[] value) {
+        Map<String, String> stamps = Envelope.stampsOf(value);
+        if (stamps.isEmpty()) {
+            return completedFuture(value);
+        }
+        return first.tagVersions(stamps.keySet(), FOREVER).thenApply(versions -> Envelope.parse(value).withTags(versions).toBytes());
     }
 
     /** The first tier answers hits; leases are the second tier's, which every instance shares. */
@@ -133,8 +161,27 @@ public final class TieredStore implements Store {
     }
 
     @Override
-    public CompletableFuture<Boolean> setIfLeased(String key, byte[] value, long ttlMillis, long token) {
-        return write(key, second.setIfLeased(key, value, ttlMillis, token));
+    public CompletableFuture<LeasedRead> lease(String key, long leaseMillis) {
+        return second.lease(key, leaseMillis);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> setIfLeased(String key, byte[] value, long ttlMillis, long token, byte[] replacing) {
+        return write(key, second.setIfLeased(key, value, ttlMillis, token, replacing));
+    }
+
+    @Override
+    public CompletableFuture<Map<String, String>> tagVersions(Collection<String> tags, long ttlMillis) {
+        return second.tagVersions(tags, ttlMillis);
+    }
+
+    /** Invalidates in the second tier, for every instance, and at once in this instance's first tier. */
+    @Override
+    public CompletableFuture<Long> invalidateTags(Collection<String> tags) {
+        return second.invalidateTags(tags).whenComplete((count, error) -> {
+            tagInvalidations.incrementAndGet();
+            first.invalidateTags(tags);
+        });
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.cachet.redis;
 
 import dev.cachet.CacheBackendException;
+import dev.cachet.store.Envelope;
 import dev.cachet.store.Glob;
 import dev.cachet.store.LeasedRead;
 import dev.cachet.store.Store;
@@ -18,7 +19,10 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -40,6 +44,8 @@ final class LettuceStore implements Store {
     /** What a read answers for a key that holds a non-string type: bytes that no codec decodes. */
     private static final byte[] FOREIGN = new byte[0];
     private static final int SET_MANY_BATCH = 500;
+    /** Keys per scripted MGET: a Lua call takes at most a few thousand arguments. */
+    private static final int GET_MANY_BATCH = 1_000;
 
     private final Connector connector;
     private final String name;
@@ -64,23 +70,51 @@ final class LettuceStore implements Store {
         return name;
     }
 
+    /**
+     * Reads check tag stamps where the value is, in a script. A Cluster keeps tag keys on other nodes than
+     * the value, so there a read checks a tagged value's stamps afterwards, with one more round trip.
+     */
     @Override
     public CompletableFuture<byte[]> get(String key) {
-        return call(key, c -> c.get(key)).exceptionallyCompose(LettuceStore::foreignOnWrongType);
+        CompletableFuture<byte[]> read = cluster
+                ? call(key, c -> c.get(key)).thenCompose(this::checked)
+                : call(key, c -> Script.GET.<byte[]>run(c, key));
+        return read.exceptionallyCompose(LettuceStore::foreignOnWrongType);
+    }
+
+    /** Tag keys live outside every cache's prefix, shared by all caches on one Redis database. */
+    static final String TAG_PREFIX = "cachet-tag:";
+
+    /** {@code value}, or null when one of its tag stamps is no longer current (on a Cluster only). */
+    private CompletableFuture<byte[]> checked(byte[] value) {
+        Map<String, String> stamps = Envelope.stampsOf(value);
+        if (stamps.isEmpty()) {
+            return CompletableFuture.completedFuture(value);
+        }
+        String[] tagKeys = stamps.keySet().stream().map(tag -> TAG_PREFIX + tag).toArray(String[]::new);
+        return call(tagKeys[0], c -> c.mget(tagKeys)).thenApply(versions -> {
+            Map<String, String> current = new HashMap<>();
+            for (KeyValue<String, byte[]> version : versions) {
+                version.ifHasValue(v -> current.put(version.getKey().substring(TAG_PREFIX.length()),
+                        new String(v, StandardCharsets.US_ASCII)));
+            }
+            return Envelope.stampsCurrent(value, current::get) ? value : null;
+        });
     }
 
     @Override
     public CompletableFuture<StoredEntry> getEntry(String key) {
-        return this.<List<Object>>call(key, c -> Script.GET_WITH_TTL.run(c, key)).thenApply(reply -> {
+        return this.<List<Object>>call(key, c -> Script.GET_WITH_TTL.on(cluster).run(c, key)).thenCompose(reply -> {
             if (reply == null || reply.isEmpty()) {
-                return null;
+                return CompletableFuture.completedFuture(null);
             }
             long pttl = (Long) reply.get(1);
-            if (pttl == -1) {
-                return new StoredEntry((byte[]) reply.get(0), FOREVER);
-            }
             // 0 is a key in its last millisecond; the script's clock can also run past the expiry (-2).
-            return pttl > 0 ? new StoredEntry((byte[]) reply.get(0), pttl) : null;
+            if (pttl != -1 && pttl <= 0) {
+                return CompletableFuture.completedFuture(null);
+            }
+            StoredEntry entry = new StoredEntry((byte[]) reply.get(0), pttl == -1 ? FOREVER : pttl);
+            return cluster ? checked(entry.value()).thenApply(value -> value == null ? null : entry) : CompletableFuture.completedFuture(entry);
         }).exceptionallyCompose(error -> foreignOnWrongType(error).thenApply(bytes -> null));
     }
 
@@ -120,13 +154,31 @@ final class LettuceStore implements Store {
         }
         long token = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
         String[] keys = {key, leaseKey(key)};
-        return this.<List<Object>>call(key, c -> Script.GET_OR_LEASE.run(c, keys, ascii(token), ascii(leaseMillis)))
-                .thenApply(reply -> switch (((Long) reply.getFirst()).intValue()) {
-                    case 1 -> LeasedRead.hit((byte[]) reply.get(1));
-                    case 2 -> LeasedRead.granted(token);
-                    default -> LeasedRead.heldByAnother();
+        return this.<List<Object>>call(key, c -> Script.GET_OR_LEASE.on(cluster).run(c, keys, ascii(token), ascii(leaseMillis)))
+                .thenCompose(reply -> switch (((Long) reply.getFirst()).intValue()) {
+                    case 1 -> cluster ? leaseUnlessCurrent(key, (byte[]) reply.get(1), leaseMillis)
+                            : CompletableFuture.completedFuture(LeasedRead.hit((byte[]) reply.get(1)));
+                    case 2 -> CompletableFuture.completedFuture(LeasedRead.granted(token));
+                    default -> CompletableFuture.completedFuture(LeasedRead.heldByAnother());
                 })
                 .exceptionallyCompose(error -> foreignOnWrongType(error).thenApply(foreign -> LeasedRead.hit(FOREIGN)));
+    }
+
+    /**
+     * On a Cluster, where scripts cannot check stamps: a hit whose stamps turn out stale is removed (only
+     * those bytes), so that the lease holder's value can take its place, and the caller gets a lease.
+     */
+    private CompletableFuture<LeasedRead> leaseUnlessCurrent(String key, byte[] value, long leaseMillis) {
+        return checked(value).thenCompose(current -> current != null
+                ? CompletableFuture.completedFuture(LeasedRead.hit(current))
+                : deleteIfSame(key, value).thenCompose(deleted -> lease(key, leaseMillis)));
+    }
+
+    @Override
+    public CompletableFuture<LeasedRead> lease(String key, long leaseMillis) {
+        long token = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+        return call(key, c -> c.set(leaseKey(key), ascii(token), SetArgs.Builder.nx().px(leaseMillis)))
+                .thenApply(ok -> "OK".equals(ok) ? LeasedRead.granted(token) : LeasedRead.heldByAnother());
     }
 
     @Override
@@ -136,10 +188,46 @@ final class LettuceStore implements Store {
     }
 
     @Override
-    public CompletableFuture<Boolean> setIfLeased(String key, byte[] value, long ttlMillis, long token) {
+    public CompletableFuture<Boolean> setIfLeased(String key, byte[] value, long ttlMillis, long token, byte[] replacing) {
         String[] keys = {key, leaseKey(key)};
-        return this.<Long>call(key, c -> Script.SET_IF_LEASED.run(c, keys, ascii(token), value, ascii(ttlMillis)))
+        byte[] digest = replacing == null ? new byte[0] : Script.sha1Hex(replacing).getBytes(StandardCharsets.US_ASCII);
+        return this.<Long>call(key, c -> Script.SET_IF_LEASED.on(cluster).run(c, keys, ascii(token), value, ascii(ttlMillis), digest))
                 .thenApply(stored -> stored == 1);
+    }
+
+    @Override
+    public CompletableFuture<Map<String, String>> tagVersions(Collection<String> tags, long ttlMillis) {
+        List<String> names = List.copyOf(new LinkedHashSet<>(tags));
+        if (names.isEmpty()) {
+            return CompletableFuture.completedFuture(Map.of());
+        }
+        // One script per tag, each on its own key, so a Cluster takes them too; all in one pipeline.
+        byte[] needed = ascii(ttlMillis);
+        byte[] kept = ascii(ttlMillis == FOREVER ? FOREVER : 2 * ttlMillis);
+        return this.<Map<String, String>>call(TAG_PREFIX + names.getFirst(), c -> {
+            List<CompletableFuture<String>> replies = new ArrayList<>(names.size());
+            for (String name : names) {
+                byte[] fresh = ascii(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
+                replies.add(Script.TAG_VERSION.<byte[]>run(c, TAG_PREFIX + name, fresh, needed, kept)
+                        .thenApply(version -> new String(version, StandardCharsets.US_ASCII)));
+            }
+            return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).thenApply(all -> {
+                Map<String, String> versions = new LinkedHashMap<>();
+                for (int i = 0; i < names.size(); i++) {
+                    versions.put(names.get(i), replies.get(i).join());
+                }
+                return versions;
+            });
+        });
+    }
+
+    @Override
+    public CompletableFuture<Long> invalidateTags(Collection<String> tags) {
+        String[] tagKeys = new LinkedHashSet<>(tags).stream().map(tag -> TAG_PREFIX + tag).toArray(String[]::new);
+        if (tagKeys.length == 0) {
+            return CompletableFuture.completedFuture(0L);
+        }
+        return call(tagKeys[0], c -> c.unlink(tagKeys));
     }
 
     @Override
@@ -147,11 +235,24 @@ final class LettuceStore implements Store {
         if (keys.isEmpty()) {
             return CompletableFuture.completedFuture(List.of());
         }
-        return call(keys.getFirst(), c -> c.mget(keys.toArray(String[]::new))).thenApply(values -> {
-            List<byte[]> result = new ArrayList<>(values.size());
-            for (KeyValue<String, byte[]> value : values) {
-                result.add(value.getValueOrElse(null));
-            }
+        if (cluster) {
+            return call(keys.getFirst(), c -> c.mget(keys.toArray(String[]::new))).thenCompose(values -> {
+                List<CompletableFuture<byte[]>> checked = new ArrayList<>(values.size());
+                for (KeyValue<String, byte[]> value : values) {
+                    checked.add(checked(value.getValueOrElse(null)));
+                }
+                return CompletableFuture.allOf(checked.toArray(CompletableFuture[]::new))
+                        .thenApply(all -> checked.stream().map(CompletableFuture::join).toList());
+            });
+        }
+        List<CompletableFuture<List<byte[]>>> batches = new ArrayList<>();
+        for (int from = 0; from < keys.size(); from += GET_MANY_BATCH) {
+            String[] batch = keys.subList(from, Math.min(keys.size(), from + GET_MANY_BATCH)).toArray(String[]::new);
+            batches.add(call(batch[0], c -> Script.GET_MANY.<List<byte[]>>run(c, batch)));
+        }
+        return CompletableFuture.allOf(batches.toArray(CompletableFuture[]::new)).thenApply(all -> {
+            List<byte[]> result = new ArrayList<>(keys.size());
+            batches.forEach(batch -> result.addAll(batch.join()));
             return result;
         });
     }

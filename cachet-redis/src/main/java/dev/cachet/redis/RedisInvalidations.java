@@ -13,14 +13,15 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.resource.ClientResources;
 import java.net.SocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Invalidations from Redis' server-assisted client tracking (Redis 6+, RESP3): a connection of its own
- * runs {@code CLIENT TRACKING ON BCAST PREFIX <prefix>}, so Redis reports every change under the prefix,
- * by any client, as an {@code invalidate} push message. When that connection drops, the source stops being
+ * runs {@code CLIENT TRACKING ON BCAST PREFIX <prefix> PREFIX cachet-tag:}, so Redis reports every change
+ * under the cache's prefix, and every tag invalidation, by any client, as an {@code invalidate} push message. When that connection drops, the source stops being
  * live and asks for a flush; once it is back and tracking again, it asks for another flush, since changes
  * in between were not reported.
  *
@@ -123,7 +124,7 @@ public final class RedisInvalidations implements InvalidationSource {
         if (closed || current == null || live) {
             return;
         }
-        current.async().clientTracking(TrackingArgs.Builder.enabled().bcast().prefixes(prefix)).whenComplete((ok, error) -> {
+        current.async().clientTracking(TrackingArgs.Builder.enabled().bcast().prefixes(trackedPrefixes())).whenComplete((ok, error) -> {
             if (error != null) {
                 warnOnce("cannot turn client tracking on", error);
                 later(this::track);
@@ -133,6 +134,17 @@ public final class RedisInvalidations implements InvalidationSource {
             warned = false;
             listener.flushAll();
         });
+    }
+
+    /** The cache's prefix and the tags' one; Redis refuses prefixes that overlap, so then only the shorter. */
+    private String[] trackedPrefixes() {
+        if (LettuceStore.TAG_PREFIX.startsWith(prefix)) {
+            return new String[] {prefix};
+        }
+        if (prefix.startsWith(LettuceStore.TAG_PREFIX)) {
+            return new String[] {LettuceStore.TAG_PREFIX};
+        }
+        return new String[] {prefix, LettuceStore.TAG_PREFIX};
     }
 
     private void dropped() {
@@ -150,8 +162,22 @@ public final class RedisInvalidations implements InvalidationSource {
             return;
         }
         @SuppressWarnings("unchecked")
-        List<String> keys = (List<String>) content.get(1);
-        listener.invalidate(keys);
+        List<String> reported = (List<String>) content.get(1);
+        List<String> keys = new ArrayList<>(reported.size());
+        List<String> tags = new ArrayList<>();
+        for (String key : reported) {
+            if (key.startsWith(LettuceStore.TAG_PREFIX)) {
+                tags.add(key.substring(LettuceStore.TAG_PREFIX.length()));
+            } else {
+                keys.add(key);
+            }
+        }
+        if (!tags.isEmpty()) {
+            listener.invalidateTags(tags);
+        }
+        if (!keys.isEmpty()) {
+            listener.invalidate(keys);
+        }
     }
 
     private void later(Runnable step) {

@@ -11,6 +11,30 @@ import java.util.concurrent.CompletableFuture;
 
 /** A Lua script run by its SHA-1 ({@code EVALSHA}), sent whole only when a node does not know it yet. */
 final class Script {
+    /**
+     * A Lua function {@code current(v)} that answers {@code v}, or false when {@code v} is an envelope stamped
+     * with a tag version that is no longer the tag's ({@link dev.cachet.store.Envelope} has the layout). It
+     * reads tag keys that the script was not given, which a standalone Redis allows and a Cluster does not.
+     */
+    private static final String CHECK_STAMPS = """
+            local function current(v)
+              if not v or string.byte(v, 1) ~= 160 then return v end
+              local s, e, n = string.find(v, '^%d+ %d+ (%d+)\\n', 2)
+              if not s then return v end
+              local at = e + 1
+              for i = 1, tonumber(n) do
+                local ts, te, version, name = string.find(v, '^(%d+) ([^\\n]*)\\n', at)
+                if not ts then return v end
+                if redis.call('GET', 'TAG_PREFIX' .. name) ~= version then return false end
+                at = te + 1
+              end
+              return v
+            end
+            """.replace("TAG_PREFIX", LettuceStore.TAG_PREFIX);
+
+    /** The same function for a Cluster, where the caller checks stamps after the read. */
+    private static final String KEEP_STAMPS = "local function current(v) return v end\n";
+
     /** INCRBY that refuses to create the key: a missing key is an error, as in Django. */
     static final Script INCREMENT_EXISTING = new Script("""
             if redis.call('EXISTS', KEYS[1]) == 0 then return false end
@@ -36,23 +60,18 @@ final class Script {
             return 0""", ScriptOutputType.INTEGER);
 
     /**
-     * GET that, on a miss, grants a lease (KEYS[2] set to the token ARGV[1] for ARGV[2] ms) unless one is
-     * held: {1, value}, {2} granted, or {3} held by another caller.
-     */
-    static final Script GET_OR_LEASE = new Script("""
-            local value = redis.call('GET', KEYS[1])
-            if value then return {1, value} end
-            if redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2], 'NX') then return {2} end
-            return {3}""", ScriptOutputType.MULTI);
-
-    /**
      * SET of KEYS[1] to ARGV[2] (PX ARGV[3], or no expiry for -1) only while the lease KEYS[2] still holds
-     * the token ARGV[1] and nobody has written the key since; ends the lease either way.
+     * the token ARGV[1] and the key is absent (or holds a value that a tag invalidated) or holds the value
+     * whose SHA-1 is ARGV[4] (empty: none), so that nobody has written it since; ends the lease either way.
      */
-    static final Script SET_IF_LEASED = new Script("""
+    static final Checked SET_IF_LEASED = new Checked("""
             if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
             redis.call('UNLINK', KEYS[2])
-            if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+            if redis.call('EXISTS', KEYS[1]) == 1 then
+              if redis.call('TYPE', KEYS[1]).ok ~= 'string' then return 0 end
+              local old = redis.call('GET', KEYS[1])
+              if current(old) and (ARGV[4] == '' or redis.sha1hex(old) ~= ARGV[4]) then return 0 end
+            end
             if ARGV[3] == '-1' then redis.call('SET', KEYS[1], ARGV[2])
             else redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
             return 1""", ScriptOutputType.INTEGER);
@@ -63,16 +82,67 @@ final class Script {
             if ARGV[2] == '-1' then return redis.call('SET', KEYS[1], ARGV[1]) end
             return redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])""", ScriptOutputType.STATUS);
 
+    /**
+     * The version of the tag KEYS[1], set to ARGV[1] when it has none, kept at least ARGV[2] ms (-1: for
+     * ever). Its TTL is only ever lengthened, and then to ARGV[3] ms, twice what is needed: every change to
+     * the key is reported to each instance's first tier as an invalidation of the tag, so a change on every
+     * use would keep emptying them.
+     */
+    static final Script TAG_VERSION = new Script("""
+            local version = redis.call('GET', KEYS[1])
+            if not version then
+              if ARGV[3] == '-1' then redis.call('SET', KEYS[1], ARGV[1])
+              else redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3]) end
+              return ARGV[1]
+            end
+            local ttl = redis.call('PTTL', KEYS[1])
+            if ARGV[2] == '-1' then
+              if ttl ~= -1 then redis.call('PERSIST', KEYS[1]) end
+            elseif ttl ~= -1 and ttl < tonumber(ARGV[2]) then
+              redis.call('PEXPIRE', KEYS[1], ARGV[3])
+            end
+            return version""", ScriptOutputType.VALUE);
+
     /** UNLINK of the lease KEYS[1] only while it holds the token ARGV[1]. */
     static final Script RELEASE_LEASE = new Script("""
             if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('UNLINK', KEYS[1]) end
             return 0""", ScriptOutputType.INTEGER);
 
-    /** The value and its remaining TTL in one atomic read. */
-    static final Script GET_WITH_TTL = new Script("""
-            local value = redis.call('GET', KEYS[1])
+    /** GET, of a value whose stamps are current. */
+    static final Script GET = new Script(CHECK_STAMPS + "return current(redis.call('GET', KEYS[1]))", ScriptOutputType.VALUE);
+
+    /** MGET, each value's stamps checked. */
+    static final Script GET_MANY = new Script(CHECK_STAMPS + """
+            local values = redis.call('MGET', unpack(KEYS))
+            for i = 1, #values do values[i] = current(values[i]) end
+            return values""", ScriptOutputType.MULTI);
+
+    /** {@link #GET_WITH_TTL} for standalone Redis and for a Cluster. */
+    static final Checked GET_WITH_TTL = new Checked("""
+            local value = current(redis.call('GET', KEYS[1]))
             if not value then return {} end
             return {value, redis.call('PTTL', KEYS[1])}""", ScriptOutputType.MULTI);
+
+    /**
+     * GET that, on a miss, grants a lease (KEYS[2] set to the token ARGV[1] for ARGV[2] ms) unless one is
+     * held: {1, value}, {2} granted, or {3} held by another caller.
+     */
+    static final Checked GET_OR_LEASE = new Checked("""
+            local value = current(redis.call('GET', KEYS[1]))
+            if value then return {1, value} end
+            if redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2], 'NX') then return {2} end
+            return {3}""", ScriptOutputType.MULTI);
+
+    /** A script in two forms: one that checks tag stamps itself, and one for a Cluster, that does not. */
+    record Checked(Script standalone, Script cluster) {
+        Checked(String body, ScriptOutputType output) {
+            this(new Script(CHECK_STAMPS + body, output), new Script(KEEP_STAMPS + body, output));
+        }
+
+        Script on(boolean cluster) {
+            return cluster ? this.cluster : standalone;
+        }
+    }
 
     private final String source;
     private final String sha;
@@ -81,9 +151,13 @@ final class Script {
     private Script(String source, ScriptOutputType output) {
         this.source = source;
         this.output = output;
+        this.sha = sha1Hex(source.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The SHA-1 of {@code bytes} in lower-case hex, as Redis names scripts and as {@code redis.sha1hex} gives it. */
+    static String sha1Hex(byte[] bytes) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8));
-            this.sha = HexFormat.of().formatHex(digest);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-1 is required of every JDK", e);
         }
