@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cachet.ScriptedStore;
 import dev.cachet.local.LocalStore;
+import dev.cachet.store.Envelope;
 import dev.cachet.store.Store;
 import dev.cachet.store.StoredEntry;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -113,5 +115,50 @@ class TieredStoreTest {
         for (String key : List.of("a", "b", "c")) {
             assertThat(first.contains(key).join()).isFalse();
         }
+    }
+
+    /** A value stamped with the second tier's current version of {@code tag}. */
+    private byte[] tagged(String text, String tag) {
+        Map<String, String> versions = second.delegate.tagVersions(List.of(tag), Store.FOREVER).join();
+        return new Envelope(0, 0, versions, bytes(text)).toBytes();
+    }
+
+    @Test
+    void aTaggedValueIsServedByTheFirstTierUntilItsTagIsInvalidatedAnywhere() {
+        second.delegate.set("k", tagged("v", "t"), 60_000).join();
+        byte[] read = tiered.get("k").join();
+        assertThat(Envelope.parse(read).body()).isEqualTo(bytes("v"));
+        int calls = second.calls.get();
+        assertThat(Envelope.parse(tiered.get("k").join()).body()).isEqualTo(bytes("v"));
+        assertThat(second.calls).as("a first-tier hit, stamps checked in the first tier").hasValue(calls);
+
+        // Another instance invalidates the tag: the source reports it, and the first tier's copy is stale.
+        second.delegate.invalidateTags(List.of("t")).join();
+        source.listener.invalidateTags(List.of("t"));
+        assertThat(first.get("k").join()).isNull();
+        assertThat(tiered.get("k").join()).isNull();
+    }
+
+    @Test
+    void aFillThatRacedATagInvalidationDoesNotStick() {
+        second.delegate.set("k", tagged("old", "t"), Store.FOREVER).join();
+        byte[] stored = second.delegate.get("k").join();
+        CompletableFuture<Object> reply = new CompletableFuture<>();
+        second.nextReply.set(reply);
+        CompletableFuture<byte[]> read = tiered.get("k");
+        source.listener.invalidateTags(List.of("t"));
+        reply.complete(new StoredEntry(stored, 60_000));
+        read.join();
+        assertThat(first.contains("k").join()).isFalse();
+    }
+
+    @Test
+    void invalidatingTagsHereTakesEffectInTheFirstTierAtOnce() {
+        second.delegate.set("k", tagged("v", "t"), 60_000).join();
+        tiered.get("k").join();
+        assertThat(first.get("k").join()).isNotNull();
+        assertThat(tiered.invalidateTags(List.of("t")).join()).isEqualTo(1);
+        assertThat(first.get("k").join()).isNull();
+        assertThat(tiered.get("k").join()).isNull();
     }
 }

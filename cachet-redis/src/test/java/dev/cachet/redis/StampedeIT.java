@@ -1,11 +1,14 @@
 package dev.cachet.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.cachet.Cache;
 import dev.cachet.CacheOptions;
+import dev.cachet.FakeClock;
 import dev.cachet.Ttl;
 import dev.cachet.store.Store;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -20,7 +23,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** A cold hot key on three instances at once: one loader call in all, the others wait for its value. */
+/**
+ * A hot key on three instances at once: cold, one loader call in all while the others wait for its value;
+ * stale within its stale-while-revalidate window, one refresh while the others take the old value at once.
+ */
 class StampedeIT {
     private final List<Store> stores = new ArrayList<>();
 
@@ -64,6 +70,51 @@ class StampedeIT {
             }
         }
         assertThat(loads).hasValue(1);
+        instances.getFirst().clear();
+    }
+
+    @Test
+    void duringAStaleWhileRevalidateRefreshEveryOtherCallerGetsTheOldValueAtOnce() throws Exception {
+        String prefix = "stampede-swr-" + UUID.randomUUID();
+        FakeClock clock = new FakeClock();
+        List<Cache> instances = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Store store = RedisStore.create(LocalRedis.options().build());
+            stores.add(store);
+            instances.add(Cache.create(store, CacheOptions.builder().keyPrefix(prefix).clock(clock)
+                    .staleWhileRevalidate(Duration.ofMinutes(1)).build()));
+        }
+        instances.getFirst().getOrCompute("homepage", String.class, Ttl.ofSeconds(30), () -> "old");
+        clock.advance(Duration.ofSeconds(31));
+
+        AtomicInteger loads = new AtomicInteger();
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<String>> results = new ArrayList<>();
+        try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 500; i++) {
+                Cache instance = instances.get(i % 3);
+                results.add(callers.submit(() -> {
+                    start.await();
+                    return instance.getOrCompute("homepage", String.class, Ttl.ofSeconds(30), () -> {
+                        loads.incrementAndGet();
+                        // The refresh lasts until every other caller has its answer.
+                        assertThat(release.await(30, TimeUnit.SECONDS)).isTrue();
+                        return "new";
+                    });
+                }));
+            }
+            start.countDown();
+            // 499 callers answer while the one refresh is still held up: none of them waited for it.
+            await().atMost(Duration.ofSeconds(30)).until(() -> results.stream().filter(Future::isDone).count() == 499);
+            assertThat(results.stream().filter(Future::isDone).map(Future::resultNow)).containsOnly("old");
+            release.countDown();
+            for (Future<String> result : results) {
+                assertThat(result.get(30, TimeUnit.SECONDS)).isIn("old", "new");
+            }
+        }
+        assertThat(loads).hasValue(1);
+        assertThat(instances.get(1).get("homepage", String.class)).isEqualTo("new");
         instances.getFirst().clear();
     }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cachet.Cache;
 import dev.cachet.CacheOptions;
+import dev.cachet.Ttl;
 import dev.cachet.local.LocalStore;
 import dev.cachet.tiered.TieredOptions;
 import dev.cachet.tiered.TieredStore;
@@ -133,6 +134,33 @@ class TieredCacheIT {
         awaitCached(b, "k7");
         a.cache().set("k7", 700);
         await().atMost(PROPAGATION_BOUND).until(() -> Integer.valueOf(700).equals(b.cache().get("k7", Integer.class)));
+    }
+
+    @Test
+    void aTagInvalidatedAnywhereEmptiesItFromEveryFirstTier() throws Exception {
+        Instance a = start("tiered-a");
+        Instance b = start("tiered-b");
+        String tag = prefix + "-category";
+        try {
+            a.cache().set("p1", "v1", Ttl.ofMinutes(5), List.of(tag));
+            awaitCached(b, "p1");
+            assertThat(b.cache().get("p1", String.class)).isEqualTo("v1");
+
+            a.cache().invalidateTags(tag);
+            // B's first tier holds the copy still, but its stamp is no longer current there.
+            await().atMost(PROPAGATION_BOUND).until(() -> b.store().firstTier().get(b.cache().makeKey("p1")).join() == null);
+            assertThat(b.cache().get("p1", String.class)).isNull();
+
+            // Another Redis client ends the tag's version: the same.
+            a.cache().set("p1", "v2", Ttl.ofMinutes(5), List.of(tag));
+            awaitCached(b, "p1");
+            assertThat(b.cache().get("p1", String.class)).isEqualTo("v2");
+            RedisCli.run("UNLINK", "cachet-tag:" + tag);
+            await().atMost(PROPAGATION_BOUND).until(() -> b.store().firstTier().get(b.cache().makeKey("p1")).join() == null);
+            assertThat(b.cache().get("p1", String.class)).isNull();
+        } finally {
+            a.cache().invalidateTags(tag);
+        }
     }
 
     @Test
