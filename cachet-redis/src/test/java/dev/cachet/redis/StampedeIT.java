@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,31 +41,42 @@ class StampedeIT {
         stores.forEach(Store::close);
     }
 
-    @Test
-    void fiveHundredCallersOnThreeInstancesRunTheLoaderOnce() throws Exception {
-        String prefix = "stampede-" + UUID.randomUUID();
+    /** Three instances, each with its own connection, sharing the options' prefix. */
+    private List<Cache> threeInstances(CacheOptions options) {
         List<Cache> instances = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             Store store = RedisStore.create(LocalRedis.options().build());
             stores.add(store);
-            instances.add(Cache.create(store, CacheOptions.builder().keyPrefix(prefix).build()));
+            instances.add(Cache.create(store, options));
         }
-        AtomicInteger loads = new AtomicInteger();
+        return instances;
+    }
+
+    /** 500 callers spread over the instances, let go at once, each asking for the key with {@code loader}. */
+    private static List<Future<String>> race(ExecutorService callers, List<Cache> instances, Ttl ttl, Callable<String> loader) {
         CountDownLatch start = new CountDownLatch(1);
         List<Future<String>> results = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            Cache instance = instances.get(i % instances.size());
+            results.add(callers.submit(() -> {
+                start.await();
+                return instance.getOrCompute("homepage", String.class, ttl, loader);
+            }));
+        }
+        start.countDown();
+        return results;
+    }
+
+    @Test
+    void fiveHundredCallersOnThreeInstancesRunTheLoaderOnce() throws Exception {
+        List<Cache> instances = threeInstances(CacheOptions.builder().keyPrefix("stampede-" + UUID.randomUUID()).build());
+        AtomicInteger loads = new AtomicInteger();
         try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int i = 0; i < 500; i++) {
-                Cache instance = instances.get(i % 3);
-                results.add(callers.submit(() -> {
-                    start.await();
-                    return instance.getOrCompute("homepage", String.class, Ttl.ofMinutes(1), () -> {
-                        loads.incrementAndGet();
-                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
-                        return "rendered";
-                    });
-                }));
-            }
-            start.countDown();
+            List<Future<String>> results = race(callers, instances, Ttl.ofMinutes(1), () -> {
+                loads.incrementAndGet();
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+                return "rendered";
+            });
             for (Future<String> result : results) {
                 assertThat(result.get(30, TimeUnit.SECONDS)).isEqualTo("rendered");
             }
@@ -75,36 +87,21 @@ class StampedeIT {
 
     @Test
     void duringAStaleWhileRevalidateRefreshEveryOtherCallerGetsTheOldValueAtOnce() throws Exception {
-        String prefix = "stampede-swr-" + UUID.randomUUID();
         FakeClock clock = new FakeClock();
-        List<Cache> instances = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            Store store = RedisStore.create(LocalRedis.options().build());
-            stores.add(store);
-            instances.add(Cache.create(store, CacheOptions.builder().keyPrefix(prefix).clock(clock)
-                    .staleWhileRevalidate(Duration.ofMinutes(1)).build()));
-        }
+        List<Cache> instances = threeInstances(CacheOptions.builder().keyPrefix("stampede-swr-" + UUID.randomUUID())
+                .clock(clock).staleWhileRevalidate(Duration.ofMinutes(1)).build());
         instances.getFirst().getOrCompute("homepage", String.class, Ttl.ofSeconds(30), () -> "old");
         clock.advance(Duration.ofSeconds(31));
 
         AtomicInteger loads = new AtomicInteger();
         CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<String>> results = new ArrayList<>();
         try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int i = 0; i < 500; i++) {
-                Cache instance = instances.get(i % 3);
-                results.add(callers.submit(() -> {
-                    start.await();
-                    return instance.getOrCompute("homepage", String.class, Ttl.ofSeconds(30), () -> {
-                        loads.incrementAndGet();
-                        // The refresh lasts until every other caller has its answer.
-                        assertThat(release.await(30, TimeUnit.SECONDS)).isTrue();
-                        return "new";
-                    });
-                }));
-            }
-            start.countDown();
+            List<Future<String>> results = race(callers, instances, Ttl.ofSeconds(30), () -> {
+                loads.incrementAndGet();
+                // The refresh lasts until every other caller has its answer.
+                assertThat(release.await(30, TimeUnit.SECONDS)).isTrue();
+                return "new";
+            });
             // 499 callers answer while the one refresh is still held up: none of them waited for it.
             await().atMost(Duration.ofSeconds(30)).until(() -> results.stream().filter(Future::isDone).count() == 499);
             assertThat(results.stream().filter(Future::isDone).map(Future::resultNow)).containsOnly("old");
