@@ -4,6 +4,7 @@ import static java.util.concurrent.CompletableFuture.completedFuture;
 import static java.util.concurrent.CompletableFuture.failedFuture;
 
 import dev.cachet.store.Envelope;
+import dev.cachet.store.LeasedRead;
 import dev.cachet.store.Store;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -353,7 +354,7 @@ final class AsyncView implements AsyncCache {
          */
         CompletableFuture<T> miss() {
             CompletableFuture<Map<String, String>> stamps = stamps();
-            return core.store.getOrLease(stored, leaseMillis()).thenCombine(stamps, (read, versions) -> read).thenCompose(read -> {
+            return withStamps(core.store.getOrLease(stored, leaseMillis()), stamps).thenCompose(read -> {
                 if (read.value() != null) {
                     CacheCore.Found<T> found = core.found(stored, read.value(), type);
                     if (found == null) {
@@ -394,7 +395,7 @@ final class AsyncView implements AsyncCache {
 
         private CompletableFuture<T> refreshLeased(CacheCore.Found<T> found, boolean serveWhileBusy, boolean serveOnError) {
             CompletableFuture<Map<String, String>> stamps = stamps();
-            return core.store.lease(stored, leaseMillis()).thenCombine(stamps, (lease, versions) -> lease).thenCompose(lease -> {
+            return withStamps(core.store.lease(stored, leaseMillis()), stamps).thenCompose(lease -> {
                 if (lease.held() && serveWhileBusy) {
                     return served(found);
                 }
@@ -426,6 +427,20 @@ final class AsyncView implements AsyncCache {
         /** The current versions of the value's tags, read before it loads; null when the store could not say. */
         private CompletableFuture<Map<String, String>> stamps() {
             return policy.tags().isEmpty() ? completedFuture(Map.of()) : core.store.tagVersions(policy.tags(), policy.storedTtlMillis());
+        }
+
+        /**
+         * The leased read once the tag versions are in too, so the loader runs only after both; when the
+         * versions could not be read (strict mode), a lease granted meanwhile is released first.
+         */
+        private CompletableFuture<LeasedRead> withStamps(CompletableFuture<LeasedRead> leased, CompletableFuture<Map<String, String>> stamps) {
+            return leased.thenCompose(read -> stamps.handle((versions, error) -> {
+                if (error == null) {
+                    return completedFuture(read);
+                }
+                CompletableFuture<Boolean> released = read.granted() ? core.store.releaseLease(stored, read.token()) : completedFuture(false);
+                return released.<LeasedRead>thenCompose(done -> failedFuture(Store.unwrap(error)));
+            }).thenCompose(Function.identity()));
         }
 
         private long leaseMillis() {
