@@ -419,6 +419,20 @@ final class LettuceStore implements Store {
         });
     }
 
+    /** The server's INFO fields by name. */
+    CompletableFuture<Map<String, String>> info() {
+        return call("INFO", c -> c.info()).thenApply(text -> {
+            Map<String, String> fields = new LinkedHashMap<>();
+            for (String line : text.split("\r?\n")) {
+                int colon = line.indexOf(':');
+                if (colon > 0 && !line.startsWith("#")) {
+                    fields.put(line.substring(0, colon), line.substring(colon + 1).trim());
+                }
+            }
+            return fields;
+        });
+    }
+
     @Override
     public void close() {
         connector.close();

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.cachet.Cache;
 import dev.cachet.CacheContract;
 import dev.cachet.Ttl;
+import dev.cachet.local.LocalStore;
 import dev.cachet.store.Store;
 import io.lettuce.core.cluster.SlotHash;
 import java.time.Duration;
@@ -85,5 +86,15 @@ class RedisCacheIT extends CacheContract {
         cache.set("k", "mine");
         assertThat(other.get("k", String.class)).isEqualTo("other");
         other.clear();
+    }
+
+    @Test
+    void infoGivesTheServersFigures() {
+        assertThat(RedisStore.info(store).join()).containsKeys("used_memory", "maxmemory", "maxmemory_policy",
+                "evicted_keys", "keyspace_hits", "keyspace_misses", "connected_clients");
+        try (Store local = LocalStore.create()) {
+            assertThatThrownBy(() -> RedisStore.info(local)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("is not a Redis store");
+        }
     }
 }
