@@ -43,6 +43,15 @@ public interface Codec {
     }
 
     /**
+     * JSON that names the class of every non-final value and record it holds (Jackson default typing), for
+     * callers that read values without saying their type, such as Spring's cache abstraction. A class named
+     * in the data is loaded only if its fully qualified name starts with one of {@code allowedPrefixes}.
+     */
+    static Codec typedJson(List<String> allowedPrefixes) {
+        return new JsonCodec(JsonCodec.typedMapperAllowing(allowedPrefixes));
+    }
+
+    /**
      * JSON through the given mapper, as configured; the caller is responsible for its polymorphic type
      * validator.
      */

@@ -1,8 +1,10 @@
 package dev.cachet;
 
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.List;
 import java.util.Objects;
 import tools.jackson.databind.DatabindContext;
+import tools.jackson.databind.DefaultTyping;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.jsontype.PolymorphicTypeValidator;
@@ -19,13 +21,24 @@ final class JsonCodec implements Codec {
     }
 
     static JsonMapper mapperAllowing(List<String> allowedPrefixes) {
+        return JsonMapper.builder().polymorphicTypeValidator(allowList(allowedPrefixes)).build();
+    }
+
+    /** A mapper that writes the class of every non-final value and record, and reads back only allowed ones. */
+    static JsonMapper typedMapperAllowing(List<String> allowedPrefixes) {
+        return JsonMapper.builder()
+                .activateDefaultTyping(allowList(allowedPrefixes), DefaultTyping.NON_FINAL_AND_RECORDS, JsonTypeInfo.As.PROPERTY)
+                .build();
+    }
+
+    private static AllowList allowList(List<String> allowedPrefixes) {
         List<String> prefixes = List.copyOf(allowedPrefixes);
         for (String prefix : prefixes) {
             if (prefix.isBlank()) {
                 throw new IllegalArgumentException("an allowed polymorphic type prefix must not be blank");
             }
         }
-        return JsonMapper.builder().polymorphicTypeValidator(new AllowList(prefixes)).build();
+        return new AllowList(prefixes);
     }
 
     @Override

@@ -81,6 +81,14 @@ public final class Ttl {
         return minutes > LONGEST.toMinutes() ? FOREVER : of(Duration.ofMinutes(minutes));
     }
 
+    /** A TTL of {@code hours} hours; see {@link #of(Duration)}. */
+    public static Ttl ofHours(long hours) {
+        if (hours < 0) {
+            throw new IllegalArgumentException("TTL must not be negative: " + hours + " h");
+        }
+        return hours > LONGEST.toHours() ? FOREVER : of(Duration.ofHours(hours));
+    }
+
     /** Whether this is {@link #DEFAULT}. */
     public boolean isDefault() {
         return millis == DEFAULT_MARK;

@@ -26,6 +26,8 @@ class TtlTest {
     void moreThanACenturyIsForever() {
         assertThat(Ttl.ofMillis(Long.MAX_VALUE)).isEqualTo(Ttl.FOREVER);
         assertThat(Ttl.ofMinutes(Long.MAX_VALUE)).isEqualTo(Ttl.FOREVER);
+        assertThat(Ttl.ofHours(Long.MAX_VALUE)).isEqualTo(Ttl.FOREVER);
+        assertThat(Ttl.ofHours(2)).isEqualTo(Ttl.ofMinutes(120));
         assertThat(Ttl.of(Ttl.LONGEST).isForever()).isFalse();
     }
 
@@ -33,5 +35,6 @@ class TtlTest {
     void negativeIsAnError() {
         assertThatThrownBy(() -> Ttl.ofSeconds(-1)).hasMessageContaining("negative");
         assertThatThrownBy(() -> Ttl.ofMinutes(-1)).hasMessageContaining("negative");
+        assertThatThrownBy(() -> Ttl.ofHours(-1)).hasMessageContaining("negative");
     }
 }

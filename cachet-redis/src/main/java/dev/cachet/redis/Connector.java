@@ -81,12 +81,7 @@ final class Connector implements AutoCloseable {
     }
 
     private static RedisURI parse(RedisStoreOptions options) {
-        RedisURI uri;
-        try {
-            uri = RedisURI.create(options.url());
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("Redis url '" + options.url() + "' is not valid: " + e.getMessage(), e);
-        }
+        RedisURI uri = RedisStoreOptions.parse(options.url());
         uri.setTimeout(options.commandTimeout());
         if (uri.getClientName() == null) {
             uri.setClientName(options.clientName());

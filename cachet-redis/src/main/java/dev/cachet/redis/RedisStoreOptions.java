@@ -1,5 +1,6 @@
 package dev.cachet.redis;
 
+import io.lettuce.core.RedisURI;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -67,12 +68,31 @@ public record RedisStoreOptions(
         if (url.isBlank()) {
             throw new IllegalArgumentException("url must not be blank");
         }
+        parse(url);
         if (requestQueueSize < 1) {
             throw new IllegalArgumentException("requestQueueSize must be positive, was " + requestQueueSize);
         }
         if (scanBatch < 1) {
             throw new IllegalArgumentException("scanBatch must be positive, was " + scanBatch);
         }
+    }
+
+    /**
+     * The parsed form of {@code url}.
+     *
+     * @throws IllegalArgumentException naming the URL (without its password) when Lettuce cannot parse it
+     */
+    static RedisURI parse(String url) {
+        try {
+            return RedisURI.create(url);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("Redis url '" + redact(url) + "' is not valid: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code url} with the password (and user) replaced by {@code ***}, for messages and logs. */
+    public static String redact(String url) {
+        return url.replaceAll("//[^/@]*@", "//***@");
     }
 
     private static void positive(String name, Duration value) {

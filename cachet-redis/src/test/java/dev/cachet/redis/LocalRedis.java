@@ -11,16 +11,16 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /** The Redis that every development and CI machine runs on 127.0.0.1:6379, shared by all tests. */
-final class LocalRedis {
-    static final String HOST = "127.0.0.1";
-    static final int PORT = 6379;
-    static final String URL = "redis://" + HOST + ":" + PORT;
+public final class LocalRedis {
+    public static final String HOST = "127.0.0.1";
+    public static final int PORT = 6379;
+    public static final String URL = "redis://" + HOST + ":" + PORT;
 
     private LocalRedis() {
     }
 
     /** Fails the test, saying what to start, when Redis does not answer PING. */
-    static void require() {
+    public static void require() {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(HOST, PORT), 1_000);
             socket.setSoTimeout(1_000);
@@ -39,7 +39,7 @@ final class LocalRedis {
     }
 
     /** Options for tests against the shared Redis: generous deadlines, since these machines are noisy. */
-    static RedisStoreOptions.Builder options() {
+    public static RedisStoreOptions.Builder options() {
         return RedisStoreOptions.builder().url(URL).commandTimeout(Duration.ofSeconds(2)).connectTimeout(Duration.ofSeconds(2));
     }
 }

@@ -16,22 +16,22 @@ import java.util.stream.Stream;
  * redis-server processes a test starts for itself (a Sentinel setup, a Cluster), on free ports in a
  * temporary directory, so that nothing is done to the shared Redis on 6379.
  */
-final class RedisServers implements AutoCloseable {
+public final class RedisServers implements AutoCloseable {
     private final Path dir;
     private final List<Process> processes = new ArrayList<>();
 
-    RedisServers() throws IOException {
+    public RedisServers() throws IOException {
         this.dir = Files.createTempDirectory("cachet-redis-");
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
     }
 
     /** Starts {@code redis-server} with the given arguments after the standard ones, and waits for PING. */
-    int start(String... extraArgs) throws IOException, InterruptedException {
+    public int start(String... extraArgs) throws IOException, InterruptedException {
         int port = freePort();
         List<String> command = new ArrayList<>(List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no"));
@@ -42,7 +42,7 @@ final class RedisServers implements AutoCloseable {
     }
 
     /** Starts a Sentinel that monitors the master on {@code masterPort} as {@code masterName}. */
-    int startSentinel(String masterName, int masterPort) throws IOException, InterruptedException {
+    public int startSentinel(String masterName, int masterPort) throws IOException, InterruptedException {
         int port = freePort();
         Path config = dir.resolve("sentinel-" + port + ".conf");
         Files.writeString(config, String.join("\n",
@@ -70,7 +70,7 @@ final class RedisServers implements AutoCloseable {
     }
 
     /** Runs redis-cli with the given arguments and returns its output. */
-    static String cli(String... args) throws IOException, InterruptedException {
+    public static String cli(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("redis-cli"));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -83,7 +83,7 @@ final class RedisServers implements AutoCloseable {
     }
 
     /** Waits until {@code condition} holds, polling, or fails naming {@code what}. */
-    static void await(String what, Duration atMost, Check condition) throws IOException, InterruptedException {
+    public static void await(String what, Duration atMost, Check condition) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + atMost.toNanos();
         while (!condition.holds()) {
             if (System.nanoTime() > deadline) {
@@ -96,7 +96,7 @@ final class RedisServers implements AutoCloseable {
 
     /** A condition checked by {@link #await}. */
     @FunctionalInterface
-    interface Check {
+    public interface Check {
         boolean holds() throws IOException, InterruptedException;
     }
 

@@ -1,0 +1,239 @@
+package dev.cachet.spring;
+
+import dev.cachet.Cache;
+import dev.cachet.CacheOptions;
+import dev.cachet.Codec;
+import dev.cachet.Ttl;
+import dev.cachet.local.LocalStore;
+import dev.cachet.local.LocalStoreOptions;
+import dev.cachet.redis.RedisInvalidations;
+import dev.cachet.redis.RedisStore;
+import dev.cachet.redis.RedisStoreOptions;
+import dev.cachet.resilience.ResilienceOptions;
+import dev.cachet.spring.CachetProperties.CacheProperties;
+import dev.cachet.spring.CachetProperties.StoreType;
+import dev.cachet.store.Store;
+import dev.cachet.tiered.TieredOptions;
+import dev.cachet.tiered.TieredStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+
+/**
+ * Builds the caches that {@link CachetProperties} describe. Every property is checked first, and a bad
+ * one stops start-up with a message that names it ({@code cachet.caches.products.default-ttl}); nothing is
+ * connected until all are good. Caches on the same Redis share one connection.
+ */
+final class CacheFactory {
+    private static final Pattern ALIAS = Pattern.compile("[a-z0-9][a-z0-9-]*");
+
+    private final Map<String, CacheProperties> settings;
+    private final List<String> applicationPackages;
+
+    /**
+     * @param settings each alias' settings, {@code cachet.defaults} with the alias' own on top
+     * @param applicationPackages the application's packages, whose classes may be read back from JSON
+     */
+    CacheFactory(Map<String, CacheProperties> settings, List<String> applicationPackages) {
+        this.settings = settings;
+        this.applicationPackages = applicationPackages;
+    }
+
+    /** Each alias' settings: a copy of {@code cachet.defaults} with {@code cachet.caches.<alias>.*} bound over it. */
+    static Map<String, CacheProperties> resolve(CachetProperties properties, Binder binder) {
+        Map<String, CacheProperties> resolved = new LinkedHashMap<>();
+        for (String alias : properties.getCaches().keySet()) {
+            if (!ALIAS.matcher(alias).matches()) {
+                throw new InvalidConfigurationPropertyValueException("cachet.caches", alias,
+                        "a cache alias is lower-case letters, digits and '-', starting with a letter or digit");
+            }
+            CacheProperties merged = properties.getDefaults().copy();
+            binder.bind("cachet.caches." + alias, Bindable.ofInstance(merged));
+            // A shared prefix goes in front of each cache's own, so that caches never share keys.
+            String own = properties.getCaches().get(alias).getKeyPrefix();
+            String shared = properties.getDefaults().getKeyPrefix();
+            merged.setKeyPrefix((shared != null ? shared + ":" : "") + (own != null ? own : alias));
+            resolved.put(alias, merged);
+        }
+        return resolved;
+    }
+
+    CachetCaches build() {
+        Map<String, CacheOptions> options = new LinkedHashMap<>();
+        settings.forEach((alias, cache) -> options.put(alias, options(alias, cache)));
+
+        Map<String, Cache> caches = new LinkedHashMap<>();
+        Map<String, Store> redisByAlias = new HashMap<>();
+        Map<RedisStoreOptions, Store> redisByOptions = new HashMap<>();
+        List<AutoCloseable> owned = new ArrayList<>();
+        try {
+            settings.forEach((alias, cache) -> {
+                Store store = switch (cache.getStore()) {
+                    case LOCAL -> own(owned, localStore(alias, cache));
+                    case REDIS -> {
+                        Store shared = redisByOptions.computeIfAbsent(redisOptions(alias, cache), o -> own(owned, RedisStore.create(o)));
+                        redisByAlias.put(alias, shared);
+                        yield shared;
+                    }
+                    case TIERED -> {
+                        RedisStoreOptions redis = redisOptions(alias, cache);
+                        Store second = RedisStore.create(redis);
+                        redisByAlias.put(alias, second);
+                        yield own(owned, tiered(alias, cache, redis, second, options.get(alias)));
+                    }
+                };
+                caches.put(alias, Cache.create(store, options.get(alias)));
+            });
+        } catch (RuntimeException e) {
+            new CachetCaches(Map.of(), Map.of(), Map.of(), owned).close();
+            throw e;
+        }
+        return new CachetCaches(caches, redisByAlias, settings, owned);
+    }
+
+    private static <T extends AutoCloseable> T own(List<AutoCloseable> owned, T resource) {
+        owned.add(resource);
+        return resource;
+    }
+
+    private Store localStore(String alias, CacheProperties cache) {
+        LocalStoreOptions.Builder local = LocalStoreOptions.builder().name(alias);
+        if (cache.getLocal().getMaximumSize() != null) {
+            local.maximumBytes(positive(alias, "local.maximum-size", cache.getLocal().getMaximumSize().toBytes()));
+        } else {
+            local.maximumEntries(positive(alias, "local.maximum-entries", cache.getLocal().getMaximumEntries()));
+        }
+        return LocalStore.create(local.build());
+    }
+
+    /**
+     * The tiered store of one alias: its own first tier, Redis connection and tracking connection (for its
+     * prefix); the tiered store owns and closes all three.
+     */
+    private Store tiered(String alias, CacheProperties cache, RedisStoreOptions redis, Store second, CacheOptions options) {
+        Duration firstTierTtl = positive(alias, "local.ttl", cache.getLocal().getTtl());
+        return TieredStore.create(localStore(alias, cache), second,
+                RedisInvalidations.create(redis, options.keyPrefix() + ":"), new TieredOptions(firstTierTtl));
+    }
+
+    private RedisStoreOptions redisOptions(String alias, CacheProperties cache) {
+        String url = cache.getUrl();
+        if (url == null || url.isBlank()) {
+            throw invalid(alias, "url", url, "a redis or tiered cache needs a Redis URL");
+        }
+        if (cache.getStore() == StoreType.TIERED && cache.isCluster()) {
+            throw invalid(alias, "cluster", true, "a tiered cache needs a standalone or Sentinel Redis: its invalidations use"
+                    + " client tracking, which a Cluster would need on every master");
+        }
+        return check(alias, "url", RedisStoreOptions.redact(url), () -> RedisStoreOptions.builder()
+                .url(url)
+                .cluster(cache.isCluster())
+                // One name for all redis caches, so those with the same settings share a connection.
+                .clientName(cache.getStore() == StoreType.TIERED ? "cachet-" + alias : "cachet")
+                .commandTimeout(positive(alias, "command-timeout", cache.getCommandTimeout()))
+                .connectTimeout(positive(alias, "connect-timeout", cache.getConnectTimeout()))
+                .build());
+    }
+
+    private CacheOptions options(String alias, CacheProperties cache) {
+        String prefix = cache.getKeyPrefix();
+        Ttl defaultTtl = Ttl.of(positive(alias, "default-ttl", cache.getDefaultTtl()));
+        Ttl maxTtl = cache.getMaxTtl() == null ? Ttl.FOREVER : Ttl.of(positive(alias, "max-ttl", cache.getMaxTtl()));
+        if (!maxTtl.isForever() && defaultTtl.toMillis() > maxTtl.toMillis()) {
+            throw invalid(alias, "default-ttl", cache.getDefaultTtl(), "longer than max-ttl " + cache.getMaxTtl());
+        }
+        ResilienceOptions resilience = check(alias, "breaker", cache.getBreaker().getFailureThreshold(), () -> ResilienceOptions.builder()
+                .failSoft(cache.isFailSoft())
+                .failureThreshold(positive(alias, "breaker.failure-threshold", cache.getBreaker().getFailureThreshold()))
+                .openDuration(positive(alias, "breaker.open-duration", cache.getBreaker().getOpenDuration()))
+                .build());
+        List<String> allowed = new ArrayList<>(SpringValues.JDK_TYPES);
+        applicationPackages.forEach(pkg -> allowed.add(pkg + "."));
+        for (String type : cache.getAllowedTypes()) {
+            if (type == null || type.isBlank()) {
+                throw invalid(alias, "allowed-types", type, "an allowed type prefix must not be blank");
+            }
+            allowed.add(type);
+        }
+        Codec codec = Codec.typedJson(allowed);
+        return check(alias, "key-prefix", prefix, () -> CacheOptions.builder()
+                .name(alias)
+                .keyPrefix(prefix)
+                .version(cache.getVersion())
+                .defaultTtl(defaultTtl)
+                .maxTtl(maxTtl)
+                .codec(codec)
+                .compressionThreshold(intBytes(alias, "compression-threshold", cache.getCompressionThreshold().toBytes()))
+                .maxValueBytes(intBytes(alias, "max-value-size", cache.getMaxValueSize().toBytes()))
+                .resilience(resilience)
+                .staleWhileRevalidate(notNegative(alias, "stale-while-revalidate", cache.getStaleWhileRevalidate()))
+                .staleIfError(notNegative(alias, "stale-if-error", cache.getStaleIfError()))
+                .earlyRefresh(check(alias, "early-refresh", cache.getEarlyRefresh(), () -> {
+                    if (!(cache.getEarlyRefresh() >= 0) || Double.isInfinite(cache.getEarlyRefresh())) {
+                        throw new IllegalArgumentException("must be zero or a positive number");
+                    }
+                    return cache.getEarlyRefresh();
+                }))
+                .leaseTtl(positive(alias, "lease-ttl", cache.getLeaseTtl()))
+                .leaseWait(notNegative(alias, "lease-wait", cache.getLeaseWait()))
+                .build());
+    }
+
+    private static Duration positive(String alias, String property, Duration value) {
+        if (value == null || !value.isPositive()) {
+            throw invalid(alias, property, value, "must be a positive duration");
+        }
+        return value;
+    }
+
+    private static Duration notNegative(String alias, String property, Duration value) {
+        if (value == null || value.isNegative()) {
+            throw invalid(alias, property, value, "must be zero or a positive duration");
+        }
+        return value;
+    }
+
+    private static long positive(String alias, String property, long value) {
+        if (value <= 0) {
+            throw invalid(alias, property, value, "must be positive");
+        }
+        return value;
+    }
+
+    private static int positive(String alias, String property, int value) {
+        if (value <= 0) {
+            throw invalid(alias, property, value, "must be positive");
+        }
+        return value;
+    }
+
+    private static int intBytes(String alias, String property, long bytes) {
+        if (bytes <= 0 || bytes > Integer.MAX_VALUE) {
+            throw invalid(alias, property, bytes + "B", "must be between 1B and 2GB");
+        }
+        return (int) bytes;
+    }
+
+    /** Runs a builder step, naming the property when the step refuses its value. */
+    private static <T> T check(String alias, String property, Object value, Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (InvalidConfigurationPropertyValueException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw invalid(alias, property, value, e.getMessage());
+        }
+    }
+
+    static InvalidConfigurationPropertyValueException invalid(String alias, String property, Object value, String reason) {
+        return new InvalidConfigurationPropertyValueException("cachet.caches." + alias + "." + property, value, reason);
+    }
+}

@@ -1,0 +1,377 @@
+package dev.cachet.spring;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The {@code cachet.*} properties: caches by alias, as Django's {@code CACHES}. Each alias becomes a
+ * {@link dev.cachet.Cache} and a Spring cache of the same name. Every alias starts from
+ * {@code cachet.defaults.*} and overrides what it sets.
+ *
+ * <pre>
+ * cachet.defaults.url=redis://cache.internal:6379
+ * cachet.caches.products.store=tiered
+ * cachet.caches.products.default-ttl=1h
+ * cachet.caches.sessions.store=local
+ * </pre>
+ */
+@ConfigurationProperties("cachet")
+public class CachetProperties {
+    /** Settings every cache starts from; cachet.caches.ALIAS.* overrides them per cache. */
+    private final CacheProperties defaults = new CacheProperties();
+
+    /** Caches by alias; the alias is also the Spring cache name. Each takes every setting of cachet.defaults. */
+    private Map<String, CacheProperties> caches = new LinkedHashMap<>();
+
+    public CacheProperties getDefaults() {
+        return defaults;
+    }
+
+    public Map<String, CacheProperties> getCaches() {
+        return caches;
+    }
+
+    public void setCaches(Map<String, CacheProperties> caches) {
+        this.caches = caches;
+    }
+
+    /** Where a cache keeps its entries. */
+    public enum StoreType {
+        /** In this process only (Caffeine). */
+        LOCAL,
+        /** In Redis, shared by every instance. */
+        REDIS,
+        /** In process in front of Redis, kept coherent across instances by Redis client tracking. */
+        TIERED
+    }
+
+    /** One cache. */
+    public static class CacheProperties {
+        /** Where entries are kept: local, redis or tiered. */
+        private StoreType store = StoreType.LOCAL;
+
+        /**
+         * Redis URL for the redis and tiered stores: redis://[user:password@]host[:port][/db], rediss:// for
+         * TLS, redis-socket:///path, redis-sentinel://host:port/db#master.
+         */
+        private String url = "redis://127.0.0.1:6379";
+
+        /** Whether the URL names a seed node of a Redis Cluster. */
+        private boolean cluster;
+
+        /** Deadline of each Redis command; keep it far below the query a cache hit saves. */
+        private Duration commandTimeout = Duration.ofMillis(150);
+
+        /** Deadline of connecting to Redis. */
+        private Duration connectTimeout = Duration.ofMillis(500);
+
+        /** TTL of entries written without one. */
+        private Duration defaultTtl = Duration.ofSeconds(300);
+
+        /** The longest TTL stored; longer ones, "forever" included, are cut to it. None when unset. */
+        private Duration maxTtl;
+
+        /**
+         * First part of every stored key; the cache's alias when unset. Set in cachet.defaults, it goes in front
+         * of each cache's own (release-42:products): a release id there isolates deploys.
+         */
+        private String keyPrefix;
+
+        /** Default key version, the second part of every stored key. */
+        private int version = 1;
+
+        /**
+         * Class name prefixes that may be read back from JSON type information (for example com.acme.catalog.):
+         * values stored through Spring's cache abstraction carry their class name. The application's own
+         * packages (those of @SpringBootApplication) and common JDK value types are always allowed.
+         */
+        private List<String> allowedTypes = new ArrayList<>();
+
+        /** Values whose serialized form is at least this large are compressed with LZ4. */
+        private DataSize compressionThreshold = DataSize.ofKilobytes(8);
+
+        /** The largest value stored, serialized and before compression; larger ones are refused. */
+        private DataSize maxValueSize = DataSize.ofMegabytes(1);
+
+        /** Whether Spring's cache abstraction may cache null results (as Spring's own caches do by default). */
+        private boolean allowNullValues = true;
+
+        /** Whether Redis trouble makes reads misses and writes no-ops (true), or throws. */
+        private boolean failSoft = true;
+
+        /** Serve a value this long past its TTL while one caller refreshes it (get-or-compute). */
+        private Duration staleWhileRevalidate = Duration.ZERO;
+
+        /** Serve a value this long past its TTL while its loader fails (get-or-compute). */
+        private Duration staleIfError = Duration.ZERO;
+
+        /** XFetch beta of probabilistic early refresh; 0 turns it off, 1 is the usual setting. */
+        private double earlyRefresh;
+
+        /** How long a get-or-compute loader's lease lasts at most. */
+        private Duration leaseTtl = Duration.ofSeconds(10);
+
+        /** How long get-or-compute waits for another instance's loader before loading itself. */
+        private Duration leaseWait = Duration.ofMillis(500);
+
+        private final Local local = new Local();
+
+        private final Breaker breaker = new Breaker();
+
+        public StoreType getStore() {
+            return store;
+        }
+
+        public void setStore(StoreType store) {
+            this.store = store;
+        }
+
+        public String getUrl() {
+            return url;
+        }
+
+        public void setUrl(String url) {
+            this.url = url;
+        }
+
+        public boolean isCluster() {
+            return cluster;
+        }
+
+        public void setCluster(boolean cluster) {
+            this.cluster = cluster;
+        }
+
+        public Duration getCommandTimeout() {
+            return commandTimeout;
+        }
+
+        public void setCommandTimeout(Duration commandTimeout) {
+            this.commandTimeout = commandTimeout;
+        }
+
+        public Duration getConnectTimeout() {
+            return connectTimeout;
+        }
+
+        public void setConnectTimeout(Duration connectTimeout) {
+            this.connectTimeout = connectTimeout;
+        }
+
+        public Duration getDefaultTtl() {
+            return defaultTtl;
+        }
+
+        public void setDefaultTtl(Duration defaultTtl) {
+            this.defaultTtl = defaultTtl;
+        }
+
+        public Duration getMaxTtl() {
+            return maxTtl;
+        }
+
+        public void setMaxTtl(Duration maxTtl) {
+            this.maxTtl = maxTtl;
+        }
+
+        public String getKeyPrefix() {
+            return keyPrefix;
+        }
+
+        public void setKeyPrefix(String keyPrefix) {
+            this.keyPrefix = keyPrefix;
+        }
+
+        public int getVersion() {
+            return version;
+        }
+
+        public void setVersion(int version) {
+            this.version = version;
+        }
+
+        public List<String> getAllowedTypes() {
+            return allowedTypes;
+        }
+
+        public void setAllowedTypes(List<String> allowedTypes) {
+            this.allowedTypes = allowedTypes;
+        }
+
+        public DataSize getCompressionThreshold() {
+            return compressionThreshold;
+        }
+
+        public void setCompressionThreshold(DataSize compressionThreshold) {
+            this.compressionThreshold = compressionThreshold;
+        }
+
+        public DataSize getMaxValueSize() {
+            return maxValueSize;
+        }
+
+        public void setMaxValueSize(DataSize maxValueSize) {
+            this.maxValueSize = maxValueSize;
+        }
+
+        public boolean isAllowNullValues() {
+            return allowNullValues;
+        }
+
+        public void setAllowNullValues(boolean allowNullValues) {
+            this.allowNullValues = allowNullValues;
+        }
+
+        public boolean isFailSoft() {
+            return failSoft;
+        }
+
+        public void setFailSoft(boolean failSoft) {
+            this.failSoft = failSoft;
+        }
+
+        public Duration getStaleWhileRevalidate() {
+            return staleWhileRevalidate;
+        }
+
+        public void setStaleWhileRevalidate(Duration staleWhileRevalidate) {
+            this.staleWhileRevalidate = staleWhileRevalidate;
+        }
+
+        public Duration getStaleIfError() {
+            return staleIfError;
+        }
+
+        public void setStaleIfError(Duration staleIfError) {
+            this.staleIfError = staleIfError;
+        }
+
+        public double getEarlyRefresh() {
+            return earlyRefresh;
+        }
+
+        public void setEarlyRefresh(double earlyRefresh) {
+            this.earlyRefresh = earlyRefresh;
+        }
+
+        public Duration getLeaseTtl() {
+            return leaseTtl;
+        }
+
+        public void setLeaseTtl(Duration leaseTtl) {
+            this.leaseTtl = leaseTtl;
+        }
+
+        public Duration getLeaseWait() {
+            return leaseWait;
+        }
+
+        public void setLeaseWait(Duration leaseWait) {
+            this.leaseWait = leaseWait;
+        }
+
+        public Local getLocal() {
+            return local;
+        }
+
+        public Breaker getBreaker() {
+            return breaker;
+        }
+
+        /** A copy, for a cache to start from and override. */
+        CacheProperties copy() {
+            CacheProperties copy = new CacheProperties();
+            copy.store = store;
+            copy.url = url;
+            copy.cluster = cluster;
+            copy.commandTimeout = commandTimeout;
+            copy.connectTimeout = connectTimeout;
+            copy.defaultTtl = defaultTtl;
+            copy.maxTtl = maxTtl;
+            copy.keyPrefix = keyPrefix;
+            copy.version = version;
+            copy.allowedTypes = new ArrayList<>(allowedTypes);
+            copy.compressionThreshold = compressionThreshold;
+            copy.maxValueSize = maxValueSize;
+            copy.allowNullValues = allowNullValues;
+            copy.failSoft = failSoft;
+            copy.staleWhileRevalidate = staleWhileRevalidate;
+            copy.staleIfError = staleIfError;
+            copy.earlyRefresh = earlyRefresh;
+            copy.leaseTtl = leaseTtl;
+            copy.leaseWait = leaseWait;
+            copy.local.maximumEntries = local.maximumEntries;
+            copy.local.maximumSize = local.maximumSize;
+            copy.local.ttl = local.ttl;
+            copy.breaker.failureThreshold = breaker.failureThreshold;
+            copy.breaker.openDuration = breaker.openDuration;
+            return copy;
+        }
+    }
+
+    /** The in-process store: the whole cache for store=local, the first tier for store=tiered. */
+    public static class Local {
+        /** The most entries kept in process. */
+        private long maximumEntries = 10_000;
+
+        /** The most memory kept in process, keys and values; when set, it bounds instead of maximum-entries. */
+        private DataSize maximumSize;
+
+        /** For store=tiered: the longest an entry stays in process, a bound on staleness if a message is lost. */
+        private Duration ttl = Duration.ofSeconds(30);
+
+        public long getMaximumEntries() {
+            return maximumEntries;
+        }
+
+        public void setMaximumEntries(long maximumEntries) {
+            this.maximumEntries = maximumEntries;
+        }
+
+        public DataSize getMaximumSize() {
+            return maximumSize;
+        }
+
+        public void setMaximumSize(DataSize maximumSize) {
+            this.maximumSize = maximumSize;
+        }
+
+        public Duration getTtl() {
+            return ttl;
+        }
+
+        public void setTtl(Duration ttl) {
+            this.ttl = ttl;
+        }
+    }
+
+    /** The circuit breaker in front of Redis. */
+    public static class Breaker {
+        /** Consecutive Redis failures that open the breaker. */
+        private int failureThreshold = 5;
+
+        /** How long an open breaker refuses calls before letting one probe through. */
+        private Duration openDuration = Duration.ofSeconds(1);
+
+        public int getFailureThreshold() {
+            return failureThreshold;
+        }
+
+        public void setFailureThreshold(int failureThreshold) {
+            this.failureThreshold = failureThreshold;
+        }
+
+        public Duration getOpenDuration() {
+            return openDuration;
+        }
+
+        public void setOpenDuration(Duration openDuration) {
+            this.openDuration = openDuration;
+        }
+    }
+}

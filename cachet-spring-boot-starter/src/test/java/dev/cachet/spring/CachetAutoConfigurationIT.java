@@ -1,0 +1,172 @@
+package dev.cachet.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cachet.Cache;
+import dev.cachet.Ttl;
+import dev.cachet.redis.LocalRedis;
+import dev.cachet.redis.RedisServers;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.cache.CacheManager;
+import org.springframework.cache.concurrent.ConcurrentMapCacheManager;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** What the auto-configuration builds from {@code cachet.*} properties, and what it refuses. */
+class CachetAutoConfigurationIT {
+    private final String run = "autoconfig-" + UUID.randomUUID();
+    private final ApplicationContextRunner contexts = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(CachetAutoConfiguration.class));
+
+    @BeforeAll
+    static void redisIsUp() {
+        LocalRedis.require();
+    }
+
+    @Test
+    void eachAliasBecomesACacheThatStartsFromTheDefaults() {
+        contexts.withPropertyValues(
+                        "cachet.defaults.default-ttl=10m",
+                        "cachet.defaults.url=" + LocalRedis.URL,
+                        "cachet.defaults.key-prefix=" + run,
+                        "cachet.caches.products.store=redis",
+                        "cachet.caches.products.default-ttl=1h",
+                        "cachet.caches.pages.store=tiered",
+                        "cachet.caches.pages.key-prefix=html",
+                        "cachet.caches.sessions.store=local",
+                        "cachet.caches.sessions.local.maximum-entries=100")
+                .run(context -> {
+                    CachetCaches caches = context.getBean(CachetCaches.class);
+                    assertThat(caches.all()).containsOnlyKeys("products", "pages", "sessions");
+                    Cache products = caches.get("products");
+                    assertThat(products.options().defaultTtl()).isEqualTo(Ttl.ofHours(1));
+                    assertThat(products.options().keyPrefix()).isEqualTo(run + ":products");
+                    assertThat(caches.get("pages").options().keyPrefix()).isEqualTo(run + ":html");
+                    assertThat(caches.get("pages").options().defaultTtl()).isEqualTo(Ttl.ofMinutes(10));
+                    assertThat(caches.redisStore("products")).isPresent();
+                    assertThat(caches.redisStore("sessions")).isEmpty();
+
+                    products.set("p1", "phone");
+                    assertThat(products.get("p1", String.class)).isEqualTo("phone");
+                    caches.get("pages").set("home", "<html>");
+                    assertThat(caches.get("pages").get("home", String.class)).isEqualTo("<html>");
+                    products.clear();
+                    caches.get("pages").clear();
+
+                    assertThat(context.getBean(CacheManager.class).getCacheNames()).containsExactly("products", "pages", "sessions");
+                });
+    }
+
+    @Test
+    void aCacheManagerOfTheApplicationsOwnWins() {
+        contexts.withUserConfiguration(OwnCacheManager.class)
+                .withPropertyValues("cachet.caches.products.store=local")
+                .run(context -> {
+                    assertThat(context.getBean(CacheManager.class)).isInstanceOf(ConcurrentMapCacheManager.class);
+                    assertThat(context.getBean(CachetCaches.class).all()).containsOnlyKeys("products");
+                });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnCacheManager {
+        @Bean
+        CacheManager cacheManager() {
+            return new ConcurrentMapCacheManager("mine");
+        }
+    }
+
+    private void failsNaming(String property, String reason, String... properties) {
+        contexts.withPropertyValues(properties).run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause()
+                    .hasMessageContaining("Property " + property)
+                    .hasMessageContaining(reason)
+                    .hasMessageNotContaining("secret");
+        });
+    }
+
+    @Test
+    void badPropertiesStopStartUpNamingTheProperty() {
+        failsNaming("cachet.caches.products.default-ttl", "must be a positive duration",
+                "cachet.caches.products.default-ttl=-1s");
+        failsNaming("cachet.caches.products.default-ttl", "longer than max-ttl",
+                "cachet.caches.products.default-ttl=2h", "cachet.caches.products.max-ttl=1h");
+        failsNaming("cachet.caches.products.url", "needs a Redis URL",
+                "cachet.caches.products.store=redis", "cachet.caches.products.url=");
+        failsNaming("cachet.caches.products.url", "Scheme http not supported",
+                "cachet.caches.products.store=redis", "cachet.caches.products.url=http://user:secret@example.com");
+        failsNaming("cachet.caches.pages.cluster", "client tracking",
+                "cachet.caches.pages.store=tiered", "cachet.caches.pages.cluster=true");
+        failsNaming("cachet.caches.products.compression-threshold", "between 1B and 2GB",
+                "cachet.caches.products.compression-threshold=0B");
+        failsNaming("cachet.caches.products.local.maximum-entries", "must be positive",
+                "cachet.caches.products.local.maximum-entries=0");
+        failsNaming("cachet.caches.products.early-refresh", "zero or a positive number",
+                "cachet.caches.products.early-refresh=-1");
+        failsNaming("cachet.caches.products.stale-if-error", "zero or a positive duration",
+                "cachet.caches.products.stale-if-error=-5s");
+        failsNaming("cachet.defaults.breaker.failure-threshold".replace("defaults", "caches.products"), "must be positive",
+                "cachet.caches.products.breaker.failure-threshold=0");
+        failsNaming("cachet.caches", "lower-case letters", "cachet.caches.Bad_Alias.store=local");
+    }
+
+    @Test
+    void aRedisWithoutMaxmemoryOrThatRefusesWritesWhenFullIsReportedOnce() throws Exception {
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord log) {
+                if (log.getLevel().intValue() >= Level.WARNING.intValue()) {
+                    warnings.add(log.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger logger = Logger.getLogger(RedisMemoryCheck.class.getName());
+        logger.addHandler(handler);
+        try (RedisServers servers = new RedisServers()) {
+            int unbounded = servers.start();
+            int noeviction = servers.start("--maxmemory", "64mb", "--maxmemory-policy", "noeviction");
+            int good = servers.start("--maxmemory", "64mb", "--maxmemory-policy", "allkeys-lru");
+            contexts.withPropertyValues(
+                            "cachet.caches.a.store=redis", "cachet.caches.a.url=redis://127.0.0.1:" + unbounded,
+                            "cachet.caches.b.store=redis", "cachet.caches.b.url=redis://127.0.0.1:" + unbounded,
+                            "cachet.caches.c.store=redis", "cachet.caches.c.url=redis://127.0.0.1:" + noeviction,
+                            "cachet.caches.d.store=redis", "cachet.caches.d.url=redis://127.0.0.1:" + good)
+                    .run(context -> {
+                        context.getBean(RedisMemoryCheck.class).done().join();
+                        String log = String.join("\n", warnings);
+                        assertThat(log).containsOnlyOnce("127.0.0.1:" + unbounded + " (caches a, b) has no maxmemory");
+                        assertThat(log).containsOnlyOnce("127.0.0.1:" + noeviction + " (caches c) has maxmemory-policy noeviction");
+                        assertThat(log).doesNotContain("127.0.0.1:" + good + " (caches d)");
+                    });
+        } finally {
+            logger.removeHandler(handler);
+        }
+    }
+
+    @Test
+    void theMemoryCheckReadsTheInfoFields() {
+        assertThat(RedisMemoryCheck.warning(Map.of("maxmemory", "0", "maxmemory_policy", "allkeys-lru"))).contains("no maxmemory");
+        assertThat(RedisMemoryCheck.warning(Map.of("maxmemory", "1000", "maxmemory_policy", "noeviction"))).contains("noeviction");
+        assertThat(RedisMemoryCheck.warning(Map.of("maxmemory", "1000", "maxmemory_policy", "volatile-lru"))).isNull();
+    }
+}
