@@ -13,11 +13,15 @@ import java.util.Map;
  * @param rounds how many measured rounds each contender and operation gets
  * @param keys how many distinct keys are read and written
  * @param redis the Redis URL both Redis contenders use
- * @param only which pairs of contenders run
+ * @param only which pairs of contenders or scenarios run
  * @param hot the share of get-phase reads that go to the first 20% of the keys, or 0 for uniform reads
+ * @param propagationWrites how many writes the coherence scenario times
+ * @param stampedeKeys how many cold keys the stampede scenario races on, one after the other
+ * @param stampedeCallers how many callers race on each cold key
  */
-record BenchOptions(int threads, int valueBytes, int seconds, int rounds, int keys, String redis, Only only, double hot) {
-    /** Which pairs run. */
+record BenchOptions(int threads, int valueBytes, int seconds, int rounds, int keys, String redis, Only only, double hot,
+        int propagationWrites, int stampedeKeys, int stampedeCallers) {
+    /** Which pairs or scenarios run. */
     enum Only {
         /** Cachet's Redis store against raw Lettuce. */
         REDIS,
@@ -25,14 +29,22 @@ record BenchOptions(int threads, int valueBytes, int seconds, int rounds, int ke
         LOCAL,
         /** Cachet's tiered store (local in front of Redis) against Cachet's Redis store alone. */
         TIERED,
-        /** All three pairs. */
+        /** Reads answered by the tiered store's first tier against raw Caffeine. */
+        L1,
+        /** How long a write on one tiered instance takes to leave another one's first tier. */
+        COHERENCE,
+        /** Many callers of get-or-compute on one cold key, over several instances: how often the loader runs. */
+        STAMPEDE,
+        /** Every pair and scenario. */
         ALL
     }
 
     static final String USAGE = """
             usage: java -jar cachet-bench.jar [--threads=50] [--value-bytes=1024] [--seconds=3] [--rounds=3]
                                               [--keys=10000] [--redis=redis://127.0.0.1:6379]
-                                              [--only=redis|local|tiered|all] [--hot=0]""";
+                                              [--only=redis|local|tiered|l1|coherence|stampede|all] [--hot=0]
+                                              [--propagation-writes=500] [--stampede-keys=20]
+                                              [--stampede-callers=500]""";
 
     /**
      * Reads {@code args} over the defaults.
@@ -49,6 +61,9 @@ record BenchOptions(int threads, int valueBytes, int seconds, int rounds, int ke
         values.put("redis", "redis://127.0.0.1:6379");
         values.put("only", "all");
         values.put("hot", "0");
+        values.put("propagation-writes", "500");
+        values.put("stampede-keys", "20");
+        values.put("stampede-callers", "500");
         for (String arg : args) {
             int eq = arg.indexOf('=');
             String key = arg.startsWith("--") && eq > 2 ? arg.substring(2, eq) : null;
@@ -65,7 +80,10 @@ record BenchOptions(int threads, int valueBytes, int seconds, int rounds, int ke
                 positive(values, "keys"),
                 values.get("redis"),
                 only(values.get("only")),
-                hot(values.get("hot"), positive(values, "keys")));
+                hot(values.get("hot"), positive(values, "keys")),
+                positive(values, "propagation-writes"),
+                positive(values, "stampede-keys"),
+                positive(values, "stampede-callers"));
     }
 
     private static int positive(Map<String, String> values, String key) {
@@ -85,7 +103,8 @@ record BenchOptions(int threads, int valueBytes, int seconds, int rounds, int ke
         try {
             return Only.valueOf(text.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException unknown) {
-            throw new IllegalArgumentException("--only must be redis, local, tiered or all, was '" + text + "'", unknown);
+            throw new IllegalArgumentException(
+                    "--only must be redis, local, tiered, l1, coherence, stampede or all, was '" + text + "'", unknown);
         }
     }
 
@@ -106,16 +125,14 @@ record BenchOptions(int threads, int valueBytes, int seconds, int rounds, int ke
         return value;
     }
 
-    boolean runsRedisPair() {
-        return only == Only.REDIS || only == Only.ALL;
+    /** Whether {@code part}, a pair or a scenario, runs. */
+    boolean runs(Only part) {
+        return only == part || only == Only.ALL;
     }
 
-    boolean runsLocalPair() {
-        return only == Only.LOCAL || only == Only.ALL;
-    }
-
-    boolean runsTieredPair() {
-        return only == Only.TIERED || only == Only.ALL;
+    /** Whether any pair of contenders runs, as opposed to scenarios only. */
+    boolean runsAnyPair() {
+        return runs(Only.REDIS) || runs(Only.LOCAL) || runs(Only.TIERED) || runs(Only.L1);
     }
 
     /** Whether any pair that runs needs Redis. */
@@ -126,6 +143,8 @@ record BenchOptions(int threads, int valueBytes, int seconds, int rounds, int ke
     /** The settings as arguments, so a report shows every value in force, defaults included. */
     String asArguments() {
         return "--threads=" + threads + " --value-bytes=" + valueBytes + " --seconds=" + seconds + " --rounds=" + rounds
-                + " --keys=" + keys + " --redis=" + redis + " --only=" + only.name().toLowerCase(Locale.ROOT) + " --hot=" + hot;
+                + " --keys=" + keys + " --redis=" + redis + " --only=" + only.name().toLowerCase(Locale.ROOT) + " --hot=" + hot
+                + " --propagation-writes=" + propagationWrites + " --stampede-keys=" + stampedeKeys
+                + " --stampede-callers=" + stampedeCallers;
     }
 }

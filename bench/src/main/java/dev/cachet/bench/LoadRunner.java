@@ -58,8 +58,18 @@ final class LoadRunner implements AutoCloseable {
         // Allocated once and reset per phase, so no phase starts by allocating megabytes of counters.
         this.histograms = new Histogram[threads];
         for (int i = 0; i < threads; i++) {
-            histograms[i] = new Histogram(HIGHEST_NANOS, SIGNIFICANT_DIGITS);
+            histograms[i] = histogram();
         }
+    }
+
+    /** An empty latency histogram, in nanoseconds, with the range and precision of every phase's. */
+    static Histogram histogram() {
+        return new Histogram(HIGHEST_NANOS, SIGNIFICANT_DIGITS);
+    }
+
+    /** Records {@code nanos}, capped so that one stalled call cannot fail the recording. */
+    static void record(Histogram histogram, long nanos) {
+        histogram.recordValue(Math.min(nanos, HIGHEST_NANOS));
     }
 
     /** Writes every key once, from all threads; returns how many writes failed. */
@@ -114,7 +124,7 @@ final class LoadRunner implements AutoCloseable {
             calls += counts[0];
             failures += counts[1];
         }
-        Histogram merged = new Histogram(HIGHEST_NANOS, SIGNIFICANT_DIGITS);
+        Histogram merged = histogram();
         for (Histogram histogram : histograms) {
             merged.add(histogram);
         }
@@ -126,7 +136,7 @@ final class LoadRunner implements AutoCloseable {
      * threads get almost no CPU on a small machine, so a phase started with compilations still queued
      * measures partly interpreted code, and whichever contender runs first pays for it.
      */
-    private static void awaitQuietJit() throws InterruptedException {
+    static void awaitQuietJit() throws InterruptedException {
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
             return;
@@ -161,7 +171,7 @@ final class LoadRunner implements AutoCloseable {
                 // A raw client throws on a timeout; that is a failed call to count, not a reason to stop.
                 ok = false;
             }
-            histogram.recordValue(Math.min(System.nanoTime() - began, HIGHEST_NANOS));
+            record(histogram, System.nanoTime() - began);
             calls++;
             if (!ok) {
                 failures++;

@@ -1,7 +1,7 @@
 package dev.cachet.bench;
 
-import dev.cachet.CacheStats;
 import dev.cachet.Ttl;
+import dev.cachet.bench.BenchOptions.Only;
 import io.lettuce.core.RedisException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,9 +15,14 @@ import java.util.Map;
  * Measures what Cachet costs over the library each of its stores is built on, side by side in one run:
  * Cachet's Redis store against raw Lettuce on the same Redis, and Cachet's local store against raw Caffeine
  * with the same bound. A third pair measures what a first tier buys: Cachet's tiered store (local in front
- * of Redis) against Cachet's Redis store alone. For each contender it measures reads of present keys and
- * writes, from many platform threads at once, and reports throughput, p50 and p99 latency, and Cachet's
- * throughput as a ratio of the raw one (for the tiered pair: tiered over Redis alone).
+ * of Redis) against Cachet's Redis store alone; a fourth, reads answered by the tiered store's first tier
+ * against raw Caffeine. For each contender it measures reads of present keys and (except in the fourth
+ * pair) writes, from many platform threads at once, and reports throughput, p50 and p99 latency, and
+ * Cachet's throughput as a ratio of the raw one (for the tiered pair: tiered over Redis alone).
+ *
+ * <p>Two scenarios follow the pairs: {@link CoherenceScenario how long a write on one tiered instance takes
+ * to leave another's first tier}, and {@link StampedeScenario how often the loader runs} when many callers on
+ * several instances want one cold key at once.
  *
  * <p>Each pair of contenders is populated and warmed up first (two unmeasured rounds), then measured in
  * rounds that alternate the two, so that drift on a shared machine (another process, the JIT, the Redis
@@ -25,8 +30,9 @@ import java.util.Map;
  * run wrote is deleted at the end, by prefix, never by flushing the database.
  *
  * <p>Usage: {@code java -jar cachet-bench.jar [--threads=50] [--value-bytes=1024] [--seconds=3] [--rounds=3]
- * [--keys=10000] [--redis=redis://127.0.0.1:6379] [--only=redis|local|tiered|all] [--hot=0]}. Exits with 1
- * when Redis is unreachable and with 2 on a bad argument.
+ * [--keys=10000] [--redis=redis://127.0.0.1:6379] [--only=redis|local|tiered|l1|coherence|stampede|all] [--hot=0]
+ * [--propagation-writes=500] [--stampede-keys=20] [--stampede-callers=500]}. Exits with 1 when Redis is
+ * unreachable or a measurement cannot be trusted, and with 2 on a bad argument.
  */
 public final class StoreBenchmark {
     /** Long enough to outlast any run, short enough that an interrupted run leaves nothing behind for long. */
@@ -34,6 +40,9 @@ public final class StoreBenchmark {
     private static final int WARM_UP_PASSES = 2;
     /** Filling the first tier takes one Redis read per key; this is far beyond that for any sane keyspace. */
     private static final Duration FIRST_TIER_FILL_LIMIT = Duration.ofSeconds(30);
+    private static final List<Operation> READS_AND_WRITES = List.of(Operation.values());
+    /** A tiered write goes to Redis, so only reads measure the first tier. */
+    private static final List<Operation> READS = List.of(Operation.GET_HIT);
 
     private final BenchOptions options;
     private final LoadRunner runner;
@@ -76,23 +85,44 @@ public final class StoreBenchmark {
         printHeader(args, options, redisVersion);
         try (LoadRunner runner = new LoadRunner(options.threads(), options.keys(), options.valueBytes(), options.hot())) {
             new StoreBenchmark(options, runner).run();
+        } catch (IllegalStateException e) {
+            // A measurement that cannot be trusted: its message says why; the keys are already deleted.
+            System.err.println("stopped: " + e.getMessage() + (e.getCause() == null ? "" : " (" + e.getCause() + ")"));
+            System.exit(1);
         }
     }
 
     private void run() throws InterruptedException {
         List<Comparison> comparisons = new ArrayList<>();
-        if (options.runsRedisPair()) {
+        if (options.runs(Only.REDIS)) {
             comparisons.addAll(redisPair());
         }
-        if (options.runsLocalPair()) {
+        if (options.runs(Only.LOCAL)) {
             comparisons.addAll(localPair());
         }
-        if (options.runsTieredPair()) {
+        if (options.runs(Only.TIERED)) {
             comparisons.addAll(tieredPair());
         }
+        if (options.runs(Only.L1)) {
+            comparisons.addAll(l1Pair());
+        }
+        List<String> scenarios = new ArrayList<>();
+        if (options.runs(Only.COHERENCE)) {
+            scenarios.add(new CoherenceScenario(options.redis(), options.propagationWrites(), TTL).run(notes));
+        }
+        if (options.runs(Only.STAMPEDE)) {
+            scenarios.add(new StampedeScenario(options.redis(), options.stampedeKeys(), options.stampedeCallers(), TTL)
+                    .run(notes));
+        }
         System.out.println();
-        System.out.print(ResultTable.render(comparisons));
-        System.out.println();
+        if (!comparisons.isEmpty()) {
+            System.out.print(ResultTable.render(comparisons));
+            System.out.println();
+        }
+        if (!scenarios.isEmpty()) {
+            scenarios.forEach(System.out::println);
+            System.out.println();
+        }
         notes.forEach(System.out::println);
     }
 
@@ -111,6 +141,9 @@ public final class StoreBenchmark {
         if (redisVersion != null) {
             System.out.println("redis:    " + redisVersion + " at " + options.redis());
         }
+        if (!options.runsAnyPair()) {
+            return;
+        }
         System.out.printf(Locale.ROOT, "method:   %d threads, %,d keys of %,d random bytes; per pair: populate, %d unmeasured"
                         + " rounds, then %d rounds; a round runs each operation on each contender in turn for %d s;"
                         + " median round shown%n",
@@ -124,7 +157,7 @@ public final class StoreBenchmark {
     private List<Comparison> redisPair() throws InterruptedException {
         try (CachetContender cachet = CachetContender.redis(options.redis(), options.keys(), TTL);
                 LettuceContender raw = LettuceContender.connect(options.redis(), options.keys(), TTL.toMillis())) {
-            return measure("redis", cachet, raw);
+            return measure("redis", cachet, raw, READS_AND_WRITES);
         }
     }
 
@@ -132,8 +165,12 @@ public final class StoreBenchmark {
         // Bounded to the keyspace, so every read of the get phase is a hit and neither cache evicts.
         long bound = options.keys();
         try (CachetContender cachet = CachetContender.local(bound, options.keys(), TTL)) {
-            return measure("local", cachet, new CaffeineContender(bound, options.keys(), Duration.ofMillis(TTL.toMillis())));
+            return measure("local", cachet, caffeine(bound), READS_AND_WRITES);
         }
+    }
+
+    private CaffeineContender caffeine(long bound) {
+        return new CaffeineContender(bound, options.keys(), Duration.ofMillis(TTL.toMillis()));
     }
 
     /**
@@ -143,11 +180,22 @@ public final class StoreBenchmark {
     private List<Comparison> tieredPair() throws InterruptedException {
         try (CachetContender tiered = CachetContender.tiered(options.redis(), options.keys(), TTL);
                 CachetContender redis = CachetContender.redis(options.redis(), options.keys(), TTL)) {
-            return measure("tiered", tiered, redis);
+            return measure("tiered", tiered, redis, READS_AND_WRITES);
         }
     }
 
-    private List<Comparison> measure(String pair, CachetContender cachet, Contender raw) throws InterruptedException {
+    /**
+     * Reads answered by the tiered store's first tier against raw Caffeine with the same bound: what Cachet
+     * costs on its fastest path. Reads only, since a tiered write is a Redis write, measured in the tiered pair.
+     */
+    private List<Comparison> l1Pair() throws InterruptedException {
+        try (CachetContender l1 = CachetContender.l1(options.redis(), options.keys(), TTL)) {
+            return measure("l1", l1, caffeine(options.keys()), READS);
+        }
+    }
+
+    private List<Comparison> measure(String pair, CachetContender cachet, Contender raw, List<Operation> operations)
+            throws InterruptedException {
         try {
             progress(pair, "populating " + options.keys() + " keys");
             populate(cachet);
@@ -156,7 +204,7 @@ public final class StoreBenchmark {
             // (the cache's own call path), and the first operation only meets that code on its next run.
             for (int pass = 1; pass <= WARM_UP_PASSES; pass++) {
                 progress(pair, "warm-up " + pass + " of " + WARM_UP_PASSES);
-                for (Operation operation : Operation.values()) {
+                for (Operation operation : operations) {
                     prepare(cachet, operation);
                     runner.run(cachet, operation, phase);
                     runner.run(raw, operation, phase);
@@ -166,33 +214,27 @@ public final class StoreBenchmark {
             Map<Operation, List<Measurement>> rawRounds = new EnumMap<>(Operation.class);
             for (int round = 1; round <= options.rounds(); round++) {
                 progress(pair, "round " + round + " of " + options.rounds());
-                for (Operation operation : Operation.values()) {
+                for (Operation operation : operations) {
                     prepare(cachet, operation);
                     cachetRounds.computeIfAbsent(operation, o -> new ArrayList<>()).add(measureOnce(pair, cachet, operation));
                     rawRounds.computeIfAbsent(operation, o -> new ArrayList<>()).add(measureOnce(pair, raw, operation));
                 }
             }
             List<Comparison> comparisons = new ArrayList<>();
-            for (Operation operation : Operation.values()) {
+            for (Operation operation : operations) {
                 comparisons.add(new Comparison(
                         Result.of(cachet.name(), operation, cachetRounds.get(operation)),
                         Result.of(raw.name(), operation, rawRounds.get(operation))));
             }
             return comparisons;
         } finally {
-            addCounters(cachet);
+            notes.add(ResultTable.counters(cachet.stats()));
             if (raw instanceof CachetContender other) {
-                addCounters(other);
+                notes.add(ResultTable.counters(other.stats()));
             }
             notes.add(String.format(Locale.ROOT, "cleanup: %s deleted %,d keys, %s deleted %,d keys",
                     cachet.name(), cachet.clear(), raw.name(), raw.clear()));
         }
-    }
-
-    private void addCounters(CachetContender cachet) {
-        CacheStats stats = cachet.stats();
-        notes.add(String.format(Locale.ROOT, "%s counters: %,d hits, %,d misses, %,d sets, backend errors %s, breaker %s",
-                cachet.name(), stats.hits(), stats.misses(), stats.sets(), stats.errorsByCause(), stats.breaker()));
     }
 
     /**
@@ -223,7 +265,8 @@ public final class StoreBenchmark {
         }
     }
 
-    private static void progress(String pair, String step) {
-        System.err.println("[" + pair + "] " + step);
+    /** Progress of {@code part}, a pair or a scenario, on standard error, away from the report. */
+    static void progress(String part, String step) {
+        System.err.println("[" + part + "] " + step);
     }
 }
