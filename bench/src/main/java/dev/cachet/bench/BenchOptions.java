@@ -15,12 +15,13 @@ import java.util.Map;
  * @param redis the Redis URL both Redis contenders use
  * @param only which pairs of contenders or scenarios run
  * @param hot the share of get-phase reads that go to the first 20% of the keys, or 0 for uniform reads
+ * @param firstTierEntries the bound of the tiered pair's first tier, at most {@code keys}
  * @param propagationWrites how many writes the coherence scenario times
  * @param stampedeKeys how many cold keys the stampede scenario races on, one after the other
  * @param stampedeCallers how many callers race on each cold key
  */
 record BenchOptions(int threads, int valueBytes, int seconds, int rounds, int keys, String redis, Only only, double hot,
-        int propagationWrites, int stampedeKeys, int stampedeCallers) {
+        int firstTierEntries, int propagationWrites, int stampedeKeys, int stampedeCallers) {
     /** Which pairs or scenarios run. */
     enum Only {
         /** Cachet's Redis store against raw Lettuce. */
@@ -43,7 +44,7 @@ record BenchOptions(int threads, int valueBytes, int seconds, int rounds, int ke
             usage: java -jar cachet-bench.jar [--threads=50] [--value-bytes=1024] [--seconds=3] [--rounds=3]
                                               [--keys=10000] [--redis=redis://127.0.0.1:6379]
                                               [--only=redis|local|tiered|l1|coherence|stampede|all] [--hot=0]
-                                              [--propagation-writes=500] [--stampede-keys=20]
+                                              [--first-tier-entries=all] [--propagation-writes=500] [--stampede-keys=20]
                                               [--stampede-callers=500]""";
 
     /**
@@ -61,6 +62,7 @@ record BenchOptions(int threads, int valueBytes, int seconds, int rounds, int ke
         values.put("redis", "redis://127.0.0.1:6379");
         values.put("only", "all");
         values.put("hot", "0");
+        values.put("first-tier-entries", "all");
         values.put("propagation-writes", "500");
         values.put("stampede-keys", "20");
         values.put("stampede-callers", "500");
@@ -72,6 +74,11 @@ record BenchOptions(int threads, int valueBytes, int seconds, int rounds, int ke
             }
             values.put(key, arg.substring(eq + 1));
         }
+        int keys = positive(values, "keys");
+        int firstTierEntries = values.get("first-tier-entries").equals("all") ? keys : positive(values, "first-tier-entries");
+        if (firstTierEntries > keys) {
+            throw new IllegalArgumentException("--first-tier-entries must be at most --keys (" + keys + "), was " + firstTierEntries);
+        }
         return new BenchOptions(
                 positive(values, "threads"),
                 positive(values, "value-bytes"),
@@ -80,7 +87,8 @@ record BenchOptions(int threads, int valueBytes, int seconds, int rounds, int ke
                 positive(values, "keys"),
                 values.get("redis"),
                 only(values.get("only")),
-                hot(values.get("hot"), positive(values, "keys")),
+                hot(values.get("hot"), keys),
+                firstTierEntries,
                 positive(values, "propagation-writes"),
                 positive(values, "stampede-keys"),
                 positive(values, "stampede-callers"));
@@ -144,6 +152,7 @@ record BenchOptions(int threads, int valueBytes, int seconds, int rounds, int ke
     String asArguments() {
         return "--threads=" + threads + " --value-bytes=" + valueBytes + " --seconds=" + seconds + " --rounds=" + rounds
                 + " --keys=" + keys + " --redis=" + redis + " --only=" + only.name().toLowerCase(Locale.ROOT) + " --hot=" + hot
+                + " --first-tier-entries=" + firstTierEntries
                 + " --propagation-writes=" + propagationWrites + " --stampede-keys=" + stampedeKeys
                 + " --stampede-callers=" + stampedeCallers;
     }

@@ -13,6 +13,8 @@ import dev.cachet.store.Store;
 import dev.cachet.tiered.TieredOptions;
 import dev.cachet.tiered.TieredStore;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
 
 /** A Cachet {@link Cache} over one store, used exactly as an application would: by key, as {@code byte[]}. */
 final class CachetContender implements Contender {
@@ -24,8 +26,14 @@ final class CachetContender implements Contender {
     private final Cache cache;
     private final String[] keys;
     private final Ttl ttl;
+    /** How many entries the first tier of a tiered store holds; the keyspace for other stores. */
+    private final int firstTierEntries;
 
     private CachetContender(String name, Store store, String keyPrefix, int keys, Ttl ttl) {
+        this(name, store, keyPrefix, keys, ttl, keys);
+    }
+
+    private CachetContender(String name, Store store, String keyPrefix, int keys, Ttl ttl, int firstTierEntries) {
         this.name = name;
         this.store = store;
         this.cache = Cache.create(store, CacheOptions.builder().name(name).keyPrefix(keyPrefix).defaultTtl(ttl).build());
@@ -34,6 +42,7 @@ final class CachetContender implements Contender {
             this.keys[i] = "k" + i;
         }
         this.ttl = ttl;
+        this.firstTierEntries = firstTierEntries;
     }
 
     /** Cachet on the Redis store at {@code url}, with the store's default options. */
@@ -46,8 +55,8 @@ final class CachetContender implements Contender {
      * Cachet on a tiered store: a local store bounded to the keyspace in front of the Redis store at
      * {@code url} (default options), kept coherent by Redis client tracking of the cache's keys.
      */
-    static CachetContender tiered(String url, int keys, Ttl ttl) {
-        return tiered("cachet-tiered", "bench-cachet-tiered", url, keys, ttl, TieredOptions.DEFAULTS);
+    static CachetContender tiered(String url, int keys, int firstTierEntries, Ttl ttl) {
+        return tiered("cachet-tiered", "bench-cachet-tiered", url, keys, firstTierEntries, ttl, TieredOptions.DEFAULTS);
     }
 
     /**
@@ -57,14 +66,15 @@ final class CachetContender implements Contender {
      */
     static CachetContender l1(String url, int keys, Ttl ttl) {
         TieredOptions options = new TieredOptions(Duration.ofMillis(ttl.toMillis()));
-        return tiered("cachet-l1", "bench-cachet-l1", url, keys, ttl, options);
+        return tiered("cachet-l1", "bench-cachet-l1", url, keys, keys, ttl, options);
     }
 
-    private static CachetContender tiered(String name, String prefix, String url, int keys, Ttl ttl, TieredOptions options) {
+    private static CachetContender tiered(String name, String prefix, String url, int keys, int firstTierEntries, Ttl ttl,
+            TieredOptions options) {
         RedisStoreOptions redis = RedisStoreOptions.builder().url(url).build();
-        Store store = TieredStore.create(LocalStore.create(LocalStoreOptions.builder().maximumEntries(keys).build()),
+        Store store = TieredStore.create(LocalStore.create(LocalStoreOptions.builder().maximumEntries(firstTierEntries).build()),
                 RedisStore.create(redis), RedisInvalidations.create(redis, prefix + ":"), options);
-        return new CachetContender(name, store, prefix, keys, ttl);
+        return new CachetContender(name, store, prefix, keys, ttl, firstTierEntries);
     }
 
     /** Cachet on the local store, bounded to {@code maximumEntries}. */
@@ -92,7 +102,9 @@ final class CachetContender implements Contender {
      * For a tiered store, reads every key so that the first tier holds it, then waits until a sample of
      * keys is seen there: writes are invalidated asynchronously, so the invalidation of an earlier write
      * can empty the first tier again after the read that filled it, and the tracking connection may not be
-     * live yet (until it is, reads bypass the first tier). Does nothing for other stores.
+     * live yet (until it is, reads bypass the first tier). A first tier smaller than the keyspace cannot
+     * hold every key: then the keys are read once and the warm-up rounds settle what it holds. Does nothing
+     * for other stores.
      *
      * @return false when the sample was not all in the first tier within {@code bound}
      */
@@ -103,6 +115,9 @@ final class CachetContender implements Contender {
         long deadline = System.nanoTime() + bound.toNanos();
         for (String key : keys) {
             cache.get(key, byte[].class);
+        }
+        if (firstTierEntries < keys.length) {
+            return true;
         }
         int step = Math.max(1, keys.length / FIRST_TIER_SAMPLE);
         for (int i = 0; i < keys.length; i += step) {
@@ -121,6 +136,17 @@ final class CachetContender implements Contender {
     @Override
     public long clear() {
         return cache.clear();
+    }
+
+    /** For a tiered store, which tier answered its reads over the whole run; empty for other stores. */
+    Optional<String> firstTierReport() {
+        if (!(store instanceof TieredStore tiered)) {
+            return Optional.empty();
+        }
+        long hits = tiered.firstTierHits();
+        long reads = hits + tiered.secondTierReads();
+        return Optional.of(String.format(Locale.ROOT, "%s first tier (%,d entries for %,d keys): %,d of %,d reads answered,"
+                + " hit ratio %.3f", name, firstTierEntries, keys.length, hits, reads, reads == 0 ? 0.0 : (double) hits / reads));
     }
 
     /** The cache's counters, which show whether fail-soft turned backend errors into misses during the run. */

@@ -178,7 +178,7 @@ public final class StoreBenchmark {
      * buys on reads and costs on writes (each write also drops the key from the first tier).
      */
     private List<Comparison> tieredPair() throws InterruptedException {
-        try (CachetContender tiered = CachetContender.tiered(options.redis(), options.keys(), TTL);
+        try (CachetContender tiered = CachetContender.tiered(options.redis(), options.keys(), options.firstTierEntries(), TTL);
                 CachetContender redis = CachetContender.redis(options.redis(), options.keys(), TTL)) {
             return measure("tiered", tiered, redis, READS_AND_WRITES);
         }
@@ -229,6 +229,7 @@ public final class StoreBenchmark {
             return comparisons;
         } finally {
             notes.add(ResultTable.counters(cachet.stats()));
+            cachet.firstTierReport().ifPresent(notes::add);
             if (raw instanceof CachetContender other) {
                 notes.add(ResultTable.counters(other.stats()));
             }

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 
 /**
@@ -50,6 +51,8 @@ public final class TieredStore implements Store {
     private final AtomicLongArray epochs = new AtomicLongArray(STRIPES);
     private final AtomicLong flushes = new AtomicLong();
     private final AtomicLong tagInvalidations = new AtomicLong();
+    private final LongAdder firstTierHits = new LongAdder();
+    private final LongAdder secondTierReads = new LongAdder();
 
     private TieredStore(Store first, Store second, InvalidationSource source, TieredOptions options) {
         this.first = Objects.requireNonNull(first, "first");
@@ -90,6 +93,25 @@ public final class TieredStore implements Store {
         return first;
     }
 
+    /** Reads of a key that the first tier answered, since the store was created. */
+    public long firstTierHits() {
+        return firstTierHits.sum();
+    }
+
+    /**
+     * Reads of a key that went to the second tier: first-tier misses, and every read while the invalidation
+     * source was not live. With {@link #firstTierHits()}, the first tier's hit ratio.
+     */
+    public long secondTierReads() {
+        return secondTierReads.sum();
+    }
+
+    /** Counts a first-tier answer: a hit, or a read that goes on to the second tier. */
+    private <T> boolean answered(T hit) {
+        (hit != null ? firstTierHits : secondTierReads).increment();
+        return hit != null;
+    }
+
     @Override
     public String name() {
         return "tiered(" + first.name() + " > " + second.name() + ")";
@@ -106,9 +128,10 @@ public final class TieredStore implements Store {
     @Override
     public CompletableFuture<byte[]> get(String key) {
         if (!source.isLive()) {
+            secondTierReads.increment();
             return second.get(key);
         }
-        return first.get(key).thenCompose(hit -> hit != null
+        return first.get(key).thenCompose(hit -> answered(hit)
                 ? completedFuture(hit)
                 : fill(key).thenApply(entry -> entry == null ? null : entry.value()));
     }
@@ -153,9 +176,10 @@ public final class TieredStore implements Store {
     @Override
     public CompletableFuture<LeasedRead> getOrLease(String key, long leaseMillis) {
         if (!source.isLive()) {
+            secondTierReads.increment();
             return second.getOrLease(key, leaseMillis);
         }
-        return first.get(key).thenCompose(hit -> hit != null
+        return first.get(key).thenCompose(hit -> answered(hit)
                 ? completedFuture(LeasedRead.hit(hit))
                 : second.getOrLease(key, leaseMillis));
     }
@@ -192,12 +216,13 @@ public final class TieredStore implements Store {
     @Override
     public CompletableFuture<List<byte[]>> getMany(List<String> keys) {
         if (!source.isLive()) {
+            secondTierReads.add(keys.size());
             return second.getMany(keys);
         }
         return first.getMany(keys).thenCompose(cached -> {
             List<String> missing = new ArrayList<>();
             for (int i = 0; i < keys.size(); i++) {
-                if (cached.get(i) == null) {
+                if (!answered(cached.get(i))) {
                     missing.add(keys.get(i));
                 }
             }

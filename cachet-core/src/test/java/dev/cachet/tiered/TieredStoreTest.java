@@ -161,4 +161,17 @@ class TieredStoreTest {
         assertThat(first.get("k").join()).isNull();
         assertThat(tiered.get("k").join()).isNull();
     }
+
+    @Test
+    void readsAreCountedByTheTierThatAnsweredThem() {
+        second.delegate.set("k", bytes("v"), 60_000).join();
+        tiered.get("k").join();
+        tiered.get("k").join();
+        tiered.getMany(List.of("k", "absent")).join();
+        assertThat(tiered.firstTierHits()).isEqualTo(2);
+        assertThat(tiered.secondTierReads()).isEqualTo(2);
+        source.live = false;
+        tiered.get("k").join();
+        assertThat(tiered.secondTierReads()).isEqualTo(3);
+    }
 }

@@ -156,6 +156,7 @@ final class CacheFactory {
                 .openDuration(positive(alias, "breaker.open-duration", cache.getBreaker().getOpenDuration()))
                 .build());
         List<String> allowed = new ArrayList<>(SpringValues.JDK_TYPES);
+        allowed.add(SpringValues.Holder.class.getName());
         applicationPackages.forEach(pkg -> allowed.add(pkg + "."));
         for (String type : cache.getAllowedTypes()) {
             if (type == null || type.isBlank()) {
