@@ -370,6 +370,7 @@ final class AsyncView implements AsyncCache {
                     return loadAndStore(read.token(), null, stamps.join());
                 }
                 if (read.held()) {
+                    core.leaseWaits.increment();
                     return awaitHolder(FIRST_POLL_MILLIS, System.nanoTime() + core.options.leaseWait().toNanos())
                             .thenCompose(value -> value != null ? completedFuture(value) : load());
                 }
@@ -403,6 +404,7 @@ final class AsyncView implements AsyncCache {
                 if (lease.granted()) {
                     fresh = loadAndStore(lease.token(), found.stored(), stamps.join());
                 } else if (lease.held()) {
+                    core.leaseWaits.increment();
                     fresh = awaitHolder(FIRST_POLL_MILLIS, System.nanoTime() + core.options.leaseWait().toNanos())
                             .thenCompose(value -> value != null ? completedFuture(value) : load());
                 } else {
@@ -497,6 +499,7 @@ final class AsyncView implements AsyncCache {
 
     private <T> CompletableFuture<T> load(Supplier<? extends CompletionStage<? extends T>> loader) {
         core.loads.increment();
+        long started = core.options.resilience().ticker().read();
         CompletableFuture<T> loaded;
         try {
             loaded = loader.get().<T>thenApply(v -> v).toCompletableFuture();
@@ -504,6 +507,7 @@ final class AsyncView implements AsyncCache {
             loaded = failedFuture(e);
         }
         return loaded.whenComplete((value, error) -> {
+            core.loadNanos.add(core.options.resilience().ticker().read() - started);
             if (error != null) {
                 core.loadFailures.increment();
             }

@@ -29,6 +29,8 @@ final class CacheCore {
     final LongAdder deletes = new LongAdder();
     final LongAdder loads = new LongAdder();
     final LongAdder loadFailures = new LongAdder();
+    final LongAdder loadNanos = new LongAdder();
+    final LongAdder leaseWaits = new LongAdder();
     final LongAdder decodeFailures = new LongAdder();
     private final AtomicLong lastDecodeReport = new AtomicLong(Long.MIN_VALUE);
     private final long reportIntervalNanos;
@@ -219,6 +221,6 @@ final class CacheCore {
 
     CacheStats stats() {
         return new CacheStats(options.name(), hits.sum(), misses.sum(), staleHits.sum(), sets.sum(), deletes.sum(), loads.sum(),
-                loadFailures.sum(), decodeFailures.sum(), store.errorsByCause(), store.breakerState());
+                loadFailures.sum(), loadNanos.sum(), leaseWaits.sum(), decodeFailures.sum(), store.errorsByCause(), store.breakerState());
     }
 }

@@ -18,6 +18,9 @@ import java.util.Map;
  * @param deletes delete calls
  * @param loads loader calls from {@code getOrCompute}
  * @param loadFailures loader calls that threw
+ * @param loadNanos time spent in loader calls, in nanoseconds, by the cache's ticker
+ * @param leaseWaits get-or-compute calls that found another caller (on any instance) loading the key and
+ *     waited for its value
  * @param decodeFailures stored values that could not be decoded (and were removed)
  * @param errorsByCause backend failures by cause
  * @param breaker the circuit breaker's state
@@ -31,6 +34,8 @@ public record CacheStats(
         long deletes,
         long loads,
         long loadFailures,
+        long loadNanos,
+        long leaseWaits,
         long decodeFailures,
         Map<String, Long> errorsByCause,
         CircuitBreaker.State breaker) {

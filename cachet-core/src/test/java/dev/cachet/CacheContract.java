@@ -649,6 +649,21 @@ public abstract class CacheContract {
     }
 
     @Test
+    void loadTimeAndLeaseWaitsAreCounted() {
+        FakeTicker ticker = new FakeTicker();
+        Cache timed = Cache.create(store, options().resilience(ResilienceOptions.builder().ticker(ticker).build())
+                .leaseWait(Duration.ofMillis(30)).build());
+        timed.getOrCompute("k", String.class, () -> {
+            ticker.advance(Duration.ofMillis(250));
+            return "loaded";
+        });
+        assertThat(timed.stats().loadNanos()).isEqualTo(Duration.ofMillis(250).toNanos());
+        store.getOrLease(timed.makeKey("held"), 10_000).join();
+        timed.getOrCompute("held", String.class, () -> "mine");
+        assertThat(timed.stats().leaseWaits()).isEqualTo(1);
+    }
+
+    @Test
     void getOrComputeLoadsWithoutStoringWhenTheHolderNeverDelivers() {
         Cache impatient = Cache.create(store, options().leaseWait(Duration.ofMillis(30)).build());
         LeasedRead elsewhere = store.getOrLease(impatient.makeKey("k"), 10_000).join();

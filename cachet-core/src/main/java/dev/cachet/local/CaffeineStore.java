@@ -314,6 +314,10 @@ final class CaffeineStore implements Store {
         return completedFuture(matched);
     }
 
+    long estimatedSize() {
+        return cache.estimatedSize();
+    }
+
     @Override
     public void close() {
         cache.invalidateAll();

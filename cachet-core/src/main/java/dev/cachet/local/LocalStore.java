@@ -16,4 +16,16 @@ public final class LocalStore {
     public static Store create(LocalStoreOptions options) {
         return new CaffeineStore(options);
     }
+
+    /**
+     * About how many entries {@code store} holds now (expired ones may still count until cleaned up).
+     *
+     * @throws IllegalArgumentException if {@code store} was not made by this class
+     */
+    public static long estimatedSize(Store store) {
+        if (!(store instanceof CaffeineStore local)) {
+            throw new IllegalArgumentException("store " + store.name() + " is not a local store made by LocalStore.create");
+        }
+        return local.estimatedSize();
+    }
 }

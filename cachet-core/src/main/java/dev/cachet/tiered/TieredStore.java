@@ -53,6 +53,7 @@ public final class TieredStore implements Store {
     private final AtomicLong tagInvalidations = new AtomicLong();
     private final LongAdder firstTierHits = new LongAdder();
     private final LongAdder secondTierReads = new LongAdder();
+    private final LongAdder invalidationsReceived = new LongAdder();
 
     private TieredStore(Store first, Store second, InvalidationSource source, TieredOptions options) {
         this.first = Objects.requireNonNull(first, "first");
@@ -67,6 +68,7 @@ public final class TieredStore implements Store {
         source.start(new InvalidationSource.Listener() {
             @Override
             public void invalidate(Collection<String> keys) {
+                tiered.invalidationsReceived.add(keys.size());
                 for (String key : keys) {
                     tiered.epochs.incrementAndGet(stripe(key));
                     tiered.first.delete(key);
@@ -75,12 +77,14 @@ public final class TieredStore implements Store {
 
             @Override
             public void invalidateTags(Collection<String> tags) {
+                tiered.invalidationsReceived.add(tags.size());
                 tiered.tagInvalidations.incrementAndGet();
                 tiered.first.invalidateTags(tags);
             }
 
             @Override
             public void flushAll() {
+                tiered.invalidationsReceived.increment();
                 tiered.flushes.incrementAndGet();
                 tiered.first.deleteMatching("*", key -> true, false);
             }
@@ -104,6 +108,14 @@ public final class TieredStore implements Store {
      */
     public long secondTierReads() {
         return secondTierReads.sum();
+    }
+
+    /**
+     * Invalidations the source reported, of keys, tags and whole flushes (each counts one), since the store
+     * was created; this instance's own writes come back among them.
+     */
+    public long invalidationsReceived() {
+        return invalidationsReceived.sum();
     }
 
     /** Counts a first-tier answer: a hit, or a read that goes on to the second tier. */

@@ -173,5 +173,14 @@ class TieredStoreTest {
         source.live = false;
         tiered.get("k").join();
         assertThat(tiered.secondTierReads()).isEqualTo(3);
+        assertThat(LocalStore.estimatedSize(first)).isEqualTo(1);
+    }
+
+    @Test
+    void reportedInvalidationsAreCounted() {
+        source.listener.invalidate(List.of("a", "b"));
+        source.listener.invalidateTags(List.of("t"));
+        source.listener.flushAll();
+        assertThat(tiered.invalidationsReceived()).isEqualTo(4);
     }
 }

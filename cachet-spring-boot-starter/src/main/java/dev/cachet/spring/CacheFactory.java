@@ -70,33 +70,39 @@ final class CacheFactory {
         Map<String, CacheOptions> options = new LinkedHashMap<>();
         settings.forEach((alias, cache) -> options.put(alias, options(alias, cache)));
 
-        Map<String, Cache> caches = new LinkedHashMap<>();
-        Map<String, Store> redisByAlias = new HashMap<>();
+        Map<String, CachetCaches.Entry> entries = new LinkedHashMap<>();
         Map<RedisStoreOptions, Store> redisByOptions = new HashMap<>();
         List<AutoCloseable> owned = new ArrayList<>();
         try {
             settings.forEach((alias, cache) -> {
-                Store store = switch (cache.getStore()) {
-                    case LOCAL -> own(owned, localStore(alias, cache));
+                CacheOptions cacheOptions = options.get(alias);
+                CachetCaches.Entry entry = switch (cache.getStore()) {
+                    case LOCAL -> {
+                        Store local = own(owned, localStore(alias, cache));
+                        yield new CachetCaches.Entry(Cache.create(local, cacheOptions), cache, null, local, null);
+                    }
                     case REDIS -> {
                         Store shared = redisByOptions.computeIfAbsent(redisOptions(alias, cache), o -> own(owned, RedisStore.create(o)));
-                        redisByAlias.put(alias, shared);
-                        yield shared;
+                        yield new CachetCaches.Entry(Cache.create(shared, cacheOptions), cache, shared, null, null);
                     }
                     case TIERED -> {
                         RedisStoreOptions redis = redisOptions(alias, cache);
+                        TieredOptions tieredOptions = new TieredOptions(positive(alias, "local.ttl", cache.getLocal().getTtl()));
+                        Store first = localStore(alias, cache);
                         Store second = RedisStore.create(redis);
-                        redisByAlias.put(alias, second);
-                        yield own(owned, tiered(alias, cache, redis, second, options.get(alias)));
+                        // The tiered store owns and closes both tiers and its tracking connection.
+                        TieredStore tiered = own(owned, TieredStore.create(first, second,
+                                RedisInvalidations.create(redis, cacheOptions.keyPrefix() + ":"), tieredOptions));
+                        yield new CachetCaches.Entry(Cache.create(tiered, cacheOptions), cache, second, first, tiered);
                     }
                 };
-                caches.put(alias, Cache.create(store, options.get(alias)));
+                entries.put(alias, entry);
             });
         } catch (RuntimeException e) {
-            new CachetCaches(Map.of(), Map.of(), Map.of(), owned).close();
+            new CachetCaches(Map.of(), owned).close();
             throw e;
         }
-        return new CachetCaches(caches, redisByAlias, settings, owned);
+        return new CachetCaches(entries, owned);
     }
 
     private static <T extends AutoCloseable> T own(List<AutoCloseable> owned, T resource) {
@@ -112,16 +118,6 @@ final class CacheFactory {
             local.maximumEntries(positive(alias, "local.maximum-entries", cache.getLocal().getMaximumEntries()));
         }
         return LocalStore.create(local.build());
-    }
-
-    /**
-     * The tiered store of one alias: its own first tier, Redis connection and tracking connection (for its
-     * prefix); the tiered store owns and closes all three.
-     */
-    private Store tiered(String alias, CacheProperties cache, RedisStoreOptions redis, Store second, CacheOptions options) {
-        Duration firstTierTtl = positive(alias, "local.ttl", cache.getLocal().getTtl());
-        return TieredStore.create(localStore(alias, cache), second,
-                RedisInvalidations.create(redis, options.keyPrefix() + ":"), new TieredOptions(firstTierTtl));
     }
 
     private RedisStoreOptions redisOptions(String alias, CacheProperties cache) {

@@ -2,9 +2,11 @@ package dev.cachet.spring;
 
 import dev.cachet.Cache;
 import dev.cachet.store.Store;
+import dev.cachet.tiered.TieredStore;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
@@ -14,23 +16,36 @@ import java.util.Optional;
  * auto-configuration; it closes the stores when the application context closes.
  */
 public final class CachetCaches implements AutoCloseable {
+    /**
+     * What one alias is made of.
+     *
+     * @param cache the cache
+     * @param settings {@code cachet.defaults} with the alias' own settings on top
+     * @param redis the Redis store behind it, or null for a local cache
+     * @param local the in-process store (the whole store, or a tiered store's first tier), or null
+     * @param tiered the tiered store, or null
+     */
+    record Entry(Cache cache, CachetProperties.CacheProperties settings, Store redis, Store local, TieredStore tiered) {}
+
+    private final Map<String, Entry> entries;
     private final Map<String, Cache> caches;
-    private final Map<String, Store> redisStores;
-    private final Map<String, CachetProperties.CacheProperties> settings;
     private final List<AutoCloseable> owned;
 
-    CachetCaches(Map<String, Cache> caches, Map<String, Store> redisStores,
-            Map<String, CachetProperties.CacheProperties> settings, List<AutoCloseable> owned) {
-        this.caches = Collections.unmodifiableMap(caches);
-        this.redisStores = Collections.unmodifiableMap(redisStores);
-        this.settings = Collections.unmodifiableMap(settings);
+    CachetCaches(Map<String, Entry> entries, List<AutoCloseable> owned) {
+        this.entries = Collections.unmodifiableMap(entries);
+        Map<String, Cache> byAlias = new java.util.LinkedHashMap<>();
+        entries.forEach((alias, entry) -> byAlias.put(alias, entry.cache()));
+        this.caches = Collections.unmodifiableMap(byAlias);
         this.owned = List.copyOf(owned);
     }
 
-    /** The settings {@code alias} was built with: {@code cachet.defaults} with the alias' own on top. */
-    CachetProperties.CacheProperties settings(String alias) {
-        get(alias);
-        return settings.get(alias);
+    private Entry entry(String alias) {
+        Entry entry = entries.get(alias);
+        if (entry == null) {
+            throw new NoSuchElementException("no cache '" + alias + "' is configured (cachet.caches." + alias
+                    + ".*); configured: " + entries.keySet());
+        }
+        return entry;
     }
 
     /**
@@ -39,12 +54,7 @@ public final class CachetCaches implements AutoCloseable {
      * @throws NoSuchElementException naming the configured aliases when there is none by that name
      */
     public Cache get(String alias) {
-        Cache cache = caches.get(alias);
-        if (cache == null) {
-            throw new NoSuchElementException("no cache '" + alias + "' is configured (cachet.caches." + alias
-                    + ".*); configured: " + caches.keySet());
-        }
-        return cache;
+        return entry(alias).cache();
     }
 
     /** Every cache, by alias, in configuration order. */
@@ -52,13 +62,40 @@ public final class CachetCaches implements AutoCloseable {
         return caches;
     }
 
+    /** The settings {@code alias} was built with: {@code cachet.defaults} with the alias' own on top. */
+    CachetProperties.CacheProperties settings(String alias) {
+        return entry(alias).settings();
+    }
+
+    /** How {@code alias} keeps its entries: {@code local}, {@code redis} or {@code tiered}. */
+    public String storeType(String alias) {
+        return settings(alias).getStore().name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Whether {@code alias} turns backend failures into misses (true) or throws them. */
+    public boolean failSoft(String alias) {
+        return settings(alias).isFailSoft();
+    }
+
     /**
      * The Redis store behind {@code alias} (for {@code store=redis} or {@code tiered}), for inspection with
      * {@link dev.cachet.redis.RedisStore#info}; empty for a local cache.
      */
     public Optional<Store> redisStore(String alias) {
-        get(alias);
-        return Optional.ofNullable(redisStores.get(alias));
+        return Optional.ofNullable(entry(alias).redis());
+    }
+
+    /**
+     * The in-process store behind {@code alias}: the whole store of a local cache, the first tier of a tiered
+     * one; empty for a redis cache.
+     */
+    public Optional<Store> localStore(String alias) {
+        return Optional.ofNullable(entry(alias).local());
+    }
+
+    /** The tiered store behind {@code alias}, for its per-tier counters; empty unless the cache is tiered. */
+    public Optional<TieredStore> tieredStore(String alias) {
+        return Optional.ofNullable(entry(alias).tiered());
     }
 
     /** Closes every store and connection, the last opened first. */

@@ -28,8 +28,40 @@ public class CachetProperties {
     /** Caches by alias; the alias is also the Spring cache name. Each takes every setting of cachet.defaults. */
     private Map<String, CacheProperties> caches = new LinkedHashMap<>();
 
+    /** How Redis servers are watched for health and metrics. */
+    private final Monitor monitor = new Monitor();
+
     public CacheProperties getDefaults() {
         return defaults;
+    }
+
+    public Monitor getMonitor() {
+        return monitor;
+    }
+
+    /** The background probe of each Redis (INFO) that the health indicator and the Redis gauges read. */
+    public static class Monitor {
+        /** How often each Redis is probed; health checks and scrapes read the latest probe, never Redis itself. */
+        private Duration interval = Duration.ofSeconds(10);
+
+        /** How long a probe may take before the Redis counts as down. */
+        private Duration timeout = Duration.ofSeconds(1);
+
+        public Duration getInterval() {
+            return interval;
+        }
+
+        public void setInterval(Duration interval) {
+            this.interval = interval;
+        }
+
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
     }
 
     public Map<String, CacheProperties> getCaches() {

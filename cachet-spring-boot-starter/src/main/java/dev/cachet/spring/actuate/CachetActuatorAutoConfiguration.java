@@ -1,0 +1,61 @@
+package dev.cachet.spring.actuate;
+
+import dev.cachet.spring.CachetAutoConfiguration;
+import dev.cachet.spring.CachetCaches;
+import dev.cachet.spring.CachetProperties;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Observability for the caches, each part when the application has what it plugs into: Micrometer meters,
+ * a health indicator named {@code cachet}, and the {@code cachet} Actuator endpoint. They share one
+ * {@link RedisMonitor}, which probes each Redis in the background.
+ */
+@AutoConfiguration(after = CachetAutoConfiguration.class)
+@ConditionalOnBean(CachetCaches.class)
+public class CachetActuatorAutoConfiguration {
+    /** The background Redis probe; stopped with the context. */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    public RedisMonitor cachetRedisMonitor(CachetCaches caches, CachetProperties properties) {
+        return new RedisMonitor(caches, properties.getMonitor().getInterval(), properties.getMonitor().getTimeout());
+    }
+
+    /** Meters, when Micrometer is present. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(MeterBinder.class)
+    static class Meters {
+        @Bean
+        CachetMeters cachetMeters(CachetCaches caches, RedisMonitor monitor) {
+            return new CachetMeters(caches, monitor);
+        }
+    }
+
+    /** The health indicator, when Spring Boot's health support is present. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(HealthIndicator.class)
+    static class Healthy {
+        @Bean(name = "cachetHealthIndicator")
+        @ConditionalOnMissingBean(name = "cachetHealthIndicator")
+        HealthIndicator cachetHealthIndicator(CachetCaches caches, RedisMonitor monitor) {
+            return new CachetHealthIndicator(caches, monitor);
+        }
+    }
+
+    /** The endpoint, when Actuator is present. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
+    static class Admin {
+        @Bean
+        @ConditionalOnMissingBean
+        CachetEndpoint cachetEndpoint(CachetCaches caches) {
+            return new CachetEndpoint(caches);
+        }
+    }
+}
