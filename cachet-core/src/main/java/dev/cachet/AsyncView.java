@@ -298,12 +298,9 @@ final class AsyncView implements AsyncCache {
                     core.misses.increment();
                     return computation.once(computation::miss, running -> running);
                 }
-                return computation.refresh(found, whileRevalidating, ifError).thenApply(value -> {
-                    if (value != found.value()) {
-                        core.misses.increment();
-                    }
-                    return value;
-                });
+                // Counted once the outcome is known: the stale value served, or a miss.
+                return computation.refresh(found, whileRevalidating, ifError).whenComplete((value, error) ->
+                        (error == null && value == found.value() ? core.staleHits : core.misses).increment());
             });
         });
     }
@@ -363,67 +360,68 @@ final class AsyncView implements AsyncCache {
                     if (found.freshAt(core.now())) {
                         return completedFuture(found.value());
                     }
-                    // A value that another caller stored, already stale: refresh it here.
-                    return refreshLeased(found, false, core.now() - found.freshUntil() < policy.staleIfErrorMillis());
+                    // A value that another caller stored, already stale: refresh it here, under a lease.
+                    return withStamps(core.store.lease(stored, leaseMillis()), stamps)
+                            .thenCompose(lease -> loadUnder(lease, found.stored(), stamps));
                 }
-                if (read.granted()) {
-                    return loadAndStore(read.token(), null, stamps.join());
-                }
-                if (read.held()) {
-                    core.leaseWaits.increment();
-                    return awaitHolder(FIRST_POLL_MILLIS, System.nanoTime() + core.options.leaseWait().toNanos())
-                            .thenCompose(value -> value != null ? completedFuture(value) : load());
-                }
-                return load();
+                return loadUnder(read, null, stamps);
             });
         }
 
         /**
          * The path of a value that is stale, or fresh but chosen for early refresh: one caller per key (across
-         * instances, by lease) loads and stores the new value. Others return the value they found when
-         * {@code serveWhileBusy}, else wait for the refresh like a miss; a failed load answers the value found
-         * when {@code serveOnError}.
+         * instances, by lease) loads and stores the new value. When {@code serveWhileBusy}, the others return
+         * the value they found at once; otherwise they wait for the refresh as on a miss. A failed load answers
+         * the value found when {@code serveOnError}. The value found is only ever returned to the caller that
+         * found it, never shared with other callers in the process, who may have read after an invalidation.
          */
         CompletableFuture<T> refresh(CacheCore.Found<T> found, boolean serveWhileBusy, boolean serveOnError) {
-            return once(() -> refreshLeased(found, serveWhileBusy, serveOnError), running -> {
-                if (serveWhileBusy) {
-                    return served(found);
+            CompletableFuture<T> refreshed;
+            if (serveWhileBusy) {
+                if (core.loading.containsKey(stored)) {
+                    return completedFuture(found.value());
                 }
-                return running.handle((value, error) -> error == null ? completedFuture(value) : fallBack(found, serveOnError, error))
-                        .thenCompose(Function.identity());
-            });
-        }
-
-        private CompletableFuture<T> refreshLeased(CacheCore.Found<T> found, boolean serveWhileBusy, boolean serveOnError) {
-            CompletableFuture<Map<String, String>> stamps = stamps();
-            return withStamps(core.store.lease(stored, leaseMillis()), stamps).thenCompose(lease -> {
-                if (lease.held() && serveWhileBusy) {
-                    return served(found);
-                }
-                CompletableFuture<T> fresh;
-                if (lease.granted()) {
-                    fresh = loadAndStore(lease.token(), found.stored(), stamps.join());
-                } else if (lease.held()) {
-                    core.leaseWaits.increment();
-                    fresh = awaitHolder(FIRST_POLL_MILLIS, System.nanoTime() + core.options.leaseWait().toNanos())
-                            .thenCompose(value -> value != null ? completedFuture(value) : load());
-                } else {
-                    fresh = load();
-                }
-                return fresh.handle((value, error) -> error == null ? completedFuture(value) : fallBack(found, serveOnError, error))
-                        .thenCompose(Function.identity());
-            });
-        }
-
-        private CompletableFuture<T> served(CacheCore.Found<T> found) {
-            if (!found.freshAt(core.now())) {
-                core.staleHits.increment();
+                CompletableFuture<Map<String, String>> stamps = stamps();
+                refreshed = withStamps(core.store.lease(stored, leaseMillis()), stamps).thenCompose(lease -> {
+                    if (lease.held()) {
+                        return completedFuture(found.value());
+                    }
+                    return once(() -> loadUnder(lease, found.stored(), stamps), running -> {
+                        // Another caller here got there first: leave the refresh to it.
+                        if (lease.granted()) {
+                            core.store.releaseLease(stored, lease.token());
+                        }
+                        return completedFuture(found.value());
+                    });
+                });
+            } else {
+                refreshed = once(() -> {
+                    CompletableFuture<Map<String, String>> stamps = stamps();
+                    return withStamps(core.store.lease(stored, leaseMillis()), stamps)
+                            .thenCompose(lease -> loadUnder(lease, found.stored(), stamps));
+                }, running -> running);
             }
-            return completedFuture(found.value());
+            if (!serveOnError) {
+                return refreshed;
+            }
+            return refreshed.handle((value, error) -> error == null ? value : found.value());
         }
 
-        private CompletableFuture<T> fallBack(CacheCore.Found<T> found, boolean serveOnError, Throwable error) {
-            return serveOnError ? served(found) : failedFuture(Store.unwrap(error));
+        /**
+         * Loads as the lease allows: under a granted lease, and stores over {@code replacing} if the lease still
+         * holds; with the lease held elsewhere, waits for the holder's value, then loads without storing; with
+         * no answer from the store, loads without storing.
+         */
+        private CompletableFuture<T> loadUnder(LeasedRead lease, byte[] replacing, CompletableFuture<Map<String, String>> stamps) {
+            if (lease.granted()) {
+                return loadAndStore(lease.token(), replacing, stamps.join());
+            }
+            if (lease.held()) {
+                core.leaseWaits.increment();
+                return awaitHolder(FIRST_POLL_MILLIS, System.nanoTime() + core.options.leaseWait().toNanos())
+                        .thenCompose(value -> value != null ? completedFuture(value) : load());
+            }
+            return load();
         }
 
         /** The current versions of the value's tags, read before it loads; null when the store could not say. */

@@ -209,7 +209,7 @@ public interface Cache {
     /**
      * {@link #getOrCompute(String, TypeRef, Ttl, Callable)} with stale windows, early refresh and tags as
      * {@code options} say (see {@link ComputeOptions}): within the stale-while-revalidate window a value past
-     * its TTL is returned at once while one caller (across all instances) refreshes it; within the
+     * its TTL is returned at once to every caller but one (across all instances), which refreshes it; within the
      * stale-if-error window it is returned when the loader fails; with early refresh, one caller refreshes
      * a value shortly before it expires; with tags, the versions of the tags are read before the loader
      * runs, so an invalidation of a tag while it runs makes the stored value a miss.

@@ -88,7 +88,7 @@ final class CacheCore {
         return new Envelope(freshUntil, loadMillis, stamps, body).toBytes();
     }
 
-    /** Whether stored bytes are fresh now, without decoding them; a malformed envelope counts as fresh. */
+    /** Whether stored bytes are fresh now, without decoding them; a malformed envelope is not (a read misses it). */
     boolean fresh(byte[] stored) {
         if (!Envelope.isEnvelope(stored)) {
             return true;
@@ -97,7 +97,7 @@ final class CacheCore {
             long freshUntil = Envelope.parse(stored).freshUntil();
             return freshUntil == 0 || now() < freshUntil;
         } catch (IllegalArgumentException malformed) {
-            return true;
+            return false;
         }
     }
 
@@ -194,9 +194,17 @@ final class CacheCore {
                     && (staleWhileRevalidateMillis > 0 || staleIfErrorMillis > 0 || earlyRefresh > 0) || !tags.isEmpty();
         }
 
-        /** The store's TTL: the fresh TTL and then the longer stale window. */
+        /**
+         * The store's TTL: the fresh TTL and then the longer stale window, so a value is kept past
+         * {@link CacheOptions#maxTtl()} (which bounds freshness) by at most that window; a sum past a century
+         * is kept for ever.
+         */
         long storedTtlMillis() {
-            return ttlMillis == Store.FOREVER ? Store.FOREVER : ttlMillis + Math.max(staleWhileRevalidateMillis, staleIfErrorMillis);
+            if (ttlMillis == Store.FOREVER) {
+                return Store.FOREVER;
+            }
+            long window = Math.max(staleWhileRevalidateMillis, staleIfErrorMillis);
+            return window > Ttl.LONGEST.toMillis() - ttlMillis ? Store.FOREVER : ttlMillis + window;
         }
 
         /**

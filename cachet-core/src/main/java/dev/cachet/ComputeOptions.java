@@ -12,10 +12,10 @@ import java.util.Set;
  * or {@code earlyRefresh} left null is the cache's ({@link CacheOptions}).
  *
  * <p>A value stored with a stale window is kept for its TTL plus the longer window, and is <em>fresh</em>
- * for its TTL. Past that, within {@code staleWhileRevalidate}, a call returns the stale value at once while
- * one caller (one per key across all instances, by lease) loads and stores the new one; within
- * {@code staleIfError}, a call loads, and returns the stale value if the loader fails. A plain {@link
- * Cache#get} never returns a value that is no longer fresh.
+ * for its TTL. Past that, within {@code staleWhileRevalidate}, one caller (one per key across all
+ * instances, by lease) loads, stores and returns the new value while every other call returns the stale
+ * value at once; within {@code staleIfError}, a call loads, and returns the stale value if the loader
+ * fails. A plain {@link Cache#get} never returns a value that is no longer fresh.
  *
  * @param ttl how long the value is fresh; {@link Ttl#DEFAULT} for the cache's default
  * @param staleWhileRevalidate the stale-while-revalidate window, or null for the cache's
@@ -53,6 +53,9 @@ public record ComputeOptions(
         Objects.requireNonNull(window, name);
         if (window.isNegative()) {
             throw new IllegalArgumentException(name + " must not be negative, was " + window);
+        }
+        if (window.compareTo(Ttl.LONGEST) > 0) {
+            throw new IllegalArgumentException(name + " must be at most " + Ttl.LONGEST.toDays() + " days, was " + window);
         }
     }
 

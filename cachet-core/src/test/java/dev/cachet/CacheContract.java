@@ -844,8 +844,28 @@ public abstract class CacheContract {
         // The loader works again: the value is refreshed.
         assertThat(stale.getOrCompute("k", String.class, Ttl.ofSeconds(10), () -> "v2")).isEqualTo("v2");
         clock.advance(Duration.ofSeconds(75));
+        long misses = stale.stats().misses();
         assertThatThrownBy(() -> stale.getOrCompute("k", String.class, Ttl.ofSeconds(10), failing))
                 .isInstanceOf(IllegalStateException.class).hasMessage("database down");
+        assertThat(stale.stats().misses()).as("a read that served nothing is a miss").isEqualTo(misses + 1);
+        assertThat(stale.stats().staleHits()).isEqualTo(1);
+    }
+
+    @Test
+    void aStaleTaggedValueIsRefreshedAndStoredOverTheStaleOne() {
+        Cache stale = staleCache(Duration.ofMinutes(1), Duration.ZERO);
+        ComputeOptions tagged = ComputeOptions.builder().ttl(Ttl.ofSeconds(10)).tags(tag("row")).build();
+        AtomicInteger loads = new AtomicInteger();
+        Callable<String> loader = () -> "v" + loads.incrementAndGet();
+        assertThat(stale.getOrCompute("k", String.class, tagged, loader)).isEqualTo("v1");
+        // Read again, so a tiered store's first tier holds its own stamped copy.
+        assertThat(stale.getOrCompute("k", String.class, tagged, loader)).isEqualTo("v1");
+        assertThat(stale.getOrCompute("k", String.class, tagged, loader)).isEqualTo("v1");
+        clock.advance(Duration.ofSeconds(11));
+        assertThat(stale.getOrCompute("k", String.class, tagged, loader)).isEqualTo("v2");
+        assertThat(stale.getOrCompute("k", String.class, tagged, loader)).as("the refresh was stored").isEqualTo("v2");
+        assertThat(loads).hasValue(2);
+        assertThat(stale.stats().hits() + stale.stats().misses() + stale.stats().staleHits()).as("one count per read").isEqualTo(5);
     }
 
     @Test

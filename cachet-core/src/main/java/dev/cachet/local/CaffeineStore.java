@@ -22,6 +22,7 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,6 +36,8 @@ final class CaffeineStore implements Store {
     private static final long NEVER = Long.MAX_VALUE;
     /** Past this many leases, lapsed ones of keys nobody asked for again are swept out. */
     private static final int LEASE_SWEEP_THRESHOLD = 1_024;
+    /** The fewest tag versions kept, whatever the bound on entries. */
+    private static final long TAG_VERSIONS_MIN = 10_000;
     private static final CompletableFuture<Boolean> TRUE = completedFuture(true);
     private static final CompletableFuture<Boolean> FALSE = completedFuture(false);
 
@@ -49,8 +52,11 @@ final class CaffeineStore implements Store {
     private final Cache<String, Entry> cache;
     /** Leases by key; every write voids the key's lease before it touches the value. */
     private final ConcurrentHashMap<String, Lease> leases = new ConcurrentHashMap<>();
-    /** The current version of each tag that has one; an invalidated tag has none until it is used again. */
-    private final ConcurrentHashMap<String, String> tagVersions = new ConcurrentHashMap<>();
+    /**
+     * The current version of each tag that has one; an invalidated tag has none until it is used again.
+     * Bounded: a version evicted for room only turns the values stamped with it into misses.
+     */
+    private final ConcurrentMap<String, String> tagVersions;
     /** Versions count up from a random start, so a version is never given twice, even across restarts. */
     private final AtomicLong nextVersion = new AtomicLong(ThreadLocalRandom.current().nextLong(1L << 62));
 
@@ -79,6 +85,8 @@ final class CaffeineStore implements Store {
             builder.maximumSize(options.maximumEntries());
         }
         this.cache = builder.build();
+        long tagBound = Math.max(TAG_VERSIONS_MIN, options.maximumEntries());
+        this.tagVersions = Caffeine.newBuilder().maximumSize(tagBound).<String, String>build().asMap();
     }
 
     private static int weigh(String key, Entry entry) {
@@ -171,7 +179,7 @@ final class CaffeineStore implements Store {
             Lease lease = leases.get(k);
             boolean leased = lease != null && lease.token == token && leases.remove(k, lease);
             stored[0] = leased && (old == null || !Envelope.stampsCurrent(old.value, tagVersions::get)
-                    || replacing != null && Arrays.equals(old.value, replacing));
+                    || replacing != null && Arrays.equals(Envelope.bodyOf(old.value), Envelope.bodyOf(replacing)));
             return stored[0] ? entry(value, ttlMillis) : old;
         });
         return stored[0] ? TRUE : FALSE;

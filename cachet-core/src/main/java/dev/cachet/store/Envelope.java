@@ -142,6 +142,29 @@ public record Envelope(long freshUntil, long loadMillis, Map<String, String> tag
         }
     }
 
+    /**
+     * What of a stored value its tag stamps do not change: an envelope's body, or the whole of any other
+     * value. A tier that keeps its own stamps on a copy holds the same body as the shared tier, so this is
+     * what {@link Store#setIfLeased} compares; a malformed envelope is compared whole.
+     */
+    public static byte[] bodyOf(byte[] stored) {
+        if (!isEnvelope(stored)) {
+            return stored;
+        }
+        try {
+            Reader reader = new Reader(stored);
+            reader.number(' ');
+            reader.number(' ');
+            long count = reader.number('\n');
+            for (long i = 0; i < count; i++) {
+                reader.until('\n');
+            }
+            return Arrays.copyOfRange(stored, reader.position, stored.length);
+        } catch (IllegalArgumentException malformed) {
+            return stored;
+        }
+    }
+
     /** The tag names stamped on {@code stored}; empty for a value that is not an envelope or is malformed. */
     public static Map<String, String> stampsOf(byte[] stored) {
         if (!isEnvelope(stored)) {

@@ -71,8 +71,8 @@ public interface Store extends AutoCloseable {
 
     /**
      * Stores {@code value} only if the lease {@code token} on {@code key} is still valid and the key holds
-     * what the lease holder saw (nothing, a value whose stamps are stale, or {@code replacing}), atomically,
-     * and ends the lease; completes with true when stored. A reader whose lease a writer voided meanwhile can therefore not
+     * what the lease holder saw (nothing, a value whose stamps are stale, or a value with the same
+     * {@link Envelope#bodyOf body} as {@code replacing}), atomically, and ends the lease; completes with true when stored. A reader whose lease a writer voided meanwhile can therefore not
      * put back the value it loaded before that write, nor overwrite what a client that knows nothing of leases
      * wrote.
      *

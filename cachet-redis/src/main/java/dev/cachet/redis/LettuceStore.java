@@ -176,6 +176,9 @@ final class LettuceStore implements Store {
 
     @Override
     public CompletableFuture<LeasedRead> lease(String key, long leaseMillis) {
+        if (cluster && SlotHash.getSlot(key) != SlotHash.getSlot(leaseKey(key))) {
+            return CompletableFuture.completedFuture(LeasedRead.unavailable());
+        }
         long token = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
         return call(key, c -> c.set(leaseKey(key), ascii(token), SetArgs.Builder.nx().px(leaseMillis)))
                 .thenApply(ok -> "OK".equals(ok) ? LeasedRead.granted(token) : LeasedRead.heldByAnother());
@@ -190,7 +193,7 @@ final class LettuceStore implements Store {
     @Override
     public CompletableFuture<Boolean> setIfLeased(String key, byte[] value, long ttlMillis, long token, byte[] replacing) {
         String[] keys = {key, leaseKey(key)};
-        byte[] digest = replacing == null ? new byte[0] : Script.sha1Hex(replacing).getBytes(StandardCharsets.US_ASCII);
+        byte[] digest = replacing == null ? new byte[0] : Script.sha1Hex(Envelope.bodyOf(replacing)).getBytes(StandardCharsets.US_ASCII);
         return this.<Long>call(key, c -> Script.SET_IF_LEASED.on(cluster).run(c, keys, ascii(token), value, ascii(ttlMillis), digest))
                 .thenApply(stored -> stored == 1);
     }
@@ -491,7 +494,8 @@ final class LettuceStore implements Store {
             if (message.contains("overflow")) {
                 return new IllegalStateException("incrementing key '" + key + "' would overflow", cause);
             }
-            if (message.startsWith("WRONGTYPE")) {
+            // Redis 7 passes a script's WRONGTYPE on as it is; older servers wrap it in "ERR Error running script".
+            if (message.contains("WRONGTYPE")) {
                 return new WrongType(key, execution);
             }
         }

@@ -48,6 +48,10 @@ public final class RedisInvalidations implements InvalidationSource {
                     + " a Cluster would need one tracking connection per master");
         }
         this.prefix = Objects.requireNonNull(keyPrefix, "keyPrefix");
+        if (keyPrefix.startsWith(LettuceStore.TAG_PREFIX) || keyPrefix.startsWith(LettuceStore.LEASE_PREFIX)) {
+            throw new IllegalArgumentException("key prefix '" + keyPrefix + "' is under " + LettuceStore.TAG_PREFIX + " or "
+                    + LettuceStore.LEASE_PREFIX + ", which Cachet keeps for tag versions and leases");
+        }
         this.uri = RedisURI.create(options.url());
         this.uri.setTimeout(options.commandTimeout());
         this.uri.setClientName(options.clientName() + "-invalidations");
@@ -138,13 +142,7 @@ public final class RedisInvalidations implements InvalidationSource {
 
     /** The cache's prefix and the tags' one; Redis refuses prefixes that overlap, so then only the shorter. */
     private String[] trackedPrefixes() {
-        if (LettuceStore.TAG_PREFIX.startsWith(prefix)) {
-            return new String[] {prefix};
-        }
-        if (prefix.startsWith(LettuceStore.TAG_PREFIX)) {
-            return new String[] {LettuceStore.TAG_PREFIX};
-        }
-        return new String[] {prefix, LettuceStore.TAG_PREFIX};
+        return LettuceStore.TAG_PREFIX.startsWith(prefix) ? new String[] {prefix} : new String[] {prefix, LettuceStore.TAG_PREFIX};
     }
 
     private void dropped() {

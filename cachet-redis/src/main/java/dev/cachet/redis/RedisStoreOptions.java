@@ -86,13 +86,17 @@ public record RedisStoreOptions(
         try {
             return RedisURI.create(url);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("Redis url '" + redact(url) + "' is not valid: " + e.getMessage(), e);
+            // Lettuce's message may quote the URL, password and all.
+            String reason = String.valueOf(e.getMessage()).replace(url, redact(url));
+            throw new IllegalArgumentException("Redis url '" + redact(url) + "' is not valid: " + reason);
         }
     }
 
     /** {@code url} with the password (and user) replaced by {@code ***}, for messages and logs. */
     public static String redact(String url) {
-        return url.replaceAll("//[^/@]*@", "//***@");
+        int start = url.indexOf("//");
+        int at = url.lastIndexOf('@');
+        return start < 0 || at < start ? url : url.substring(0, start + 2) + "***" + url.substring(at);
     }
 
     private static void positive(String name, Duration value) {

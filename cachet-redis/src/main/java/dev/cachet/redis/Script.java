@@ -30,10 +30,23 @@ final class Script {
               end
               return v
             end
+            local function body(v)
+              if string.byte(v, 1) ~= 160 then return v end
+              local s, e, n = string.find(v, '^%d+ %d+ (%d+)\\n', 2)
+              if not s then return v end
+              local at = e + 1
+              for i = 1, tonumber(n) do
+                local ts, te = string.find(v, '^%d+ [^\\n]*\\n', at)
+                if not ts then return v end
+                at = te + 1
+              end
+              return string.sub(v, at)
+            end
             """.replace("TAG_PREFIX", LettuceStore.TAG_PREFIX);
 
     /** The same function for a Cluster, where the caller checks stamps after the read. */
-    private static final String KEEP_STAMPS = "local function current(v) return v end\n";
+    private static final String KEEP_STAMPS = "local function current(v) return v end\n"
+            + CHECK_STAMPS.substring(CHECK_STAMPS.indexOf("local function body(v)"));
 
     /** INCRBY that refuses to create the key: a missing key is an error, as in Django. */
     static final Script INCREMENT_EXISTING = new Script("""
@@ -61,8 +74,9 @@ final class Script {
 
     /**
      * SET of KEYS[1] to ARGV[2] (PX ARGV[3], or no expiry for -1) only while the lease KEYS[2] still holds
-     * the token ARGV[1] and the key is absent (or holds a value that a tag invalidated) or holds the value
-     * whose SHA-1 is ARGV[4] (empty: none), so that nobody has written it since; ends the lease either way.
+     * the token ARGV[1] and the key is absent (or holds a value that a tag invalidated) or holds a value whose
+     * body (stamps aside) has the SHA-1 ARGV[4] (empty: none), so that nobody has written it since; ends the
+     * lease either way.
      */
     static final Checked SET_IF_LEASED = new Checked("""
             if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
@@ -70,7 +84,7 @@ final class Script {
             if redis.call('EXISTS', KEYS[1]) == 1 then
               if redis.call('TYPE', KEYS[1]).ok ~= 'string' then return 0 end
               local old = redis.call('GET', KEYS[1])
-              if current(old) and (ARGV[4] == '' or redis.sha1hex(old) ~= ARGV[4]) then return 0 end
+              if current(old) and (ARGV[4] == '' or redis.sha1hex(body(old)) ~= ARGV[4]) then return 0 end
             end
             if ARGV[3] == '-1' then redis.call('SET', KEYS[1], ARGV[2])
             else redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end

@@ -89,9 +89,12 @@ class TagsIT {
             Cache cache = Cache.create(store, CacheOptions.builder().keyPrefix("refill").build());
             ComputeOptions tagged = ComputeOptions.builder().ttl(Ttl.ofMinutes(10)).tags("category:9").build();
             assertThat(cache.getOrCompute("page:1", String.class, tagged, () -> "before")).isEqualTo("before");
+            String before = RedisServers.cli("-p", String.valueOf(port), "GET", "cachet-tag:category:9").trim();
             cache.invalidateTags("category:9");
             assertThat(cache.getOrCompute("page:1", String.class, tagged, () -> "after")).isEqualTo("after");
             assertThat(cache.get("page:1", String.class)).isEqualTo("after");
+            String after = RedisServers.cli("-p", String.valueOf(port), "GET", "cachet-tag:category:9").trim();
+            assertThat(after).isNotEmpty().isNotEqualTo(before);
             // The tag's version lives at least as long as the values stamped with it.
             long tagTtl = Long.parseLong(RedisServers.cli("-p", String.valueOf(port), "PTTL", "cachet-tag:category:9").trim());
             long valueTtl = Long.parseLong(RedisServers.cli("-p", String.valueOf(port), "PTTL", cache.makeKey("page:1")).trim());

@@ -153,6 +153,8 @@ final class CacheFactory {
                 .build());
         List<String> allowed = new ArrayList<>(SpringValues.JDK_TYPES);
         allowed.add(SpringValues.Holder.class.getName());
+        // The response cache's entries.
+        allowed.add("dev.cachet.spring.web.CachedResponse");
         applicationPackages.forEach(pkg -> allowed.add(pkg + "."));
         for (String type : cache.getAllowedTypes()) {
             if (type == null || type.isBlank()) {

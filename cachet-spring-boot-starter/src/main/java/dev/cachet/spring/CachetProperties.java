@@ -39,6 +39,93 @@ public class CachetProperties {
         return monitor;
     }
 
+    /** The whole-response cache. */
+    private final Web web = new Web();
+
+    public Web getWeb() {
+        return web;
+    }
+
+    /** The whole-response cache: per site (every GET/HEAD) or per endpoint ({@code @CachePage}). */
+    public static class Web {
+        /** Cache every GET and HEAD response that allows it, as Django's per-site cache middleware. */
+        private boolean site;
+
+        /** The cache alias responses are kept in, unless @CachePage names another. */
+        private String cache;
+
+        /** What response keys start with inside the cache, unless @CachePage gives another. */
+        private String keyPrefix = "page";
+
+        /** TTL of responses with neither @CachePage(ttl) nor s-maxage nor max-age; the cache's default TTL when unset. */
+        private Duration defaultTtl;
+
+        /** The statuses of responses that may be stored. */
+        private List<Integer> cacheableStatuses = new ArrayList<>(List.of(200));
+
+        /** The response header that says whether a response came from the cache (HIT) or not (MISS); empty for none. */
+        private String statusHeader = "X-Cache";
+
+        /** Cookies that carry a session: a request with one has credentials, as one with Authorization has. */
+        private List<String> sessionCookies = new ArrayList<>(List.of("JSESSIONID", "SESSION"));
+
+        public boolean isSite() {
+            return site;
+        }
+
+        public void setSite(boolean site) {
+            this.site = site;
+        }
+
+        public String getCache() {
+            return cache;
+        }
+
+        public void setCache(String cache) {
+            this.cache = cache;
+        }
+
+        public String getKeyPrefix() {
+            return keyPrefix;
+        }
+
+        public void setKeyPrefix(String keyPrefix) {
+            this.keyPrefix = keyPrefix;
+        }
+
+        public Duration getDefaultTtl() {
+            return defaultTtl;
+        }
+
+        public void setDefaultTtl(Duration defaultTtl) {
+            this.defaultTtl = defaultTtl;
+        }
+
+        public List<Integer> getCacheableStatuses() {
+            return cacheableStatuses;
+        }
+
+        public void setCacheableStatuses(List<Integer> cacheableStatuses) {
+            this.cacheableStatuses = cacheableStatuses;
+        }
+
+        public String getStatusHeader() {
+            return statusHeader;
+        }
+
+        public void setStatusHeader(String statusHeader) {
+            this.statusHeader = statusHeader;
+        }
+
+        public List<String> getSessionCookies() {
+            return sessionCookies;
+        }
+
+        public void setSessionCookies(List<String> sessionCookies) {
+            this.sessionCookies = sessionCookies;
+        }
+    }
+
     /** The background probe of each Redis (INFO) that the health indicator and the Redis gauges read. */
     public static class Monitor {
         /** How often each Redis is probed; health checks and scrapes read the latest probe, never Redis itself. */

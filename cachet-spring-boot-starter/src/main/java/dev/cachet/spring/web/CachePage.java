@@ -1,0 +1,35 @@
+package dev.cachet.spring.web;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Caches the whole response of a controller method (or of every method of a controller), as Django's
+ * {@code cache_page}: GET and HEAD only, cacheable statuses only, never a private, no-store, max-age=0 or
+ * cookie-setting response, never one user's page for another. See the README's "Whole responses".
+ */
+@Target({ElementType.METHOD, ElementType.TYPE})
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+public @interface CachePage {
+    /**
+     * How long the response is fresh, as a duration ({@code 10m}, {@code 1h}, {@code PT30S}); empty for the
+     * response's own {@code s-maxage} or {@code max-age}, else the default.
+     */
+    String ttl() default "";
+
+    /** The cache alias ({@code cachet.caches.<alias>}) to keep it in; empty for {@code cachet.web.cache}. */
+    String cache() default "";
+
+    /** What keys start with, as Django's {@code key_prefix}; empty for {@code cachet.web.key-prefix}. */
+    String keyPrefix() default "";
+
+    /** Serve the response this long past its TTL while one request regenerates it; needs {@link #ttl()}. */
+    String staleWhileRevalidate() default "";
+
+    /** Serve the response this long past its TTL while regenerating it fails (5xx); needs {@link #ttl()}. */
+    String staleIfError() default "";
+}

@@ -1,0 +1,514 @@
+package dev.cachet.spring.web;
+
+import dev.cachet.Cache;
+import dev.cachet.CacheLoaderException;
+import dev.cachet.ComputeOptions;
+import dev.cachet.Ttl;
+import dev.cachet.TypeRef;
+import dev.cachet.spring.CachetCaches;
+import dev.cachet.spring.CachetProperties;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.servlet.HandlerExecutionChain;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+import org.springframework.web.util.ContentCachingResponseWrapper;
+import org.springframework.web.util.ServletRequestPathUtils;
+
+/**
+ * The whole-response cache: Django's cache middleware and {@code cache_page}, with the rules a shared cache
+ * must keep (RFC 9111). Only GET and HEAD, only cacheable statuses; never a streaming response, a response
+ * that is {@code private}, {@code no-store}, {@code no-cache} or {@code max-age=0}, one that sets a cookie, or
+ * one that says {@code Vary: *}. The key is the method, scheme, host, path and query, the forwarding headers
+ * a proxy sets (so that a forged {@code X-Forwarded-Host} can only ever reach its sender), and the values of
+ * the headers the response named in {@code Vary}, learned per URL. A request with credentials (an
+ * {@code Authorization} header or a session cookie) is answered from, or stored in, the cache only when the
+ * response says a shared cache may keep it ({@code public} or {@code s-maxage}).
+ *
+ * <p>Stored responses get {@code ETag}, {@code Last-Modified}, {@code Expires} and {@code Cache-Control: max-age}
+ * when they have none, conditional requests get 304 from the cache, and a header says HIT or MISS. Regeneration
+ * goes through get-or-compute, so one request per key (across instances) renders a missing page while the
+ * others wait for it, and the endpoint's stale windows apply.
+ */
+final class ResponseCacheFilter extends OncePerRequestFilter {
+    private static final TypeRef<CachedResponse> RESPONSE = TypeRef.of(CachedResponse.class);
+    private static final TypeRef<List<String>> HEADER_NAMES = new TypeRef<>() {};
+    /** Request headers through which a proxy says what URL the client asked for: always part of the key. */
+    private static final List<String> FORWARDING = List.of("forwarded", "x-forwarded-host", "x-forwarded-proto",
+            "x-forwarded-port", "x-forwarded-prefix", "x-forwarded-server", "x-original-url", "x-rewrite-url");
+    /** Response headers that describe one connection or one exchange, never replayed. */
+    private static final Set<String> NOT_REPLAYED = Set.of("set-cookie", "connection", "keep-alive", "transfer-encoding",
+            "date", "age", "trailer", "upgrade", "proxy-connection");
+    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME;
+
+    private final CachetCaches caches;
+    private final CachetProperties.Web web;
+    private final ObjectProvider<RequestMappingHandlerMapping> mappings;
+
+    ResponseCacheFilter(CachetCaches caches, CachetProperties.Web web, ObjectProvider<RequestMappingHandlerMapping> mappings) {
+        this.caches = caches;
+        this.web = web;
+        this.mappings = mappings;
+    }
+
+    /** How one request's response is cached. */
+    private record Policy(Cache cache, String keyPrefix, Duration ttl, Duration staleWhileRevalidate, Duration staleIfError) {}
+
+    /** A response this request generated, buffered. */
+    private record Generated(ContentCachingResponseWrapper wrapper, boolean streaming) {
+        int status() {
+            return wrapper.getStatus();
+        }
+
+        String header(String name) {
+            return wrapper.getHeader(name);
+        }
+    }
+
+    /** A generated response that failed (5xx): the loader's failure, so that stale-if-error can apply. */
+    private static final class ServerError extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ServerError(int status) {
+            super("status " + status, null, false, false);
+        }
+    }
+
+    @Override
+    protected boolean shouldNotFilterAsyncDispatch() {
+        return true;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String method = request.getMethod();
+        Policy policy = "GET".equals(method) || "HEAD".equals(method) ? policy(request) : null;
+        if (policy == null) {
+            chain.doFilter(request, response);
+            return;
+        }
+        Cache cache = policy.cache();
+        boolean credentials = hasCredentials(request);
+        String base = baseKey(request);
+        String varyKey = policy.keyPrefix() + ":vary:" + sha256Hex(base);
+        List<String> vary = cache.get(varyKey, HEADER_NAMES);
+        if (vary == null) {
+            // Nothing cached for this URL yet: render, and learn which headers it varies on.
+            Generated generated = generate(request, response, chain);
+            store(policy, request, base, varyKey, generated, credentials);
+            send(request, generated);
+            return;
+        }
+        String key = pageKey(policy, request, base, vary);
+        if (credentials) {
+            CachedResponse found = cache.get(key, RESPONSE);
+            if (found != null && found.shared()) {
+                replay(request, response, found);
+                return;
+            }
+            Generated generated = generate(request, response, chain);
+            store(policy, request, base, varyKey, generated, true);
+            send(request, generated);
+            return;
+        }
+        Generated[] generated = new Generated[1];
+        CachedResponse found;
+        try {
+            found = cache.getOrCompute(key, RESPONSE, computeOptions(policy), () -> {
+                Generated fresh = generate(request, response, chain);
+                generated[0] = fresh;
+                if (fresh.status() >= 500) {
+                    throw new ServerError(fresh.status());
+                }
+                CachedResponse storable = storable(policy, fresh, false);
+                if (storable == null) {
+                    return null;
+                }
+                List<String> learned = varyOf(fresh);
+                Duration ttl = ttl(policy, fresh);
+                if (!learned.equals(vary) || policy.ttl() == null) {
+                    // Keyed or timed by what this response says: stored here rather than by get-or-compute.
+                    store(policy, request, base, varyKey, fresh, false);
+                    return null;
+                }
+                return ttl.isPositive() ? storable : null;
+            });
+        } catch (ServerError e) {
+            send(request, generated[0]);
+            return;
+        } catch (CacheLoaderException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof ServletException servlet) {
+                throw servlet;
+            }
+            throw new ServletException(e.getCause());
+        }
+        if (found != null && (generated[0] == null || generated[0].status() >= 500)) {
+            if (generated[0] != null) {
+                // Stale-if-error: drop the failed rendering, answer with what was cached.
+                generated[0].wrapper().resetBuffer();
+            }
+            replay(request, response, found);
+        } else {
+            send(request, generated[0]);
+        }
+    }
+
+    private ComputeOptions computeOptions(Policy policy) {
+        ComputeOptions.Builder options = ComputeOptions.builder().ttl(policy.ttl() != null ? Ttl.of(policy.ttl()) : defaultTtl(policy));
+        if (policy.staleWhileRevalidate() != null) {
+            options.staleWhileRevalidate(policy.staleWhileRevalidate());
+        }
+        if (policy.staleIfError() != null) {
+            options.staleIfError(policy.staleIfError());
+        }
+        return options.build();
+    }
+
+    private Generated generate(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        ContentCachingResponseWrapper wrapper = new ContentCachingResponseWrapper(response);
+        chain.doFilter(request, wrapper);
+        String type = wrapper.getContentType();
+        boolean streaming = request.isAsyncStarted() || type != null && type.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+        return new Generated(wrapper, streaming);
+    }
+
+    /** The response as it may be stored, with the headers it lacks added; null when it may not be stored. */
+    private CachedResponse storable(Policy policy, Generated generated, boolean credentials) {
+        ContentCachingResponseWrapper wrapper = generated.wrapper();
+        if (generated.streaming() || !web.getCacheableStatuses().contains(wrapper.getStatus())
+                || !wrapper.getHeaders("Set-Cookie").isEmpty()) {
+            return null;
+        }
+        Map<String, String> control = cacheControl(wrapper.getHeaders("Cache-Control"));
+        if (control.containsKey("private") || control.containsKey("no-store") || control.containsKey("no-cache")
+                || "0".equals(control.get("max-age")) || "0".equals(control.get("s-maxage"))) {
+            return null;
+        }
+        if (varyOf(generated).contains("*")) {
+            return null;
+        }
+        boolean shared = control.containsKey("public") || control.containsKey("s-maxage");
+        if (credentials && !shared) {
+            return null;
+        }
+        Duration ttl = ttl(policy, generated);
+        if (!ttl.isPositive()) {
+            return null;
+        }
+        long now = System.currentTimeMillis();
+        byte[] body = wrapper.getContentAsByteArray();
+        if (wrapper.getHeader("ETag") == null) {
+            wrapper.setHeader("ETag", "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(sha256(body)).substring(0, 22) + "\"");
+        }
+        if (wrapper.getHeader("Last-Modified") == null) {
+            wrapper.setHeader("Last-Modified", httpDate(now));
+        }
+        if (wrapper.getHeader("Expires") == null) {
+            wrapper.setHeader("Expires", httpDate(now + ttl.toMillis()));
+        }
+        if (!control.containsKey("max-age")) {
+            String existing = wrapper.getHeader("Cache-Control");
+            wrapper.setHeader("Cache-Control", (existing == null || existing.isBlank() ? "" : existing + ", ") + "max-age=" + ttl.toSeconds());
+        }
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (String name : wrapper.getHeaderNames()) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (!NOT_REPLAYED.contains(lower) && !lower.equals(web.getStatusHeader().toLowerCase(Locale.ROOT))) {
+                headers.put(name, new ArrayList<>(wrapper.getHeaders(name)));
+            }
+        }
+        if (wrapper.getContentType() != null && !headers.containsKey("Content-Type")) {
+            headers.put("Content-Type", List.of(wrapper.getContentType()));
+        }
+        return new CachedResponse(wrapper.getStatus(), headers, body, now, shared);
+    }
+
+    /** Stores a generated response under the key its own Vary gives, and learns that Vary for the URL. */
+    private void store(Policy policy, HttpServletRequest request, String base, String varyKey, Generated generated, boolean credentials) {
+        CachedResponse storable = storable(policy, generated, credentials);
+        if (storable == null) {
+            return;
+        }
+        Ttl ttl = Ttl.of(ttl(policy, generated));
+        List<String> vary = varyOf(generated);
+        policy.cache().set(varyKey, vary, ttl);
+        policy.cache().set(pageKey(policy, request, base, vary), storable, ttl);
+    }
+
+    private Duration ttl(Policy policy, Generated generated) {
+        if (policy.ttl() != null) {
+            return policy.ttl();
+        }
+        Map<String, String> control = cacheControl(generated.wrapper().getHeaders("Cache-Control"));
+        for (String directive : List.of("s-maxage", "max-age")) {
+            String seconds = control.get(directive);
+            if (seconds != null) {
+                try {
+                    return Duration.ofSeconds(Long.parseLong(seconds));
+                } catch (NumberFormatException malformed) {
+                    return Duration.ZERO;
+                }
+            }
+        }
+        return Duration.ofMillis(defaultTtl(policy).toMillis());
+    }
+
+    private Ttl defaultTtl(Policy policy) {
+        return web.getDefaultTtl() != null ? Ttl.of(web.getDefaultTtl()) : policy.cache().options().defaultTtl();
+    }
+
+    /** Writes a generated response: 304 when the request's validators match it, else as rendered. */
+    private void send(HttpServletRequest request, Generated generated) throws IOException {
+        ContentCachingResponseWrapper wrapper = generated.wrapper();
+        statusHeader(wrapper, "MISS");
+        if (wrapper.getStatus() == 200 && notModified(request, wrapper.getHeader("ETag"), wrapper.getHeader("Last-Modified"))) {
+            wrapper.resetBuffer();
+            wrapper.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
+            wrapper.setContentLength(0);
+            wrapper.getResponse().setContentLength(0);
+            return;
+        }
+        wrapper.copyBodyToResponse();
+    }
+
+    /** Writes a cached response: 304 when the request's validators match it. */
+    private void replay(HttpServletRequest request, HttpServletResponse response, CachedResponse found) throws IOException {
+        found.headers().forEach((name, values) -> {
+            response.setHeader(name, null);
+            values.forEach(value -> response.addHeader(name, value));
+        });
+        response.setHeader("Age", Long.toString(Math.max(0, (System.currentTimeMillis() - found.storedAt()) / 1000)));
+        statusHeader(response, "HIT");
+        String etag = first(found.headers(), "ETag");
+        if (found.status() == 200 && notModified(request, etag, first(found.headers(), "Last-Modified"))) {
+            response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
+            return;
+        }
+        response.setStatus(found.status());
+        response.setContentLength(found.body().length);
+        if (!"HEAD".equals(request.getMethod())) {
+            response.getOutputStream().write(found.body());
+        }
+    }
+
+    private void statusHeader(HttpServletResponse response, String value) {
+        if (web.getStatusHeader() != null && !web.getStatusHeader().isBlank()) {
+            response.setHeader(web.getStatusHeader(), value);
+        }
+    }
+
+    private static String first(Map<String, List<String>> headers, String name) {
+        for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+            if (header.getKey().equalsIgnoreCase(name) && !header.getValue().isEmpty()) {
+                return header.getValue().getFirst();
+            }
+        }
+        return null;
+    }
+
+    /** RFC 9110 13.1: If-None-Match (weak comparison) decides; If-Modified-Since only without it. */
+    private static boolean notModified(HttpServletRequest request, String etag, String lastModified) {
+        String ifNoneMatch = request.getHeader("If-None-Match");
+        if (ifNoneMatch != null) {
+            if (etag == null) {
+                return false;
+            }
+            String ours = weak(etag);
+            for (String tag : ifNoneMatch.split(",")) {
+                String theirs = tag.trim();
+                if (theirs.equals("*") || weak(theirs).equals(ours)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        String ifModifiedSince = request.getHeader("If-Modified-Since");
+        if (ifModifiedSince == null || lastModified == null) {
+            return false;
+        }
+        try {
+            return !ZonedDateTime.parse(lastModified, HTTP_DATE).isAfter(ZonedDateTime.parse(ifModifiedSince, HTTP_DATE));
+        } catch (DateTimeParseException malformed) {
+            return false;
+        }
+    }
+
+    private static String weak(String etag) {
+        return etag.startsWith("W/") ? etag.substring(2) : etag;
+    }
+
+    private boolean hasCredentials(HttpServletRequest request) {
+        if (request.getHeader("Authorization") != null) {
+            return true;
+        }
+        Cookie[] cookies = request.getCookies();
+        if (cookies != null) {
+            for (Cookie cookie : cookies) {
+                if (web.getSessionCookies().contains(cookie.getName())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Method, URL as the request names it, and every forwarding header: what selects a page before Vary. */
+    private static String baseKey(HttpServletRequest request) {
+        StringBuilder key = new StringBuilder(request.getMethod()).append(' ').append(request.getRequestURL());
+        if (request.getQueryString() != null) {
+            key.append('?').append(request.getQueryString());
+        }
+        for (String header : FORWARDING) {
+            appendHeader(key, request, header);
+        }
+        return key.toString();
+    }
+
+    private static String pageKey(Policy policy, HttpServletRequest request, String base, List<String> vary) {
+        StringBuilder key = new StringBuilder(base);
+        for (String header : vary) {
+            appendHeader(key, request, header);
+        }
+        return policy.keyPrefix() + ":" + request.getMethod() + ":" + sha256Hex(key.toString());
+    }
+
+    private static void appendHeader(StringBuilder key, HttpServletRequest request, String header) {
+        key.append('\n').append(header).append(':');
+        var values = request.getHeaders(header);
+        while (values != null && values.hasMoreElements()) {
+            key.append(values.nextElement()).append('\u0000');
+        }
+    }
+
+    /** The header names of a response's Vary, lower-cased and sorted, so that equal lists compare equal. */
+    private static List<String> varyOf(Generated generated) {
+        Set<String> names = new TreeSet<>();
+        for (String value : generated.wrapper().getHeaders("Vary")) {
+            for (String name : value.split(",")) {
+                if (!name.isBlank()) {
+                    names.add(name.trim().toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return new ArrayList<>(names);
+    }
+
+    private static Map<String, String> cacheControl(Iterable<String> values) {
+        Map<String, String> directives = new LinkedHashMap<>();
+        for (String value : values) {
+            for (String directive : value.split(",")) {
+                String trimmed = directive.trim();
+                if (trimmed.isEmpty()) {
+                    continue;
+                }
+                int eq = trimmed.indexOf('=');
+                String name = (eq < 0 ? trimmed : trimmed.substring(0, eq)).trim().toLowerCase(Locale.ROOT);
+                String argument = eq < 0 ? "" : trimmed.substring(eq + 1).trim().replace("\"", "");
+                directives.put(name, argument);
+            }
+        }
+        return directives;
+    }
+
+    /** The policy of this request: its handler's {@link CachePage}, else the per-site one, else none. */
+    private Policy policy(HttpServletRequest request) {
+        CachePage page = annotation(request);
+        if (page == null) {
+            return web.isSite() ? new Policy(cache(null, "cachet.web.site"), web.getKeyPrefix(), null, null, null) : null;
+        }
+        String where = "@CachePage on " + request.getRequestURI();
+        return new Policy(cache(page.cache().isEmpty() ? null : page.cache(), where),
+                page.keyPrefix().isEmpty() ? web.getKeyPrefix() : page.keyPrefix(),
+                duration(page.ttl(), where + " (ttl)"),
+                duration(page.staleWhileRevalidate(), where + " (staleWhileRevalidate)"),
+                duration(page.staleIfError(), where + " (staleIfError)"));
+    }
+
+    private Cache cache(String alias, String where) {
+        String name = alias != null ? alias : web.getCache();
+        if (name == null) {
+            throw new IllegalStateException(where + " names no cache, and cachet.web.cache is not set");
+        }
+        return caches.get(name);
+    }
+
+    private static Duration duration(String text, String where) {
+        if (text.isEmpty()) {
+            return null;
+        }
+        try {
+            return DurationStyle.detectAndParse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(where + " is not a duration: '" + text + "'", e);
+        }
+    }
+
+    private CachePage annotation(HttpServletRequest request) {
+        RequestMappingHandlerMapping mapping = mappings.getIfAvailable();
+        if (mapping == null) {
+            return null;
+        }
+        // Before the DispatcherServlet, the mapping needs the parsed path that the servlet would parse.
+        Object parsed = request.getAttribute(ServletRequestPathUtils.PATH_ATTRIBUTE);
+        HandlerExecutionChain handler;
+        try {
+            ServletRequestPathUtils.parseAndCache(request);
+            handler = mapping.getHandler(request);
+        } catch (Exception notMapped) {
+            return null;
+        } finally {
+            request.setAttribute(ServletRequestPathUtils.PATH_ATTRIBUTE, parsed);
+        }
+        if (handler == null || !(handler.getHandler() instanceof HandlerMethod method)) {
+            return null;
+        }
+        CachePage onMethod = method.getMethodAnnotation(CachePage.class);
+        return onMethod != null ? onMethod : method.getBeanType().getAnnotation(CachePage.class);
+    }
+
+    private static String httpDate(long epochMillis) {
+        return HTTP_DATE.format(Instant.ofEpochMilli(epochMillis).atZone(ZoneOffset.UTC));
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JDK", e);
+        }
+    }
+
+    private static String sha256Hex(String text) {
+        return HexFormat.of().formatHex(sha256(text.getBytes(StandardCharsets.UTF_8)));
+    }
+}
