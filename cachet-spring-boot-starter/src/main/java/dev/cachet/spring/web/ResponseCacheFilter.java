@@ -39,6 +39,7 @@ import org.springframework.web.servlet.HandlerExecutionChain;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 import org.springframework.web.util.ContentCachingResponseWrapper;
 import org.springframework.web.util.ServletRequestPathUtils;
+import org.springframework.web.util.WebUtils;
 
 /**
  * The whole-response cache: Django's cache middleware and {@code cache_page}, with the rules a shared cache
@@ -99,14 +100,23 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         }
     }
 
+    /** A streamed (asynchronous) response is written on its async dispatch: the buffer is passed on then. */
     @Override
     protected boolean shouldNotFilterAsyncDispatch() {
-        return true;
+        return false;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        if (isAsyncDispatch(request)) {
+            chain.doFilter(request, response);
+            ContentCachingResponseWrapper buffered = WebUtils.getNativeResponse(response, ContentCachingResponseWrapper.class);
+            if (buffered != null && !request.isAsyncStarted()) {
+                buffered.copyBodyToResponse();
+            }
+            return;
+        }
         String method = request.getMethod();
         Policy policy = "GET".equals(method) || "HEAD".equals(method) ? policy(request) : null;
         if (policy == null) {
@@ -261,8 +271,22 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         }
         Ttl ttl = Ttl.of(ttl(policy, generated));
         List<String> vary = varyOf(generated);
-        policy.cache().set(varyKey, vary, ttl);
-        policy.cache().set(pageKey(policy, request, base, vary), storable, ttl);
+        // The URL's Vary must outlive its pages, stale windows included, or they could not be found.
+        Duration windows = max(policy.staleWhileRevalidate(), policy.staleIfError());
+        policy.cache().set(varyKey, vary, Ttl.of(ttl(policy, generated).plus(windows)));
+        String key = pageKey(policy, request, base, vary);
+        if (policy.ttl() != null) {
+            // Stored as get-or-compute stores it, so the endpoint's stale windows apply to it too.
+            policy.cache().getOrCompute(key, RESPONSE, computeOptions(policy), () -> storable);
+        } else {
+            policy.cache().set(key, storable, ttl);
+        }
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        Duration first = a != null ? a : Duration.ZERO;
+        Duration second = b != null ? b : Duration.ZERO;
+        return first.compareTo(second) >= 0 ? first : second;
     }
 
     private Duration ttl(Policy policy, Generated generated) {
@@ -291,6 +315,9 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
     private void send(HttpServletRequest request, Generated generated) throws IOException {
         ContentCachingResponseWrapper wrapper = generated.wrapper();
         statusHeader(wrapper, "MISS");
+        if (request.isAsyncStarted()) {
+            return;
+        }
         if (wrapper.getStatus() == 200 && notModified(request, wrapper.getHeader("ETag"), wrapper.getHeader("Last-Modified"))) {
             wrapper.resetBuffer();
             wrapper.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
@@ -474,26 +501,32 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
     }
 
     private CachePage annotation(HttpServletRequest request) {
-        RequestMappingHandlerMapping mapping = mappings.getIfAvailable();
-        if (mapping == null) {
+        HandlerMethod method = handler(request);
+        if (method == null) {
             return null;
         }
-        // Before the DispatcherServlet, the mapping needs the parsed path that the servlet would parse.
+        CachePage onMethod = method.getMethodAnnotation(CachePage.class);
+        return onMethod != null ? onMethod : method.getBeanType().getAnnotation(CachePage.class);
+    }
+
+    /** The controller method that will handle the request, asked of each request mapping in order. */
+    private HandlerMethod handler(HttpServletRequest request) {
+        // Before the DispatcherServlet, the mappings need the parsed path that the servlet would parse.
         Object parsed = request.getAttribute(ServletRequestPathUtils.PATH_ATTRIBUTE);
-        HandlerExecutionChain handler;
         try {
             ServletRequestPathUtils.parseAndCache(request);
-            handler = mapping.getHandler(request);
+            for (RequestMappingHandlerMapping mapping : (Iterable<RequestMappingHandlerMapping>) mappings.orderedStream()::iterator) {
+                HandlerExecutionChain chain = mapping.getHandler(request);
+                if (chain != null && chain.getHandler() instanceof HandlerMethod method) {
+                    return method;
+                }
+            }
+            return null;
         } catch (Exception notMapped) {
             return null;
         } finally {
             request.setAttribute(ServletRequestPathUtils.PATH_ATTRIBUTE, parsed);
         }
-        if (handler == null || !(handler.getHandler() instanceof HandlerMethod method)) {
-            return null;
-        }
-        CachePage onMethod = method.getMethodAnnotation(CachePage.class);
-        return onMethod != null ? onMethod : method.getBeanType().getAnnotation(CachePage.class);
     }
 
     private static String httpDate(long epochMillis) {

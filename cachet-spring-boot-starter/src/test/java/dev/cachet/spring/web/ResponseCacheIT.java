@@ -1,0 +1,306 @@
+package dev.cachet.spring.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cachet.redis.LocalRedis;
+import dev.cachet.spring.CachetCaches;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.ResponseEntity;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Every rule of the response cache, one test each, over HTTP against a real server and the real Redis. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, classes = ResponseCacheIT.App.class)
+class ResponseCacheIT {
+    private static final String PREFIX = "responses-" + UUID.randomUUID();
+    /** How often each endpoint ran: a cached response does not run it. */
+    static final Map<String, AtomicInteger> RUNS = new ConcurrentHashMap<>();
+
+    static int run(String endpoint) {
+        return RUNS.computeIfAbsent(endpoint, e -> new AtomicInteger()).incrementAndGet();
+    }
+
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
+    @Import(Pages.class)
+    static class App {
+    }
+
+    @RestController
+    static class Pages {
+        @GetMapping("/public")
+        @CachePage(ttl = "1m")
+        String publicPage() {
+            return "public " + run("public");
+        }
+
+        @GetMapping("/plain")
+        String notAnnotated() {
+            return "plain " + run("plain");
+        }
+
+        @GetMapping("/private")
+        @CachePage(ttl = "1m")
+        ResponseEntity<String> privatePage() {
+            return ResponseEntity.ok().header("Cache-Control", "private").body("private " + run("private"));
+        }
+
+        @GetMapping("/no-store")
+        @CachePage(ttl = "1m")
+        ResponseEntity<String> noStore() {
+            return ResponseEntity.ok().header("Cache-Control", "no-store").body("no-store " + run("no-store"));
+        }
+
+        @GetMapping("/max-age-0")
+        @CachePage
+        ResponseEntity<String> maxAgeZero() {
+            return ResponseEntity.ok().header("Cache-Control", "max-age=0").body("max-age-0 " + run("max-age-0"));
+        }
+
+        @GetMapping("/cookie")
+        @CachePage(ttl = "1m")
+        String cookie(HttpServletResponse response) {
+            response.addCookie(new Cookie("visitor", "v" + run("cookie")));
+            return "cookie";
+        }
+
+        @GetMapping("/vary")
+        @CachePage(ttl = "1m")
+        ResponseEntity<String> vary(@RequestHeader(name = "Accept-Language", defaultValue = "en") String language) {
+            run("vary");
+            return ResponseEntity.ok().header("Vary", "Accept-Language").body("fr".equals(language) ? "bonjour" : "hello");
+        }
+
+        @GetMapping("/account")
+        @CachePage(ttl = "1m")
+        String account(HttpServletRequest request) {
+            run("account");
+            String user = request.getHeader("Authorization");
+            return user == null ? "welcome, guest" : "account of " + user;
+        }
+
+        @GetMapping("/shared")
+        @CachePage(ttl = "1m")
+        ResponseEntity<String> shared() {
+            return ResponseEntity.ok().header("Cache-Control", "public").body("shared " + run("shared"));
+        }
+
+        @GetMapping("/links")
+        @CachePage(ttl = "1m")
+        String links(HttpServletRequest request) {
+            run("links");
+            String host = request.getHeader("X-Forwarded-Host");
+            return "<a href=\"https://" + (host != null ? host : "shop.example") + "/cart\">cart</a>";
+        }
+
+        @GetMapping("/max-age")
+        @CachePage
+        ResponseEntity<String> ownMaxAge() {
+            return ResponseEntity.ok().header("Cache-Control", "max-age=120").body("own " + run("max-age"));
+        }
+
+        @GetMapping("/broken")
+        @CachePage(ttl = "1m")
+        ResponseEntity<String> broken() {
+            run("broken");
+            return ResponseEntity.status(500).body("broken");
+        }
+
+        @GetMapping("/missing")
+        @CachePage(ttl = "1m")
+        ResponseEntity<String> missing() {
+            run("missing");
+            return ResponseEntity.status(404).body("missing");
+        }
+    }
+
+    @BeforeAll
+    static void redisIsUp() {
+        LocalRedis.require();
+    }
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("cachet.caches.pages.store", () -> "redis");
+        registry.add("cachet.caches.pages.url", () -> LocalRedis.URL);
+        registry.add("cachet.caches.pages.key-prefix", () -> PREFIX);
+        registry.add("cachet.web.cache", () -> "pages");
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    CachetCaches caches;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @AfterEach
+    void clear() {
+        caches.get("pages").clear();
+        RUNS.clear();
+    }
+
+    private HttpResponse<String> get(String path, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET();
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    private static int runs(String endpoint) {
+        return RUNS.getOrDefault(endpoint, new AtomicInteger()).get();
+    }
+
+    @Test
+    void aCacheableResponseIsServedFromTheCacheWithHitOrMissSaid() throws Exception {
+        HttpResponse<String> first = get("/public");
+        HttpResponse<String> second = get("/public");
+        assertThat(first.body()).isEqualTo("public 1");
+        assertThat(second.body()).isEqualTo("public 1");
+        assertThat(first.headers().firstValue("X-Cache")).hasValue("MISS");
+        assertThat(second.headers().firstValue("X-Cache")).hasValue("HIT");
+        assertThat(runs("public")).isEqualTo(1);
+        assertThat(get("/public?page=2").body()).as("the query is part of the key").isEqualTo("public 2");
+        assertThat(get("/plain").body()).isEqualTo("plain 1");
+        assertThat(get("/plain").body()).as("not annotated, not cached").isEqualTo("plain 2");
+    }
+
+    @Test
+    void missingValidatorsAndExpiryAreAdded() throws Exception {
+        HttpResponse<String> first = get("/public");
+        assertThat(first.headers().firstValue("ETag")).isPresent();
+        assertThat(first.headers().firstValue("Last-Modified")).isPresent();
+        assertThat(first.headers().firstValue("Expires")).isPresent();
+        assertThat(first.headers().firstValue("Cache-Control")).hasValue("max-age=60");
+        HttpResponse<String> hit = get("/public");
+        assertThat(hit.headers().firstValue("ETag")).isEqualTo(first.headers().firstValue("ETag"));
+        assertThat(hit.headers().firstValue("Age")).isPresent();
+    }
+
+    @Test
+    void ifNoneMatchGets304FromTheCache() throws Exception {
+        String etag = get("/public").headers().firstValue("ETag").orElseThrow();
+        HttpResponse<String> conditional = get("/public", "If-None-Match", etag);
+        assertThat(conditional.statusCode()).isEqualTo(304);
+        assertThat(conditional.body()).isEmpty();
+        assertThat(conditional.headers().firstValue("X-Cache")).hasValue("HIT");
+        assertThat(get("/public", "If-None-Match", "\"other\"").statusCode()).isEqualTo(200);
+        String lastModified = get("/public").headers().firstValue("Last-Modified").orElseThrow();
+        assertThat(get("/public", "If-Modified-Since", lastModified).statusCode()).isEqualTo(304);
+        assertThat(runs("public")).isEqualTo(1);
+    }
+
+    @Test
+    void privateIsNotStored() throws Exception {
+        get("/private");
+        assertThat(get("/private").body()).isEqualTo("private 2");
+    }
+
+    @Test
+    void noStoreIsNotStored() throws Exception {
+        get("/no-store");
+        assertThat(get("/no-store").body()).isEqualTo("no-store 2");
+    }
+
+    @Test
+    void maxAgeZeroIsNotStored() throws Exception {
+        get("/max-age-0");
+        assertThat(get("/max-age-0").body()).isEqualTo("max-age-0 2");
+    }
+
+    @Test
+    void aResponseThatSetsACookieIsNotStored() throws Exception {
+        assertThat(get("/cookie").headers().firstValue("Set-Cookie")).hasValue("visitor=v1");
+        assertThat(get("/cookie").headers().firstValue("Set-Cookie")).as("rendered again, not replayed").hasValue("visitor=v2");
+    }
+
+    @Test
+    void onlyCacheableStatusesAreStored() throws Exception {
+        assertThat(get("/broken").statusCode()).isEqualTo(500);
+        assertThat(get("/broken").statusCode()).isEqualTo(500);
+        assertThat(runs("broken")).isEqualTo(2);
+        get("/missing");
+        get("/missing");
+        assertThat(runs("missing")).isEqualTo(2);
+    }
+
+    @Test
+    void varyIsLearnedAndRespected() throws Exception {
+        assertThat(get("/vary", "Accept-Language", "fr").body()).isEqualTo("bonjour");
+        assertThat(get("/vary", "Accept-Language", "en").body()).isEqualTo("hello");
+        assertThat(get("/vary", "Accept-Language", "fr").body()).isEqualTo("bonjour");
+        assertThat(get("/vary", "Accept-Language", "en").body()).isEqualTo("hello");
+        assertThat(get("/vary", "Accept-Language", "fr").headers().firstValue("X-Cache")).hasValue("HIT");
+        assertThat(runs("vary")).isEqualTo(2);
+    }
+
+    @Test
+    void anAuthenticatedPageIsNeverServedToAnAnonymousRequest() throws Exception {
+        assertThat(get("/account", "Authorization", "Bearer alice").body()).isEqualTo("account of Bearer alice");
+        assertThat(get("/account").body()).isEqualTo("welcome, guest");
+        // The anonymous page is cached; a request with credentials never gets it either.
+        assertThat(get("/account").headers().firstValue("X-Cache")).hasValue("HIT");
+        assertThat(get("/account", "Authorization", "Bearer bob").body()).isEqualTo("account of Bearer bob");
+        assertThat(get("/account", "Cookie", "JSESSIONID=abc").headers().firstValue("X-Cache")).hasValue("MISS");
+    }
+
+    @Test
+    void aPageThatSaysItMayBeSharedIsSharedWithCredentials() throws Exception {
+        assertThat(get("/shared", "Authorization", "Bearer alice").body()).isEqualTo("shared 1");
+        assertThat(get("/shared", "Authorization", "Bearer bob").body()).isEqualTo("shared 1");
+        assertThat(get("/shared").body()).isEqualTo("shared 1");
+    }
+
+    @Test
+    void anUnkeyedForwardedHostCannotPoisonTheCache() throws Exception {
+        assertThat(get("/links", "X-Forwarded-Host", "evil.example").body()).contains("https://evil.example/cart");
+        assertThat(get("/links").body()).isEqualTo("<a href=\"https://shop.example/cart\">cart</a>");
+        assertThat(get("/links").headers().firstValue("X-Cache")).hasValue("HIT");
+        assertThat(get("/links").body()).doesNotContain("evil");
+    }
+
+    @Test
+    void withoutAnAnnotatedTtlTheResponsesOwnMaxAgeDecides() throws Exception {
+        get("/max-age");
+        HttpResponse<String> hit = get("/max-age");
+        assertThat(hit.body()).isEqualTo("own 1");
+        assertThat(hit.headers().firstValue("Cache-Control")).hasValue("max-age=120");
+    }
+
+    @Test
+    void headIsAnsweredWithoutABody() throws Exception {
+        get("/public");
+        HttpRequest head = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/public"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
+        HttpResponse<String> first = http.send(head, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> second = http.send(head, HttpResponse.BodyHandlers.ofString());
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(second.body()).isEmpty();
+        assertThat(second.headers().firstValue("X-Cache")).hasValue("HIT");
+    }
+}
