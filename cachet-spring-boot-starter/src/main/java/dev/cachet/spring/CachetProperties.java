@@ -46,6 +46,27 @@ public class CachetProperties {
         return web;
     }
 
+    /** Template fragment caching. */
+    private final Fragments fragments = new Fragments();
+
+    public Fragments getFragments() {
+        return fragments;
+    }
+
+    /** Template fragment caching ({@code cachet:cache} in Thymeleaf templates). */
+    public static class Fragments {
+        /** The cache alias fragments are kept in, unless a fragment names another with cachet:alias. */
+        private String cache;
+
+        public String getCache() {
+            return cache;
+        }
+
+        public void setCache(String cache) {
+            this.cache = cache;
+        }
+    }
+
     /** The whole-response cache: per site (every GET/HEAD) or per endpoint ({@code @CachePage}). */
     public static class Web {
         /** Cache every GET and HEAD response that allows it, as Django's per-site cache middleware. */

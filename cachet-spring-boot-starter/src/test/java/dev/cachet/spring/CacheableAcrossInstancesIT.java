@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cache.annotation.CacheEvict;
+import org.springframework.cache.annotation.CachePut;
 import org.springframework.cache.annotation.Cacheable;
 import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.context.ApplicationContext;
@@ -56,6 +57,11 @@ class CacheableAcrossInstancesIT {
 
         @CacheEvict("products")
         public void rename(long id) {
+        }
+
+        @CachePut(cacheNames = "products", key = "#id")
+        public String save(long id, String name) {
+            return name;
         }
     }
 
@@ -138,6 +144,10 @@ class CacheableAcrossInstancesIT {
             assertThat(LOADS).hasValue(1);
             b.rename(1);
             assertThat(a.name(1)).isEqualTo("product 1");
+            assertThat(LOADS).hasValue(2);
+            // Written through on one instance, read on the other without a load.
+            b.save(1, "renamed product 1");
+            assertThat(a.name(1)).isEqualTo("renamed product 1");
             assertThat(LOADS).hasValue(2);
         });
     }

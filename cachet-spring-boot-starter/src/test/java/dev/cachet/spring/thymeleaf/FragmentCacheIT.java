@@ -1,0 +1,120 @@
+package dev.cachet.spring.thymeleaf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cachet.redis.LocalRedis;
+import dev.cachet.spring.CachetCaches;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+import org.springframework.stereotype.Controller;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+
+/** Thymeleaf fragment caching over HTTP: a hit skips the fragment's rendering, vary selects copies, tags drop them. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, classes = FragmentCacheIT.App.class)
+class FragmentCacheIT {
+    private static final String PREFIX = "fragments-" + UUID.randomUUID();
+    static final AtomicInteger RENDERS = new AtomicInteger();
+    static final AtomicInteger PAGES = new AtomicInteger();
+    static volatile List<String> items = List.of("first");
+
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
+    @Import(Catalog.class)
+    static class App {
+    }
+
+    @Controller
+    static class Catalog {
+        @GetMapping("/catalog")
+        String catalog(@RequestParam String category, Model model) {
+            model.addAttribute("category", category);
+            model.addAttribute("renders", RENDERS);
+            model.addAttribute("pages", PAGES);
+            model.addAttribute("items", items);
+            return "catalog";
+        }
+    }
+
+    @BeforeAll
+    static void redisIsUp() {
+        LocalRedis.require();
+    }
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("cachet.caches.fragments.store", () -> "tiered");
+        registry.add("cachet.caches.fragments.url", () -> LocalRedis.URL);
+        registry.add("cachet.caches.fragments.key-prefix", () -> PREFIX);
+        registry.add("cachet.fragments.cache", () -> "fragments");
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    CachetCaches caches;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @AfterEach
+    void clear() {
+        caches.get("fragments").invalidateTags("category:books", "category:music");
+        caches.get("fragments").clear();
+        RENDERS.set(0);
+        PAGES.set(0);
+        items = List.of("first");
+    }
+
+    private String page(String category) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/catalog?category=" + category)).build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
+    }
+
+    @Test
+    void aCachedFragmentIsNotRenderedAgainWhileTheRestOfThePageIs() throws Exception {
+        String first = page("books");
+        String second = page("books");
+        assertThat(first).contains("sidebar rendered 1", "page rendered 1", "<li>first</li>", "data-category=\"books\"");
+        assertThat(second).contains("sidebar rendered 1", "page rendered 2");
+        assertThat(second).doesNotContain("cachet:");
+        assertThat(RENDERS).hasValue(1);
+    }
+
+    @Test
+    void varyValuesSelectTheirOwnCopies() throws Exception {
+        assertThat(page("books")).contains("<h2>books</h2>", "sidebar rendered 1");
+        assertThat(page("music")).contains("<h2>music</h2>", "sidebar rendered 2");
+        assertThat(page("books")).contains("<h2>books</h2>", "sidebar rendered 1");
+    }
+
+    @Test
+    void invalidatingTheTagOfWhatTheFragmentShowsRendersItAgain() throws Exception {
+        assertThat(page("books")).contains("sidebar rendered 1", "<li>first</li>");
+        items = List.of("first", "second");
+        assertThat(page("books")).as("still the cached copy").contains("sidebar rendered 1").doesNotContain("second");
+        caches.get("fragments").invalidateTags("category:books");
+        assertThat(page("books")).contains("sidebar rendered 2", "<li>second</li>");
+        assertThat(page("music")).contains("sidebar rendered 3");
+    }
+}
