@@ -32,4 +32,7 @@ public @interface CachePage {
 
     /** Serve the response this long past its TTL while regenerating it fails (5xx); needs {@link #ttl()}. */
     String staleIfError() default "";
+
+    /** Tags of the cached response: invalidating any of them (after a write) drops it on every instance. */
+    String[] tags() default {};
 }

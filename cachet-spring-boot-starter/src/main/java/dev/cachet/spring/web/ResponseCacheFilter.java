@@ -78,7 +78,8 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
     }
 
     /** How one request's response is cached. */
-    private record Policy(Cache cache, String keyPrefix, Duration ttl, Duration staleWhileRevalidate, Duration staleIfError) {}
+    private record Policy(Cache cache, String keyPrefix, Duration ttl, Duration staleWhileRevalidate, Duration staleIfError,
+            List<String> tags) {}
 
     /** A response this request generated, buffered. */
     private record Generated(ContentCachingResponseWrapper wrapper, boolean streaming) {
@@ -193,7 +194,8 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
     }
 
     private ComputeOptions computeOptions(Policy policy) {
-        ComputeOptions.Builder options = ComputeOptions.builder().ttl(policy.ttl() != null ? Ttl.of(policy.ttl()) : defaultTtl(policy));
+        ComputeOptions.Builder options = ComputeOptions.builder().ttl(policy.ttl() != null ? Ttl.of(policy.ttl()) : defaultTtl(policy))
+                .tags(policy.tags());
         if (policy.staleWhileRevalidate() != null) {
             options.staleWhileRevalidate(policy.staleWhileRevalidate());
         }
@@ -279,7 +281,7 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
             // Stored as get-or-compute stores it, so the endpoint's stale windows apply to it too.
             policy.cache().getOrCompute(key, RESPONSE, computeOptions(policy), () -> storable);
         } else {
-            policy.cache().set(key, storable, ttl);
+            policy.cache().set(key, storable, ttl, policy.tags());
         }
     }
 
@@ -471,14 +473,15 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
     private Policy policy(HttpServletRequest request) {
         CachePage page = annotation(request);
         if (page == null) {
-            return web.isSite() ? new Policy(cache(null, "cachet.web.site"), web.getKeyPrefix(), null, null, null) : null;
+            return web.isSite() ? new Policy(cache(null, "cachet.web.site"), web.getKeyPrefix(), null, null, null, List.of()) : null;
         }
         String where = "@CachePage on " + request.getRequestURI();
         return new Policy(cache(page.cache().isEmpty() ? null : page.cache(), where),
                 page.keyPrefix().isEmpty() ? web.getKeyPrefix() : page.keyPrefix(),
                 duration(page.ttl(), where + " (ttl)"),
                 duration(page.staleWhileRevalidate(), where + " (staleWhileRevalidate)"),
-                duration(page.staleIfError(), where + " (staleIfError)"));
+                duration(page.staleIfError(), where + " (staleIfError)"),
+                List.of(page.tags()));
     }
 
     private Cache cache(String alias, String where) {

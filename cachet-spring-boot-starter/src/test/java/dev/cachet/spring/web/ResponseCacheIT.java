@@ -52,7 +52,7 @@ class ResponseCacheIT {
     @RestController
     static class Pages {
         @GetMapping("/public")
-        @CachePage(ttl = "1m")
+        @CachePage(ttl = "1m", tags = "public-pages")
         String publicPage() {
             return "public " + run("public");
         }
@@ -160,6 +160,7 @@ class ResponseCacheIT {
 
     @AfterEach
     void clear() {
+        caches.get("pages").invalidateTags("public-pages");
         caches.get("pages").clear();
         RUNS.clear();
     }
@@ -188,6 +189,14 @@ class ResponseCacheIT {
         assertThat(get("/public?page=2").body()).as("the query is part of the key").isEqualTo("public 2");
         assertThat(get("/plain").body()).isEqualTo("plain 1");
         assertThat(get("/plain").body()).as("not annotated, not cached").isEqualTo("plain 2");
+    }
+
+    @Test
+    void aTagOfThePageDropsItWhenInvalidated() throws Exception {
+        get("/public");
+        assertThat(get("/public").body()).isEqualTo("public 1");
+        caches.get("pages").invalidateTags("public-pages");
+        assertThat(get("/public").body()).isEqualTo("public 2");
     }
 
     @Test
