@@ -1,0 +1,41 @@
+package dev.cachet.catalog;
+
+import dev.cachet.spring.CachetCaches;
+import java.util.List;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionalEventListener;
+
+/**
+ * Invalidates, once a write's transaction has committed, the tags of what it changed, in every cache: the
+ * object, query, page and fragment caches each keep their own in-process copies, and nothing is ever written
+ * to a cache inside an open transaction.
+ */
+@Component
+public class CacheInvalidation {
+    /** What a committed write changed: the tags of the cached things that show it. */
+    public record Changed(List<String> tags) {}
+
+    private final CachetCaches caches;
+
+    CacheInvalidation(CachetCaches caches) {
+        this.caches = caches;
+    }
+
+    @TransactionalEventListener
+    void afterCommit(Changed changed) {
+        caches.all().values().forEach(cache -> cache.invalidateTags(changed.tags()));
+    }
+
+    /** The tag of a product's cached copies. */
+    public static String product(long id) {
+        return "product:" + id;
+    }
+
+    /** The tag of everything that lists a category's products. */
+    public static String category(long id) {
+        return "category:" + id;
+    }
+
+    /** The tag of the category list. */
+    public static final String CATEGORIES = "categories";
+}

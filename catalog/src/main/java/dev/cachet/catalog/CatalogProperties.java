@@ -1,0 +1,37 @@
+package dev.cachet.catalog;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The {@code catalog.*} properties.
+ *
+ * @param demo the demo data loaded into an empty database at start-up
+ * @param users the users who may sign in, by name
+ */
+@ConfigurationProperties("catalog")
+public record CatalogProperties(Demo demo, Map<String, User> users) {
+    /** Fills in what is not set. */
+    public CatalogProperties {
+        demo = demo != null ? demo : new Demo(50, 200_000);
+        users = users != null ? Map.copyOf(new LinkedHashMap<>(users)) : Map.of();
+    }
+
+    /**
+     * The demo data.
+     *
+     * @param categories how many categories, 0 for none
+     * @param products how many products, spread over the categories; 0 for none
+     */
+    public record Demo(int categories, int products) {}
+
+    /**
+     * A user.
+     *
+     * @param password the password in Spring Security's encoded form ({@code {noop}secret}, {@code {bcrypt}...})
+     * @param roles the roles: {@code USER} may list products, {@code ADMIN} may also write
+     */
+    public record User(String password, List<String> roles) {}
+}

@@ -1,0 +1,68 @@
+package dev.cachet.catalog.product;
+
+import dev.cachet.catalog.InvalidField;
+import jakarta.validation.Valid;
+import java.util.NoSuchElementException;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code /api/products}: the list of a category (signed-in users), one product, and admin writes. */
+@RestController
+class ProductController {
+    private final ProductService products;
+
+    ProductController(ProductService products) {
+        this.products = products;
+    }
+
+    /** A page that is not a positive integer is refused (the brief's view silently served page 1). */
+    @GetMapping("/api/products")
+    ProductPage list(@RequestParam long category, @RequestParam(defaultValue = "1") String page) {
+        int number;
+        try {
+            number = Integer.parseInt(page);
+        } catch (NumberFormatException notANumber) {
+            throw new InvalidField("page", "must be a positive integer, was '" + page + "'");
+        }
+        if (number < 1) {
+            throw new InvalidField("page", "must be a positive integer, was '" + page + "'");
+        }
+        return products.page(category, number);
+    }
+
+    @GetMapping("/api/products/{id}")
+    Product get(@PathVariable long id) {
+        return products.find(id).orElseThrow(() -> new NoSuchElementException("product " + id));
+    }
+
+    @PostMapping("/api/products")
+    @ResponseStatus(HttpStatus.CREATED)
+    Product create(@Valid @RequestBody ProductInput input) {
+        return products.create(input);
+    }
+
+    @PutMapping("/api/products/{id}")
+    Product replace(@PathVariable long id, @Valid @RequestBody ProductInput input) {
+        return products.replace(id, input);
+    }
+
+    @PatchMapping("/api/products/{id}")
+    Product patch(@PathVariable long id, @RequestBody ProductInput patch) {
+        return products.patch(id, patch);
+    }
+
+    @DeleteMapping("/api/products/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void delete(@PathVariable long id) {
+        products.delete(id);
+    }
+}

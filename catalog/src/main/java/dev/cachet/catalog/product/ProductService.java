@@ -1,0 +1,132 @@
+package dev.cachet.catalog.product;
+
+import dev.cachet.Cache;
+import dev.cachet.ComputeOptions;
+import dev.cachet.catalog.CacheInvalidation;
+import dev.cachet.catalog.InvalidField;
+import dev.cachet.catalog.category.CategoryRepository;
+import dev.cachet.spring.CachetCaches;
+import jakarta.validation.Validator;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Products, read through the object cache (one product, an hour) and the query cache (a page of a category,
+ * five minutes), written to the database with the caches invalidated after the commit.
+ */
+@Service
+public class ProductService {
+    /** Products per page of the list. */
+    public static final int PER_PAGE = 20;
+
+    private final ProductRepository products;
+    private final CategoryRepository categories;
+    private final Cache objects;
+    private final Cache queries;
+    private final ApplicationEventPublisher events;
+    private final Validator validator;
+
+    ProductService(ProductRepository products, CategoryRepository categories, CachetCaches caches, ApplicationEventPublisher events,
+            Validator validator) {
+        this.validator = validator;
+        this.products = products;
+        this.categories = categories;
+        this.objects = caches.get("objects");
+        this.queries = caches.get("queries");
+        this.events = events;
+    }
+
+    /** The active product {@code id}, from the object cache. */
+    public Optional<Product> find(long id) {
+        ComputeOptions options = ComputeOptions.builder().tags(CacheInvalidation.product(id)).build();
+        return Optional.ofNullable(objects.getOrCompute("product:" + id, Product.class, options,
+                () -> products.find(id).filter(Product::active).orElse(null)));
+    }
+
+    /**
+     * Page {@code page} (from 1) of the active products of a category, from the query cache. The page is
+     * tagged with its category, whose tag every write of one of its products invalidates: that tag is read
+     * before the page loads, so a write during the load cannot leave the page stale.
+     */
+    public ProductPage page(long categoryId, int page) {
+        ComputeOptions options = ComputeOptions.builder().tags(CacheInvalidation.category(categoryId)).build();
+        return queries.getOrCompute("products:category:" + categoryId + ":page:" + page, ProductPage.class, options, () -> {
+            long total = products.countActiveInCategory(categoryId);
+            int pages = (int) ((total + PER_PAGE - 1) / PER_PAGE);
+            List<Product> results = (long) (page - 1) * PER_PAGE >= total
+                    ? List.of()
+                    : products.activeInCategory(categoryId, (page - 1) * PER_PAGE, PER_PAGE);
+            return new ProductPage(results, page, PER_PAGE, total, pages);
+        });
+    }
+
+    /** Creates a product; its category's lists are invalidated after the commit. */
+    @Transactional
+    public Product create(ProductInput input) {
+        requireCategory(input.categoryId());
+        long id = products.insert(input.name(), input.slug(), orEmpty(input.description()), input.price(), input.categoryId(),
+                input.active() == null || input.active());
+        changed(id, input.categoryId(), input.categoryId());
+        return products.find(id).orElseThrow();
+    }
+
+    /** Replaces product {@code id} with {@code input}. */
+    @Transactional
+    public Product replace(long id, ProductInput input) {
+        Product old = products.find(id).orElseThrow(() -> new NoSuchElementException("product " + id));
+        requireCategory(input.categoryId());
+        products.update(id, input.name(), input.slug(), orEmpty(input.description()), input.price(), input.categoryId(),
+                input.active() == null || input.active());
+        changed(id, old.categoryId(), input.categoryId());
+        return products.find(id).orElseThrow();
+    }
+
+    /** Changes the fields of product {@code id} that {@code patch} gives. */
+    @Transactional
+    public Product patch(long id, ProductInput patch) {
+        Product old = products.find(id).orElseThrow(() -> new NoSuchElementException("product " + id));
+        ProductInput merged = new ProductInput(
+                patch.name() != null ? patch.name() : old.name(),
+                patch.slug() != null ? patch.slug() : old.slug(),
+                patch.description() != null ? patch.description() : old.description(),
+                patch.price() != null ? patch.price() : old.price(),
+                patch.categoryId() != null ? patch.categoryId() : old.categoryId(),
+                patch.active() != null ? patch.active() : old.active());
+        InvalidField.check(validator, merged);
+        requireCategory(merged.categoryId());
+        products.update(id, merged.name(), merged.slug(), merged.description(), merged.price(), merged.categoryId(), merged.active());
+        changed(id, old.categoryId(), merged.categoryId());
+        return products.find(id).orElseThrow();
+    }
+
+    /** Deletes product {@code id}. */
+    @Transactional
+    public void delete(long id) {
+        Product old = products.find(id).orElseThrow(() -> new NoSuchElementException("product " + id));
+        products.delete(id);
+        changed(id, old.categoryId(), old.categoryId());
+    }
+
+    private void requireCategory(long categoryId) {
+        if (categories.find(categoryId).isEmpty()) {
+            throw new InvalidField("categoryId", "no category " + categoryId);
+        }
+    }
+
+    private void changed(long id, long oldCategory, long newCategory) {
+        List<String> tags = new ArrayList<>(List.of(CacheInvalidation.product(id), CacheInvalidation.category(oldCategory)));
+        if (newCategory != oldCategory) {
+            tags.add(CacheInvalidation.category(newCategory));
+        }
+        events.publishEvent(new CacheInvalidation.Changed(tags));
+    }
+
+    private static String orEmpty(String text) {
+        return text == null ? "" : text;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.cachet.catalog.web;
+
+import dev.cachet.catalog.InvalidField;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.validation.FieldError;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+
+/** Errors as JSON: {@code {"error": ..., "field": ..., "message": ...}}, with the status that fits. */
+@RestControllerAdvice
+class ApiErrors {
+    @ExceptionHandler(InvalidField.class)
+    ResponseEntity<Map<String, String>> invalid(InvalidField e) {
+        return badRequest(e.field(), e.getMessage());
+    }
+
+    @ExceptionHandler(MethodArgumentNotValidException.class)
+    ResponseEntity<Map<String, String>> invalid(MethodArgumentNotValidException e) {
+        FieldError field = e.getBindingResult().getFieldError();
+        return field == null ? badRequest(null, "invalid request") : badRequest(field.getField(), field.getDefaultMessage());
+    }
+
+    @ExceptionHandler(MissingServletRequestParameterException.class)
+    ResponseEntity<Map<String, String>> missing(MissingServletRequestParameterException e) {
+        return badRequest(e.getParameterName(), "is required");
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ResponseEntity<Map<String, String>> mismatch(MethodArgumentTypeMismatchException e) {
+        return badRequest(e.getName(), "must be a number, was '" + e.getValue() + "'");
+    }
+
+    @ExceptionHandler(HttpMessageNotReadableException.class)
+    ResponseEntity<Map<String, String>> unreadable(HttpMessageNotReadableException e) {
+        return badRequest(null, "the body is not valid JSON for this resource");
+    }
+
+    @ExceptionHandler(DuplicateKeyException.class)
+    ResponseEntity<Map<String, String>> duplicate(DuplicateKeyException e) {
+        return badRequest("slug", "is already used");
+    }
+
+    @ExceptionHandler(NoSuchElementException.class)
+    ResponseEntity<Map<String, String>> notFound(NoSuchElementException e) {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("error", "not found");
+        body.put("message", e.getMessage());
+        return ResponseEntity.status(HttpStatus.NOT_FOUND).body(body);
+    }
+
+    private static ResponseEntity<Map<String, String>> badRequest(String field, String message) {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("error", "invalid request");
+        if (field != null) {
+            body.put("field", field);
+        }
+        body.put("message", message);
+        return ResponseEntity.badRequest().body(body);
+    }
+}
