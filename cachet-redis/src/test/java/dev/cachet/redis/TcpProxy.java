@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * and refuses new ones (the server is gone), {@link #pause()} holds every byte in flight (the server is
  * frozen, as under SIGSTOP or a long GC), and {@link #restore()} / {@link #resume()} undo them.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
     private final InetSocketAddress target;
     private final int port;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
@@ -24,14 +24,14 @@ final class TcpProxy implements AutoCloseable {
     private volatile boolean paused;
     private volatile boolean closed;
 
-    TcpProxy(String host, int targetPort) throws IOException {
+    public TcpProxy(String host, int targetPort) throws IOException {
         this.target = new InetSocketAddress(host, targetPort);
         ServerSocket first = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.port = first.getLocalPort();
         listen(first);
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
@@ -40,7 +40,7 @@ final class TcpProxy implements AutoCloseable {
     }
 
     /** Closes every connection and stops listening: connects are refused until {@link #restore()}. */
-    void cut() throws IOException {
+    public void cut() throws IOException {
         ServerSocket current = server;
         server = null;
         if (current != null) {
@@ -52,7 +52,7 @@ final class TcpProxy implements AutoCloseable {
     }
 
     /** Listens again on the same port. */
-    void restore() throws IOException {
+    public void restore() throws IOException {
         ServerSocket again = new ServerSocket();
         again.setReuseAddress(true);
         again.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
@@ -60,12 +60,12 @@ final class TcpProxy implements AutoCloseable {
     }
 
     /** Holds every byte: connections stay open, nothing is answered, until {@link #resume()}. */
-    void pause() {
+    public void pause() {
         paused = true;
     }
 
     /** Lets held and new bytes through again. */
-    void resume() {
+    public void resume() {
         synchronized (flow) {
             paused = false;
             flow.notifyAll();

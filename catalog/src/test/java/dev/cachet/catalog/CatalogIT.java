@@ -1,0 +1,225 @@
+package dev.cachet.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
+
+import dev.cachet.redis.LocalRedis;
+import dev.cachet.redis.TcpProxy;
+import dev.cachet.spring.CachetCaches;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The catalog over HTTP on a random port, on the real PostgreSQL (a schema of its own) and the real Redis
+ * (through a proxy the test can cut): every endpoint's answers and refusals, a write seen by a second
+ * instance, no cached page for the wrong caller, and every endpoint still answering with Redis gone.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class CatalogIT {
+    private static final String SCHEMA = "catalog_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    private static final String DATABASE = "jdbc:postgresql://127.0.0.1:5432/test";
+    private static TcpProxy redis;
+
+    @BeforeAll
+    static void servicesAreUp() throws Exception {
+        LocalRedis.require();
+        try (Connection ignored = DriverManager.getConnection(DATABASE, "postgres", "")) {
+            // reachable
+        } catch (SQLException e) {
+            fail("these tests need PostgreSQL on 127.0.0.1:5432 with database 'test' (trust auth): " + e.getMessage());
+        }
+    }
+
+    @AfterAll
+    static void dropSchema() throws Exception {
+        try (Connection connection = DriverManager.getConnection(DATABASE, "postgres", "")) {
+            connection.createStatement().execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) throws Exception {
+        redis = new TcpProxy(LocalRedis.HOST, LocalRedis.PORT);
+        properties().forEach((name, value) -> registry.add(name, () -> value));
+    }
+
+    private static java.util.Map<String, Object> properties() {
+        return java.util.Map.of(
+                "spring.datasource.url", DATABASE + "?currentSchema=" + SCHEMA + "&reWriteBatchedInserts=true",
+                "spring.datasource.username", "postgres",
+                "spring.flyway.schemas", SCHEMA,
+                "cachet.defaults.store", "tiered",
+                "cachet.defaults.url", "redis://127.0.0.1:" + redis.port(),
+                "cachet.defaults.key-prefix", SCHEMA,
+                "catalog.demo.categories", "3",
+                "catalog.demo.products", "90");
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    CachetCaches caches;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private HttpResponse<String> call(int on, String method, String path, String user, String json) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + on + path))
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (user != null) {
+            request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + user).getBytes(StandardCharsets.UTF_8)));
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    private HttpResponse<String> get(String path, String user) throws Exception {
+        return call(port, "GET", path, user, null);
+    }
+
+    @Test
+    void categoriesAreListedAndCachedAsAWholeResponse() throws Exception {
+        HttpResponse<String> first = get("/api/categories", null);
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.body()).contains("\"slug\":\"audio-1\"", "\"slug\":\"books-2\"");
+        assertThat(get("/api/categories", null).headers().firstValue("X-Cache")).hasValue("HIT");
+    }
+
+    @Test
+    void aProductIsReadAndAMissingOrInactiveOneIs404() throws Exception {
+        HttpResponse<String> product = get("/api/products/1", null);
+        assertThat(product.statusCode()).isEqualTo(200);
+        assertThat(product.body()).contains("\"id\":1", "\"price\"");
+        assertThat(get("/api/products/999999", null).statusCode()).isEqualTo(404);
+        assertThat(get("/api/products/999999", null).body()).contains("\"error\":\"not found\"");
+        long created = createProduct("hidden-thing", 1, false);
+        assertThat(get("/api/products/" + created, null).statusCode()).isEqualTo(404);
+        assertThat(get("/api/products/abc", null).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void theListPagesThroughACategoryAndRefusesABadPage() throws Exception {
+        HttpResponse<String> page = get("/api/products?category=1&page=1", "alice");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("\"page\":1", "\"per_page\":20", "\"total\":", "\"total_pages\":", "\"results\":[{");
+        assertThat(get("/api/products?category=1&page=500", "alice").body()).contains("\"results\":[]");
+        for (String bad : new String[] {"0", "-1", "x", "1.5"}) {
+            HttpResponse<String> refused = get("/api/products?category=1&page=" + bad, "alice");
+            assertThat(refused.statusCode()).as(bad).isEqualTo(400);
+            assertThat(refused.body()).contains("\"field\":\"page\"");
+        }
+        assertThat(get("/api/products?page=1", "alice").body()).contains("\"field\":\"category\"");
+    }
+
+    @Test
+    void anUnauthenticatedRequestNeverReceivesTheListThatASignedInUserCached() throws Exception {
+        assertThat(get("/api/products?category=2&page=1", "alice").statusCode()).isEqualTo(200);
+        HttpResponse<String> anonymous = get("/api/products?category=2&page=1", null);
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.body()).doesNotContain("results");
+    }
+
+    @Test
+    void writesNeedAnAdminAndValidInput() throws Exception {
+        String json = "{\"name\":\"Lamp\",\"slug\":\"lamp-x\",\"price\":\"10.00\",\"categoryId\":1}";
+        assertThat(call(port, "POST", "/api/products", null, json).statusCode()).isEqualTo(401);
+        assertThat(call(port, "POST", "/api/products", "alice", json).statusCode()).isEqualTo(403);
+        HttpResponse<String> badPrice = call(port, "POST", "/api/products", "admin",
+                "{\"name\":\"Lamp\",\"slug\":\"lamp-y\",\"price\":\"-1\",\"categoryId\":1}");
+        assertThat(badPrice.statusCode()).isEqualTo(400);
+        assertThat(badPrice.body()).contains("\"field\":\"price\"");
+        HttpResponse<String> badSlug = call(port, "PATCH", "/api/products/1", "admin", "{\"slug\":\"Not A Slug\"}");
+        assertThat(badSlug.statusCode()).isEqualTo(400);
+        assertThat(badSlug.body()).contains("\"field\":\"slug\"");
+        HttpResponse<String> noCategory = call(port, "POST", "/api/products", "admin",
+                "{\"name\":\"Lamp\",\"slug\":\"lamp-z\",\"price\":\"1.00\",\"categoryId\":9999}");
+        assertThat(noCategory.body()).contains("\"field\":\"categoryId\"");
+        assertThat(call(port, "POST", "/api/products", "admin", "{not json").statusCode()).isEqualTo(400);
+        assertThat(call(port, "POST", "/api/categories", "admin", "{\"name\":\"\",\"slug\":\"x\"}").body()).contains("\"field\":\"name\"");
+    }
+
+    @Test
+    void aWriteOnOneInstanceIsSeenOnAnotherAtTheNextRead() throws Exception {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--server.port=0", "--catalog.demo.products=0"));
+        // The first instance has loaded the demo data already.
+        properties().forEach((name, value) -> {
+            if (!name.equals("catalog.demo.products")) {
+                args.add("--" + name + "=" + value);
+            }
+        });
+        try (ConfigurableApplicationContext second = new SpringApplicationBuilder(CatalogApplication.class).run(args.toArray(String[]::new))) {
+            int other = Integer.parseInt(second.getEnvironment().getProperty("local.server.port"));
+            // Both instances hold product 2 and category 1's first page.
+            assertThat(call(other, "GET", "/api/products/2", null, null).body()).contains("\"id\":2");
+            assertThat(get("/api/products/2", null).body()).contains("\"id\":2");
+            call(other, "GET", "/api/products?category=1&page=1", "alice", null);
+
+            HttpResponse<String> renamed = call(port, "PATCH", "/api/products/2", "admin", "{\"name\":\"Renamed Product Two\"}");
+            assertThat(renamed.statusCode()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(2)).until(() ->
+                    call(other, "GET", "/api/products/2", null, null).body().contains("Renamed Product Two"));
+            long created = createProduct("brand-new", 1, true);
+            await().atMost(Duration.ofSeconds(2)).until(() -> {
+                String pages = call(other, "GET", "/api/products?category=1&page=1", "alice", null).body()
+                        + call(other, "GET", "/api/products?category=1&page=2", "alice", null).body();
+                return pages.contains("\"id\":" + created + ",");
+            });
+            HttpResponse<String> category = call(port, "POST", "/api/categories", "admin", "{\"name\":\"Zebras\",\"slug\":\"zebras\"}");
+            assertThat(category.statusCode()).isEqualTo(201);
+            await().atMost(Duration.ofSeconds(2)).until(() ->
+                    call(other, "GET", "/api/categories", null, null).body().contains("\"slug\":\"zebras\""));
+        }
+    }
+
+    @Test
+    void withRedisGoneEveryEndpointStillAnswersFromTheDatabase() throws Exception {
+        redis.cut();
+        try {
+            assertThat(get("/api/categories", null).statusCode()).isEqualTo(200);
+            assertThat(get("/api/products/3", null).body()).contains("\"id\":3");
+            assertThat(get("/api/products?category=3&page=1", "alice").body()).contains("\"page\":1");
+            HttpResponse<String> written = call(port, "PATCH", "/api/products/3", "admin", "{\"name\":\"Written While Redis Was Down\"}");
+            assertThat(written.statusCode()).isEqualTo(200);
+            assertThat(get("/api/products/3", null).body()).contains("Written While Redis Was Down");
+        } finally {
+            redis.restore();
+            // Back to caching before the next test: reconnected, and the breaker closed again.
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> caches.all().values().stream()
+                    .allMatch(cache -> cache.set("probe", "up") && "up".equals(cache.get("probe", String.class)) && cache.delete("probe")));
+        }
+    }
+
+    private long createProduct(String slug, long category, boolean active) throws Exception {
+        HttpResponse<String> created = call(port, "POST", "/api/products", "admin", "{\"name\":\"" + slug + "\",\"slug\":\"" + slug
+                + "\",\"price\":\"12.50\",\"categoryId\":" + category + ",\"active\":" + active + "}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String body = created.body();
+        int at = body.indexOf("\"id\":") + 5;
+        return Long.parseLong(body.substring(at, body.indexOf(',', at)));
+    }
+}
