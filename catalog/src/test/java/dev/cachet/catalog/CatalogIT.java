@@ -1,7 +1,6 @@
 package dev.cachet.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import dev.cachet.redis.LocalRedis;
@@ -12,12 +11,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,25 +31,17 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class CatalogIT {
-    private static final String SCHEMA = "catalog_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    private static final String DATABASE = "jdbc:postgresql://127.0.0.1:5432/test";
+    private static final TestServices SERVICES = new TestServices();
     private static TcpProxy redis;
 
     @BeforeAll
-    static void servicesAreUp() throws Exception {
-        LocalRedis.require();
-        try (Connection ignored = DriverManager.getConnection(DATABASE, "postgres", "")) {
-            // reachable
-        } catch (SQLException e) {
-            fail("these tests need PostgreSQL on 127.0.0.1:5432 with database 'test' (trust auth): " + e.getMessage());
-        }
+    static void servicesAreUp() {
+        TestServices.require();
     }
 
     @AfterAll
     static void dropSchema() throws Exception {
-        try (Connection connection = DriverManager.getConnection(DATABASE, "postgres", "")) {
-            connection.createStatement().execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
-        }
+        SERVICES.drop();
         if (redis != null) {
             redis.close();
         }
@@ -67,15 +54,7 @@ class CatalogIT {
     }
 
     private static java.util.Map<String, Object> properties() {
-        return java.util.Map.of(
-                "spring.datasource.url", DATABASE + "?currentSchema=" + SCHEMA + "&reWriteBatchedInserts=true",
-                "spring.datasource.username", "postgres",
-                "spring.flyway.schemas", SCHEMA,
-                "cachet.defaults.store", "tiered",
-                "cachet.defaults.url", "redis://127.0.0.1:" + redis.port(),
-                "cachet.defaults.key-prefix", SCHEMA,
-                "catalog.demo.categories", "3",
-                "catalog.demo.products", "90");
+        return SERVICES.properties("redis://127.0.0.1:" + redis.port());
     }
 
     @LocalServerPort
