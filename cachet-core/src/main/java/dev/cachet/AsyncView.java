@@ -460,6 +460,10 @@ final class AsyncView implements AsyncCache {
                     encoded = error != null || value == null || policy.ttlMillis() == 0 || stamps == null
                             ? null
                             : core.encode(key, value, policy, stamps, loadMillis);
+                } catch (ValueTooLargeException tooLarge) {
+                    // The caller still gets what it loaded; the cache just cannot keep it.
+                    core.reportTooLarge(stored, tooLarge);
+                    encoded = null;
                 } catch (RuntimeException e) {
                     error = e;
                     encoded = null;

@@ -200,7 +200,7 @@ public interface Cache {
 
     /**
      * The value at {@code key}; on a miss, calls {@code loader}, stores a non-null result for {@code ttl},
-     * and returns it. In one process the loader runs once per key at a time: concurrent callers for the
+     * and returns it (a result over {@link CacheOptions#maxValueBytes()} is returned without being stored). In one process the loader runs once per key at a time: concurrent callers for the
      * same key wait for it and share its result or its exception. The loader runs in the calling thread;
      * checked exceptions are wrapped in {@link CacheLoaderException}.
      */

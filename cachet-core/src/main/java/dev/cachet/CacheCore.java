@@ -217,6 +217,18 @@ final class CacheCore {
         }
     }
 
+    private final AtomicLong lastTooLargeReport = new AtomicLong(Long.MIN_VALUE);
+
+    /** Logs, at most once per interval, a loaded value that was too large to store. */
+    void reportTooLarge(String storedKey, ValueTooLargeException e) {
+        long now = options.resilience().ticker().read();
+        long last = lastTooLargeReport.get();
+        if ((last == Long.MIN_VALUE || now - last >= reportIntervalNanos) && lastTooLargeReport.compareAndSet(last, now)) {
+            LOG.log(System.Logger.Level.WARNING, "cache {0}: loaded value not stored at key ''{1}'': {2}",
+                    options.name(), Keys.show(storedKey), e.getMessage());
+        }
+    }
+
     private void reportUndecodable(String storedKey, TypeRef<?> type, ValueFormat.Undecodable e) {
         long now = options.resilience().ticker().read();
         long last = lastDecodeReport.get();

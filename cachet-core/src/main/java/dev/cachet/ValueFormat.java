@@ -45,7 +45,7 @@ final class ValueFormat {
      * The stored bytes of {@code value}.
      *
      * @throws NullPointerException if the value is null
-     * @throws IllegalArgumentException if its serialized form is over the maximum
+     * @throws ValueTooLargeException if its serialized form is over the maximum
      */
     byte[] encode(String key, Object value) {
         if (value == null) {
@@ -64,7 +64,7 @@ final class ValueFormat {
             payload = codec.encode(value);
         }
         if (payload.length > maxValueBytes) {
-            throw new IllegalArgumentException("value for key '" + key + "' is " + payload.length
+            throw new ValueTooLargeException("value for key '" + key + "' is " + payload.length
                     + " bytes serialized; the maximum is " + maxValueBytes + " (maxValueBytes)");
         }
         if (payload.length >= compressionThreshold) {

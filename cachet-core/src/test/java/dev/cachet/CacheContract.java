@@ -473,8 +473,12 @@ public abstract class CacheContract {
         assertThat(small.set("at", atLimit)).isTrue();
         assertThat(small.get("at", byte[].class)).isEqualTo(atLimit);
         assertThatThrownBy(() -> small.set("over", new byte[10_001]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'over'").hasMessageContaining("maxValueBytes");
+                .isInstanceOf(ValueTooLargeException.class).hasMessageContaining("'over'").hasMessageContaining("maxValueBytes");
         assertThat(small.contains("over")).isFalse();
+        // A loaded value that is too large still reaches the caller; it is just not kept.
+        assertThat(small.getOrCompute("loaded", byte[].class, () -> new byte[10_001])).hasSize(10_001);
+        assertThat(small.contains("loaded")).isFalse();
+        assertThat(small.getOrCompute("loaded", byte[].class, () -> new byte[3])).hasSize(3);
     }
 
     @Test

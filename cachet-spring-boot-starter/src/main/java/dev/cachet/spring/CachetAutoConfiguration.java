@@ -5,6 +5,7 @@ import org.springframework.beans.factory.BeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.cache.CacheManager;
@@ -14,7 +15,8 @@ import org.springframework.util.ClassUtils;
 
 /**
  * Cachet in a Spring Boot application: the caches of {@code cachet.caches.*} as a {@link CachetCaches} bean,
- * Spring's {@link CacheManager} over them (so {@code @Cacheable} and friends use them), and a start-up check
+ * Spring's {@link CacheManager} over them (so {@code @Cacheable} and friends use them; unless the application
+ * has its own, or sets {@code cachet.cache-manager.enabled=false}), and a start-up check
  * of each Redis' eviction settings. Runs before Spring Boot's own cache auto-configuration, which then
  * backs off.
  */
@@ -34,6 +36,7 @@ public class CachetAutoConfiguration {
     /** Spring's cache manager over the caches; transaction-aware when Spring's transaction support is present. */
     @Bean
     @ConditionalOnMissingBean(CacheManager.class)
+    @ConditionalOnProperty(name = "cachet.cache-manager.enabled", matchIfMissing = true)
     public CacheManager cacheManager(CachetCaches caches) {
         boolean transactions = ClassUtils.isPresent(TRANSACTIONS, CachetAutoConfiguration.class.getClassLoader());
         return new CachetCacheManager(caches, transactions);

@@ -28,6 +28,27 @@ public class CachetProperties {
     /** Caches by alias; the alias is also the Spring cache name. Each takes every setting of cachet.defaults. */
     private Map<String, CacheProperties> caches = new LinkedHashMap<>();
 
+    /** Spring's CacheManager over the caches. */
+    private final CacheManager cacheManager = new CacheManager();
+
+    public CacheManager getCacheManager() {
+        return cacheManager;
+    }
+
+    /** Spring's CacheManager over the caches. */
+    public static class CacheManager {
+        /** Whether to give Spring's cache abstraction (@Cacheable) a CacheManager over the caches. */
+        private boolean enabled = true;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+    }
+
     /** How Redis servers are watched for health and metrics. */
     private final Monitor monitor = new Monitor();
 

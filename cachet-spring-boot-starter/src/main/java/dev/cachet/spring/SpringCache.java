@@ -5,6 +5,7 @@ import dev.cachet.CacheBackendException;
 import dev.cachet.CacheLoaderException;
 import dev.cachet.Ttl;
 import dev.cachet.TypeRef;
+import dev.cachet.ValueTooLargeException;
 import dev.cachet.spring.SpringValues.Holder;
 import java.time.temporal.Temporal;
 import java.util.UUID;
@@ -23,6 +24,7 @@ import org.springframework.cache.support.NullValue;
  */
 final class SpringCache extends AbstractValueAdaptingCache {
     private static final TypeRef<Holder> HOLDER = TypeRef.of(Holder.class);
+    private static final System.Logger LOG = System.getLogger(SpringCache.class.getName());
 
     private final String name;
     private final Cache cache;
@@ -119,19 +121,35 @@ final class SpringCache extends AbstractValueAdaptingCache {
                 .thenApply(holder -> (T) fromStoreValue(unwrap(holder)));
     }
 
+    /** Stores the value; one too large to keep is not kept, as a cache that ran out of room would not keep it. */
     @Override
     public void put(Object key, Object value) {
-        cache.set(key(key), hold(value));
+        try {
+            cache.set(key(key), hold(value));
+        } catch (ValueTooLargeException tooLarge) {
+            LOG.log(System.Logger.Level.DEBUG, "not cached: {0}", tooLarge.getMessage());
+        }
     }
 
     @Override
     public ValueWrapper putIfAbsent(Object key, Object value) {
         String stored = key(key);
         Holder holder = hold(value);
-        if (cache.add(stored, holder)) {
-            return null;
+        // An entry that expires between the failed add and the read is retried, so "present" is always shown.
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                if (cache.add(stored, holder)) {
+                    return null;
+                }
+            } catch (ValueTooLargeException tooLarge) {
+                return null;
+            }
+            Object existing = unwrap(cache.get(stored, HOLDER));
+            if (existing != null) {
+                return toValueWrapper(existing);
+            }
         }
-        return toValueWrapper(unwrap(cache.get(stored, HOLDER)));
+        return null;
     }
 
     @Override

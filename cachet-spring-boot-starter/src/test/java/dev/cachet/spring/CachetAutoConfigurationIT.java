@@ -78,6 +78,15 @@ class CachetAutoConfigurationIT {
                 });
     }
 
+    @Test
+    void theCacheManagerCanBeLeftOut() {
+        contexts.withPropertyValues("cachet.caches.products.store=local", "cachet.cache-manager.enabled=false")
+                .run(context -> {
+                    assertThat(context).doesNotHaveBean(CacheManager.class);
+                    assertThat(context.getBean(CachetCaches.class).all()).containsOnlyKeys("products");
+                });
+    }
+
     @Configuration(proxyBeanMethods = false)
     static class OwnCacheManager {
         @Bean

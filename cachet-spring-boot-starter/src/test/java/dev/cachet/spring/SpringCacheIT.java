@@ -217,7 +217,14 @@ class SpringCacheIT {
         withCache(store, true, cache -> {
             cache.put("stranger", new Stranger("x"));
             assertThat(cache.get("stranger")).isNull();
-            assertThat(((dev.cachet.Cache) cache.getNativeCache()).stats().decodeFailures()).isEqualTo(1);
+            dev.cachet.Cache cachet = (dev.cachet.Cache) cache.getNativeCache();
+            assertThat(cachet.stats().decodeFailures()).isEqualTo(1);
+            // A JDK class that acts when built (a Timer starts a thread) is not on the list either.
+            byte[] timer = ("\u00c8{\"@class\":\"dev.cachet.spring.SpringValues$Holder\",\"value\":[\"java.util.Timer\",{}]}")
+                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            dev.cachet.redis.RedisStore.create(LocalRedis.URL).set(cachet.makeKey("timer"), timer, 60_000).join();
+            assertThat(cache.get("timer")).isNull();
+            assertThat(cachet.stats().decodeFailures()).isEqualTo(2);
         });
     }
 

@@ -5,11 +5,13 @@ import dev.cachet.spring.CachetCaches;
 import dev.cachet.spring.CachetProperties;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 
 /**
@@ -19,7 +21,23 @@ import org.springframework.context.annotation.Configuration;
  */
 @AutoConfiguration(after = CachetAutoConfiguration.class)
 @ConditionalOnBean(CachetCaches.class)
+@Conditional(CachetActuatorAutoConfiguration.MetricsOrHealth.class)
 public class CachetActuatorAutoConfiguration {
+    /** Micrometer or Spring Boot's health support: without either, nothing would read the monitor. */
+    static final class MetricsOrHealth extends AnyNestedCondition {
+        MetricsOrHealth() {
+            super(ConfigurationPhase.PARSE_CONFIGURATION);
+        }
+
+        @ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
+        static final class Metrics {
+        }
+
+        @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+        static final class Health {
+        }
+    }
+
     /** The background Redis probe; stopped with the context. */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean

@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
@@ -26,7 +27,7 @@ import java.util.function.ToDoubleFunction;
  * <p>Per cache ({@code cache} tag): {@code cachet.gets} by {@code result} (hit, miss, stale),
  * {@code cachet.puts}, {@code cachet.deletes}, {@code cachet.loads} (a timer: count and total load time),
  * {@code cachet.load.failures}, {@code cachet.lease.waits}, {@code cachet.decode.failures},
- * {@code cachet.errors} by {@code cause}, {@code cachet.breaker.open} (1 while the circuit breaker is open or
+ * {@code cachet.errors} by {@code cause} (timeout, refused, circuit_open, other), {@code cachet.breaker.open} (1 while the circuit breaker is open or
  * half-open); for local and tiered caches {@code cachet.local.size}; for tiered caches {@code cachet.tier.gets}
  * by {@code tier} (first, second) and {@code cachet.invalidations.received}. Per Redis ({@code server} tag),
  * from INFO: {@code cachet.redis.memory.used} and {@code cachet.redis.memory.max} (bytes), {@code cachet.redis.evictions},
@@ -34,8 +35,8 @@ import java.util.function.ToDoubleFunction;
  * {@code cachet.redis.up}.
  */
 public final class CachetMeters implements MeterBinder {
-    /** Every cause a backend failure is counted under: the classes of {@link dev.cachet.CacheBackendException}. */
-    private static final List<String> CAUSES = List.of("CacheBackendException", "Timeout", "Refused", "CircuitOpen");
+    /** The kinds backend failures are counted under, from the causes the cache records. */
+    private static final List<String> CAUSES = List.of("timeout", "refused", "circuit_open", "other");
 
     private final CachetCaches caches;
     private final RedisMonitor monitor;
@@ -69,7 +70,8 @@ public final class CachetMeters implements MeterBinder {
                 CacheStats::decodeFailures);
         for (String cause : CAUSES) {
             counter(registry, "cachet.errors", "backend failures", tags.and("cause", cause), cache,
-                    stats -> stats.errorsByCause().getOrDefault(cause, 0L));
+                    stats -> stats.errorsByCause().entrySet().stream().filter(entry -> kind(entry.getKey()).equals(cause))
+                            .mapToLong(Map.Entry::getValue).sum());
         }
         Gauge.builder("cachet.breaker.open", cache, c -> c.stats().breaker() == CircuitBreaker.State.CLOSED ? 0 : 1)
                 .description("1 while the circuit breaker keeps calls from the backend (open or half-open)")
@@ -85,6 +87,20 @@ public final class CachetMeters implements MeterBinder {
                     .description("invalidations of keys, tags and whole flushes reported to the first tier")
                     .tags(tags).register(registry);
         });
+    }
+
+    /**
+     * The kind of a recorded cause: the cache records the failing exception's class (a driver's timeout, a
+     * refusal of the in-flight bound, the open breaker, a connection error), which a meter groups.
+     */
+    static String kind(String cause) {
+        if (cause.equals("CircuitOpen")) {
+            return "circuit_open";
+        }
+        if (cause.equals("Refused")) {
+            return "refused";
+        }
+        return cause.contains("Timeout") ? "timeout" : "other";
     }
 
     private static void counter(MeterRegistry registry, String name, String description, Tags tags, Cache cache,

@@ -2,6 +2,7 @@ package dev.cachet.spring.thymeleaf;
 
 import dev.cachet.Cache;
 import dev.cachet.Ttl;
+import dev.cachet.ValueTooLargeException;
 import dev.cachet.spring.CachetCaches;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -71,7 +72,11 @@ final class FragmentCacheProcessor extends AbstractAttributeModelProcessor {
         String html = cache.get(key, String.class);
         if (html == null) {
             html = render(context, model, factory, element);
-            cache.set(key, html, ttl, tags);
+            try {
+                cache.set(key, html, ttl, tags);
+            } catch (ValueTooLargeException tooLarge) {
+                // Shown as rendered; too large to keep.
+            }
         }
         model.reset();
         model.add(factory.createText(html));

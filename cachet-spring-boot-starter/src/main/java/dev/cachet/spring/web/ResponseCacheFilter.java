@@ -5,6 +5,7 @@ import dev.cachet.CacheLoaderException;
 import dev.cachet.ComputeOptions;
 import dev.cachet.Ttl;
 import dev.cachet.TypeRef;
+import dev.cachet.ValueTooLargeException;
 import dev.cachet.spring.CachetCaches;
 import dev.cachet.spring.CachetProperties;
 import jakarta.servlet.FilterChain;
@@ -31,12 +32,19 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionStage;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.convert.DurationStyle;
+import org.springframework.core.ResolvableType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.context.request.async.DeferredResult;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerExecutionChain;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 import org.springframework.web.util.ContentCachingResponseWrapper;
 import org.springframework.web.util.ServletRequestPathUtils;
 import org.springframework.web.util.WebUtils;
@@ -61,11 +69,12 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
     private static final TypeRef<List<String>> HEADER_NAMES = new TypeRef<>() {};
     /** Request headers through which a proxy says what URL the client asked for: always part of the key. */
     private static final List<String> FORWARDING = List.of("forwarded", "x-forwarded-host", "x-forwarded-proto",
-            "x-forwarded-port", "x-forwarded-prefix", "x-forwarded-server", "x-original-url", "x-rewrite-url");
+            "x-forwarded-port", "x-forwarded-prefix", "x-forwarded-server", "x-forwarded-ssl", "x-original-url", "x-rewrite-url");
     /** Response headers that describe one connection or one exchange, never replayed. */
     private static final Set<String> NOT_REPLAYED = Set.of("set-cookie", "connection", "keep-alive", "transfer-encoding",
             "date", "age", "trailer", "upgrade", "proxy-connection");
     private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME;
+    private static final Duration VARY_AT_LEAST = Duration.ofDays(1);
 
     private final CachetCaches caches;
     private final CachetProperties.Web web;
@@ -81,8 +90,8 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
     private record Policy(Cache cache, String keyPrefix, Duration ttl, Duration staleWhileRevalidate, Duration staleIfError,
             List<String> tags) {}
 
-    /** A response this request generated, buffered. */
-    private record Generated(ContentCachingResponseWrapper wrapper, boolean streaming) {
+    /** A response this request generated, buffered; {@code requestNoStore} when the request said {@code no-store}. */
+    private record Generated(ContentCachingResponseWrapper wrapper, boolean streaming, boolean requestNoStore) {
         int status() {
             return wrapper.getStatus();
         }
@@ -162,13 +171,13 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
                     return null;
                 }
                 List<String> learned = varyOf(fresh);
-                Duration ttl = ttl(policy, fresh);
                 if (!learned.equals(vary) || policy.ttl() == null) {
                     // Keyed or timed by what this response says: stored here rather than by get-or-compute.
                     store(policy, request, base, varyKey, fresh, false);
                     return null;
                 }
-                return ttl.isPositive() ? storable : null;
+                learn(policy, varyKey, vary, fresh);
+                return storable;
             });
         } catch (ServerError e) {
             send(request, generated[0]);
@@ -181,6 +190,13 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
                 throw servlet;
             }
             throw new ServletException(e.getCause());
+        }
+        if (found == null && generated[0] == null) {
+            // Another request here loaded the page and it was not to be stored: render this one too.
+            Generated own = generate(request, response, chain);
+            store(policy, request, base, varyKey, own, false);
+            send(request, own);
+            return;
         }
         if (found != null && (generated[0] == null || generated[0].status() >= 500)) {
             if (generated[0] != null) {
@@ -211,19 +227,21 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         chain.doFilter(request, wrapper);
         String type = wrapper.getContentType();
         boolean streaming = request.isAsyncStarted() || type != null && type.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
-        return new Generated(wrapper, streaming);
+        boolean noStore = cacheControl(list(request.getHeaders("Cache-Control"))).containsKey("no-store");
+        return new Generated(wrapper, streaming, noStore);
     }
 
     /** The response as it may be stored, with the headers it lacks added; null when it may not be stored. */
     private CachedResponse storable(Policy policy, Generated generated, boolean credentials) {
         ContentCachingResponseWrapper wrapper = generated.wrapper();
         if (generated.streaming() || !web.getCacheableStatuses().contains(wrapper.getStatus())
-                || !wrapper.getHeaders("Set-Cookie").isEmpty()) {
+                || !wrapper.getHeaders("Set-Cookie").isEmpty() || generated.requestNoStore()) {
             return null;
         }
         Map<String, String> control = cacheControl(wrapper.getHeaders("Cache-Control"));
         if (control.containsKey("private") || control.containsKey("no-store") || control.containsKey("no-cache")
-                || "0".equals(control.get("max-age")) || "0".equals(control.get("s-maxage"))) {
+                || "0".equals(control.get("max-age")) || "0".equals(control.get("s-maxage"))
+                || !control.containsKey("max-age") && !control.containsKey("s-maxage") && (noCachePragma(wrapper) || expired(wrapper))) {
             return null;
         }
         if (varyOf(generated).contains("*")) {
@@ -273,16 +291,27 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         }
         Ttl ttl = Ttl.of(ttl(policy, generated));
         List<String> vary = varyOf(generated);
-        // The URL's Vary must outlive its pages, stale windows included, or they could not be found.
-        Duration windows = max(policy.staleWhileRevalidate(), policy.staleIfError());
-        policy.cache().set(varyKey, vary, Ttl.of(ttl(policy, generated).plus(windows)));
+        learn(policy, varyKey, vary, generated);
         String key = pageKey(policy, request, base, vary);
-        if (policy.ttl() != null) {
-            // Stored as get-or-compute stores it, so the endpoint's stale windows apply to it too.
-            policy.cache().getOrCompute(key, RESPONSE, computeOptions(policy), () -> storable);
-        } else {
-            policy.cache().set(key, storable, ttl, policy.tags());
+        try {
+            if (policy.ttl() != null) {
+                // Stored as get-or-compute stores it, so the endpoint's stale windows apply to it too.
+                policy.cache().getOrCompute(key, RESPONSE, computeOptions(policy), () -> storable);
+            } else {
+                policy.cache().set(key, storable, ttl, policy.tags());
+            }
+        } catch (ValueTooLargeException tooLarge) {
+            // Sent as rendered; too large to keep.
         }
+    }
+
+    /**
+     * Keeps the URL's Vary, for at least a day and at least as long as its pages with their stale windows:
+     * while it is known, a missing page is rendered by one request per key; without it, by every request.
+     */
+    private void learn(Policy policy, String varyKey, List<String> vary, Generated generated) {
+        Duration pages = ttl(policy, generated).plus(max(policy.staleWhileRevalidate(), policy.staleIfError()));
+        policy.cache().set(varyKey, vary, Ttl.of(max(pages, VARY_AT_LEAST)));
     }
 
     private static Duration max(Duration a, Duration b) {
@@ -396,8 +425,12 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         return etag.startsWith("W/") ? etag.substring(2) : etag;
     }
 
+    /**
+     * Whether the request comes with who its sender is: a signed-in principal (the filter runs after
+     * authentication), a session, an Authorization header, or a session cookie by its configured name.
+     */
     private boolean hasCredentials(HttpServletRequest request) {
-        if (request.getHeader("Authorization") != null) {
+        if (request.getUserPrincipal() != null || request.getRequestedSessionId() != null || request.getHeader("Authorization") != null) {
             return true;
         }
         Cookie[] cookies = request.getCookies();
@@ -452,6 +485,28 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         return new ArrayList<>(names);
     }
 
+    private static List<String> list(java.util.Enumeration<String> values) {
+        return values == null ? List.of() : java.util.Collections.list(values);
+    }
+
+    /** HTTP/1.0's no-cache, which only counts when Cache-Control gives no lifetime. */
+    private static boolean noCachePragma(ContentCachingResponseWrapper wrapper) {
+        return wrapper.getHeaders("Pragma").stream().anyMatch(value -> value.toLowerCase(Locale.ROOT).contains("no-cache"));
+    }
+
+    /** An Expires that has passed (or is not a date, which RFC 9111 reads as the past). */
+    private static boolean expired(ContentCachingResponseWrapper wrapper) {
+        String expires = wrapper.getHeader("Expires");
+        if (expires == null) {
+            return false;
+        }
+        try {
+            return !ZonedDateTime.parse(expires, HTTP_DATE).toInstant().isAfter(Instant.now());
+        } catch (DateTimeParseException malformed) {
+            return true;
+        }
+    }
+
     private static Map<String, String> cacheControl(Iterable<String> values) {
         Map<String, String> directives = new LinkedHashMap<>();
         for (String value : values) {
@@ -471,7 +526,12 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
 
     /** The policy of this request: its handler's {@link CachePage}, else the per-site one, else none. */
     private Policy policy(HttpServletRequest request) {
-        CachePage page = annotation(request);
+        HandlerMethod method = handler(request);
+        if (method != null && streams(method)) {
+            // Never buffered: its body must reach the client as it is written.
+            return null;
+        }
+        CachePage page = method == null ? null : annotation(method);
         if (page == null) {
             return web.isSite() ? new Policy(cache(null, "cachet.web.site"), web.getKeyPrefix(), null, null, null, List.of()) : null;
         }
@@ -503,13 +563,22 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         }
     }
 
-    private CachePage annotation(HttpServletRequest request) {
-        HandlerMethod method = handler(request);
-        if (method == null) {
-            return null;
-        }
+    private static CachePage annotation(HandlerMethod method) {
         CachePage onMethod = method.getMethodAnnotation(CachePage.class);
         return onMethod != null ? onMethod : method.getBeanType().getAnnotation(CachePage.class);
+    }
+
+    /** Whether a handler answers asynchronously or as a stream (emitters, streaming bodies, deferred results). */
+    private static boolean streams(HandlerMethod method) {
+        ResolvableType type = ResolvableType.forMethodReturnType(method.getMethod());
+        if (type.resolve() == ResponseEntity.class) {
+            type = type.getGeneric(0);
+        }
+        Class<?> body = type.resolve(Object.class);
+        return StreamingResponseBody.class.isAssignableFrom(body) || ResponseBodyEmitter.class.isAssignableFrom(body)
+                || Callable.class.isAssignableFrom(body) || DeferredResult.class.isAssignableFrom(body)
+                || CompletionStage.class.isAssignableFrom(body) || body.getName().startsWith("org.reactivestreams.")
+                || body.getName().startsWith("reactor.core.publisher.");
     }
 
     /** The controller method that will handle the request, asked of each request mapping in order. */

@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cachet.redis.LocalRedis;
 import dev.cachet.spring.CachetCaches;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.security.Principal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,13 +29,17 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.Ordered;
 import org.springframework.http.ResponseEntity;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.filter.OncePerRequestFilter;
 
 /** Every rule of the response cache, one test each, over HTTP against a real server and the real Redis. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, classes = ResponseCacheIT.App.class)
@@ -47,6 +56,25 @@ class ResponseCacheIT {
     @EnableAutoConfiguration
     @Import(Pages.class)
     static class App {
+        /** Signs a request in as the user X-Test-User names, as an authentication filter would, ahead of the cache. */
+        @Bean
+        FilterRegistrationBean<OncePerRequestFilter> signIn() {
+            FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(new OncePerRequestFilter() {
+                @Override
+                protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                        throws ServletException, IOException {
+                    String user = request.getHeader("X-Test-User");
+                    chain.doFilter(user == null ? request : new HttpServletRequestWrapper(request) {
+                        @Override
+                        public Principal getUserPrincipal() {
+                            return () -> user;
+                        }
+                    }, response);
+                }
+            });
+            registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+            return registration;
+        }
     }
 
     @RestController
@@ -127,6 +155,20 @@ class ResponseCacheIT {
         ResponseEntity<String> broken() {
             run("broken");
             return ResponseEntity.status(500).body("broken");
+        }
+
+        @GetMapping("/me")
+        @CachePage(ttl = "1m")
+        String me(HttpServletRequest request) {
+            run("me");
+            return request.getUserPrincipal() == null ? "guest" : "me: " + request.getUserPrincipal().getName();
+        }
+
+        @GetMapping("/huge")
+        @CachePage(ttl = "1m")
+        String huge() {
+            run("huge");
+            return "x".repeat(2 * 1024 * 1024);
         }
 
         @GetMapping("/missing")
@@ -276,6 +318,22 @@ class ResponseCacheIT {
         assertThat(get("/account").headers().firstValue("X-Cache")).hasValue("HIT");
         assertThat(get("/account", "Authorization", "Bearer bob").body()).isEqualTo("account of Bearer bob");
         assertThat(get("/account", "Cookie", "JSESSIONID=abc").headers().firstValue("X-Cache")).hasValue("MISS");
+    }
+
+    @Test
+    void aSignedInPrincipalCountsAsCredentials() throws Exception {
+        assertThat(get("/me", "X-Test-User", "alice").body()).isEqualTo("me: alice");
+        assertThat(get("/me").body()).isEqualTo("guest");
+        assertThat(get("/me").headers().firstValue("X-Cache")).hasValue("HIT");
+        assertThat(get("/me", "X-Test-User", "bob").body()).isEqualTo("me: bob");
+        assertThat(get("/me", "Cookie", "MYSESSION=x; JSESSIONID=abc").headers().firstValue("X-Cache")).hasValue("MISS");
+    }
+
+    @Test
+    void aResponseTooLargeToKeepIsSentWhole() throws Exception {
+        assertThat(get("/huge").body()).hasSize(2 * 1024 * 1024);
+        assertThat(get("/huge").body()).hasSize(2 * 1024 * 1024);
+        assertThat(runs("huge")).isEqualTo(2);
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -53,6 +54,11 @@ class SiteResponseCacheIT {
         @PostMapping("/anything")
         String post() {
             return "posted " + RUNS.incrementAndGet();
+        }
+
+        @GetMapping("/personal")
+        ResponseEntity<String> personal() {
+            return ResponseEntity.ok().header("Cache-Control", "private").body("personal " + RUNS.incrementAndGet());
         }
 
         @GetMapping("/stream")
@@ -112,6 +118,21 @@ class SiteResponseCacheIT {
         assertThat(hit.body()).isEqualTo("anything 1");
         assertThat(hit.headers().firstValue("X-Page-Cache")).hasValue("HIT");
         assertThat(hit.headers().firstValue("X-Cache")).isEmpty();
+    }
+
+    @Test
+    void concurrentRequestsForAPageThatIsNotStoredAreAllAnswered() throws Exception {
+        send("GET", "/personal");
+        List<java.util.concurrent.Future<HttpResponse<String>>> responses = new java.util.ArrayList<>();
+        try (java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(20)) {
+            for (int i = 0; i < 40; i++) {
+                responses.add(callers.submit(() -> send("GET", "/personal")));
+            }
+            for (java.util.concurrent.Future<HttpResponse<String>> response : responses) {
+                assertThat(response.get().statusCode()).isEqualTo(200);
+                assertThat(response.get().body()).startsWith("personal ");
+            }
+        }
     }
 
     @Test
