@@ -1,5 +1,7 @@
 package dev.cachet.catalog;
 
+import dev.cachet.catalog.cli.CacheCli;
+import java.io.PrintWriter;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -8,8 +10,11 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @SpringBootApplication
 @ConfigurationPropertiesScan
 public class CatalogApplication {
-    /** Starts the service. */
+    /** Starts the service, or with {@code cache ...} runs a cache command and exits with its code. */
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("cache")) {
+            System.exit(CacheCli.run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        }
         SpringApplication.run(CatalogApplication.class, args);
     }
 }

@@ -2,6 +2,7 @@ package dev.cachet.catalog;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
@@ -20,6 +21,7 @@ import org.springframework.security.web.SecurityFilterChain;
  * monitoring. HTTP Basic, no session: the API is stateless.
  */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication
 class SecurityConfiguration {
     @Bean
     SecurityFilterChain api(HttpSecurity http) throws Exception {

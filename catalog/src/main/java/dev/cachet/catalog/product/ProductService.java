@@ -2,6 +2,7 @@ package dev.cachet.catalog.product;
 
 import dev.cachet.Cache;
 import dev.cachet.ComputeOptions;
+import dev.cachet.Ttl;
 import dev.cachet.catalog.CacheInvalidation;
 import dev.cachet.catalog.InvalidField;
 import dev.cachet.catalog.category.CategoryRepository;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.function.IntConsumer;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -44,7 +46,7 @@ public class ProductService {
     /** The active product {@code id}, from the object cache. */
     public Optional<Product> find(long id) {
         ComputeOptions options = ComputeOptions.builder().tags(CacheInvalidation.product(id)).build();
-        return Optional.ofNullable(objects.getOrCompute("product:" + id, Product.class, options,
+        return Optional.ofNullable(objects.getOrCompute(productKey(id), Product.class, options,
                 () -> products.find(id).filter(Product::active).orElse(null)));
     }
 
@@ -55,7 +57,7 @@ public class ProductService {
      */
     public ProductPage page(long categoryId, int page) {
         ComputeOptions options = ComputeOptions.builder().tags(CacheInvalidation.category(categoryId)).build();
-        return queries.getOrCompute("products:category:" + categoryId + ":page:" + page, ProductPage.class, options, () -> {
+        return queries.getOrCompute(pageKey(categoryId, page), ProductPage.class, options, () -> {
             long total = products.countActiveInCategory(categoryId);
             int pages = (int) ((total + PER_PAGE - 1) / PER_PAGE);
             List<Product> results = (long) (page - 1) * PER_PAGE >= total
@@ -63,6 +65,43 @@ public class ProductService {
                     : products.activeInCategory(categoryId, (page - 1) * PER_PAGE, PER_PAGE);
             return new ProductPage(results, page, PER_PAGE, total, pages);
         });
+    }
+
+    /** What warming a category put in the caches. */
+    public record Warmed(int pages, int products) {}
+
+    /**
+     * Puts every page of a category's active products in the query cache and every product on them in the
+     * object cache, for {@code ttl} (the caches' defaults for {@link Ttl#DEFAULT}), telling {@code progress}
+     * how many products are done.
+     */
+    public Warmed warm(long categoryId, Ttl ttl, IntConsumer progress) {
+        long total = products.countActiveInCategory(categoryId);
+        int pages = (int) ((total + PER_PAGE - 1) / PER_PAGE);
+        List<String> pageTags = List.of(CacheInvalidation.category(categoryId));
+        int warmed = 0;
+        for (int page = 1; page <= pages; page++) {
+            List<Product> results = products.activeInCategory(categoryId, (page - 1) * PER_PAGE, PER_PAGE);
+            queries.set(pageKey(categoryId, page), new ProductPage(results, page, PER_PAGE, total, pages), ttl, pageTags);
+            for (Product product : results) {
+                objects.set(productKey(product.id()), product, ttl, List.of(CacheInvalidation.product(product.id())));
+                progress.accept(++warmed);
+            }
+        }
+        return new Warmed(pages, warmed);
+    }
+
+    private static String productKey(long id) {
+        return "product:" + id;
+    }
+
+    private static String pageKey(long categoryId, int page) {
+        return "products:category:" + categoryId + ":page:" + page;
+    }
+
+    /** How many active products a category has, to size a progress bar. */
+    public long countActive(long categoryId) {
+        return products.countActiveInCategory(categoryId);
     }
 
     /** Creates a product; its category's lists are invalidated after the commit. */

@@ -1,0 +1,339 @@
+package dev.cachet.catalog.cli;
+
+import dev.cachet.Cache;
+import dev.cachet.Ttl;
+import dev.cachet.catalog.CacheInvalidation;
+import dev.cachet.catalog.CatalogApplication;
+import dev.cachet.catalog.category.Category;
+import dev.cachet.catalog.category.CategoryRepository;
+import dev.cachet.catalog.product.ProductService;
+import dev.cachet.redis.RedisStore;
+import dev.cachet.spring.CachetCaches;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code java -jar catalog.jar cache ...}: the brief's management command, done right. It starts the
+ * service's context without a web server (and never loads demo data), runs one command against the live
+ * database and caches, prints what it did, and exits non-zero with a message that says why when it fails.
+ */
+@Command(name = "cache", mixinStandardHelpOptions = true, description = "Warm, invalidate and inspect the catalog's caches.",
+        subcommands = {CacheCli.Warm.class, CacheCli.Invalidate.class, CacheCli.Stats.class, CacheCli.PurgeVersions.class})
+public final class CacheCli implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private final ConfigurableApplicationContext context;
+
+    private CacheCli(ConfigurableApplicationContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return 2;
+    }
+
+    /**
+     * Runs {@code args} (starting with {@code cache}) and returns the exit code: 0 when done, 1 when the
+     * work failed, 2 for a bad command line.
+     */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        ConfigurableApplicationContext context;
+        try {
+            context = new SpringApplicationBuilder(CatalogApplication.class)
+                    .web(WebApplicationType.NONE)
+                    .properties("spring.main.banner-mode=off", "logging.level.root=WARN", "catalog.demo.products=0",
+                            "cachet.monitor.interval=1h")
+                    .run(springArgs(args));
+        } catch (RuntimeException e) {
+            err.println("cache: cannot start against the database and caches: " + rootMessage(e));
+            err.flush();
+            return 1;
+        }
+        try {
+            CommandLine command = new CommandLine(new CacheCli(context), new CommandLine.IFactory() {
+                @Override
+                public <K> K create(Class<K> type) throws Exception {
+                    if (type.getEnclosingClass() == CacheCli.class) {
+                        return type.getDeclaredConstructor(ConfigurableApplicationContext.class).newInstance(context);
+                    }
+                    return CommandLine.defaultFactory().create(type);
+                }
+            });
+            command.setOut(out).setErr(err);
+            command.setExecutionExceptionHandler((e, line, parsed) -> {
+                if (e instanceof CommandLine.ParameterException bad) {
+                    line.getErr().println("cache " + line.getCommandName() + ": " + bad.getMessage());
+                    line.usage(line.getErr());
+                    return 2;
+                }
+                line.getErr().println("cache " + line.getCommandName() + ": failed: " + rootMessage(e));
+                return 1;
+            });
+            return command.execute(commandArgs(args));
+        } finally {
+            out.flush();
+            err.flush();
+            context.close();
+        }
+    }
+
+    /** Spring properties given as {@code --spring.x=y} go to the context; the rest is the command's. */
+    private static String[] springArgs(String[] args) {
+        List<String> spring = new ArrayList<>();
+        for (String arg : args) {
+            if (isSpringProperty(arg)) {
+                spring.add(arg);
+            }
+        }
+        return spring.toArray(String[]::new);
+    }
+
+    /** The command's own arguments: after {@code cache}, without the Spring properties. */
+    private static String[] commandArgs(String[] args) {
+        List<String> own = new ArrayList<>();
+        for (int i = 1; i < args.length; i++) {
+            if (!isSpringProperty(args[i])) {
+                own.add(args[i]);
+            }
+        }
+        return own.toArray(String[]::new);
+    }
+
+    private static boolean isSpringProperty(String arg) {
+        return arg.startsWith("--spring.") || arg.startsWith("--cachet.") || arg.startsWith("--catalog.");
+    }
+
+    private static String rootMessage(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+    }
+
+    /** Draws a progress bar on one line. */
+    static void progress(PrintWriter out, String what, long done, long total) {
+        int width = 30;
+        int filled = total == 0 ? width : (int) (done * width / total);
+        out.printf(Locale.ROOT, "\r%s [%s%s] %,d/%,d", what, "#".repeat(filled), " ".repeat(width - filled), done, total);
+        out.flush();
+    }
+
+    @Command(name = "warm", description = "Put categories' product pages and products in the caches.")
+    static final class Warm implements Callable<Integer> {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--category", description = "Only this category (by id); every active one when absent.")
+        Long category;
+
+        @Option(names = "--ttl", description = "Seconds the entries live; the caches' defaults when absent.")
+        Long ttl;
+
+        private final ConfigurableApplicationContext context;
+
+        Warm(ConfigurableApplicationContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            if (ttl != null && ttl <= 0) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--ttl must be a positive number of seconds, was " + ttl);
+            }
+            ProductService products = context.getBean(ProductService.class);
+            CategoryRepository categories = context.getBean(CategoryRepository.class);
+            List<Category> targets = new ArrayList<>();
+            if (category != null) {
+                targets.add(categories.find(category).orElseThrow(() -> new IllegalArgumentException("no category " + category)));
+            } else {
+                targets.addAll(categories.active());
+            }
+            Ttl lifetime = ttl == null ? Ttl.DEFAULT : Ttl.ofSeconds(ttl);
+            long total = targets.stream().mapToLong(c -> products.countActive(c.id())).sum();
+            long started = System.nanoTime();
+            int pages = 0;
+            long[] done = {0};
+            for (Category target : targets) {
+                long before = done[0];
+                ProductService.Warmed warmed = products.warm(target.id(), lifetime,
+                        n -> progress(out, "warming", before + n, total));
+                done[0] = before + warmed.products();
+                pages += warmed.pages();
+            }
+            progress(out, "warming", done[0], total);
+            out.printf(Locale.ROOT, "%nwarmed %,d categories: %,d pages and %,d products in %.1f s%n", targets.size(), pages, done[0],
+                    (System.nanoTime() - started) / 1e9);
+            return 0;
+        }
+    }
+
+    @Command(name = "invalidate", description = "Drop cached entries by category, tag or key pattern, in every cache.")
+    static final class Invalidate implements Callable<Integer> {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--category", description = "Everything that shows this category's products.")
+        Long category;
+
+        @Option(names = "--tag", description = "Everything stamped with this tag.")
+        String tag;
+
+        @Option(names = "--pattern", description = "Keys of the current version matching this Redis glob, e.g. 'product:*'.")
+        String pattern;
+
+        @Option(names = "--dry-run", description = "Only count what a pattern matches.")
+        boolean dryRun;
+
+        private final ConfigurableApplicationContext context;
+
+        Invalidate(ConfigurableApplicationContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            int given = (category != null ? 1 : 0) + (tag != null ? 1 : 0) + (pattern != null ? 1 : 0);
+            if (given != 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "give exactly one of --category, --tag and --pattern");
+            }
+            if (dryRun && pattern == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--dry-run counts what a --pattern matches");
+            }
+            Map<String, Cache> caches = context.getBean(CachetCaches.class).all();
+            if (pattern == null) {
+                String invalidated = category != null ? CacheInvalidation.category(category) : tag;
+                caches.values().forEach(cache -> {
+                    if (!cache.invalidateTags(invalidated)) {
+                        throw new IllegalStateException("the backend of cache " + cache.options().name() + " did not take the invalidation");
+                    }
+                });
+                out.printf(Locale.ROOT, "invalidated tag %s in %d caches: %s%n", invalidated, caches.size(), caches.keySet());
+                return 0;
+            }
+            long total = 0;
+            for (Map.Entry<String, Cache> cache : caches.entrySet()) {
+                long count = dryRun ? cache.getValue().countByPattern(pattern) : cache.getValue().deleteByPattern(pattern);
+                total += count;
+                out.printf(Locale.ROOT, "%-10s %,d keys %s%n", cache.getKey(), count, dryRun ? "match" : "deleted");
+            }
+            out.printf(Locale.ROOT, "pattern '%s': %,d keys %s%n", pattern, total, dryRun ? "match (dry run, nothing deleted)" : "deleted");
+            return 0;
+        }
+    }
+
+    @Command(name = "stats", description = "Per-cache counters of the running service, and each Redis' memory and keyspace.")
+    static final class Stats implements Callable<Integer> {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--service", description = "The running service, for its counters (default: ${DEFAULT-VALUE}).",
+                defaultValue = "http://localhost:8080")
+        String service;
+
+        @Option(names = "--user", description = "An admin's name:password for the service (default: ${DEFAULT-VALUE}).",
+                defaultValue = "admin:admin")
+        String user;
+
+        private final ConfigurableApplicationContext context;
+
+        Stats(ConfigurableApplicationContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            HttpRequest request = HttpRequest.newBuilder(URI.create(service + "/actuator/cachet")).timeout(Duration.ofSeconds(5))
+                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(user.getBytes(StandardCharsets.UTF_8)))
+                    .header("Accept", "application/json").build();
+            HttpResponse<String> response;
+            try {
+                response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+                        .send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("cannot reach the service at " + service + " (" + e.getMessage() + "); give --service");
+            }
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("the service at " + service + " answered " + response.statusCode()
+                        + " for /actuator/cachet; give an admin's --user name:password");
+            }
+            Map<String, Object> all = new tools.jackson.databind.json.JsonMapper().readValue(response.body(), LinkedHashMap.class);
+            out.printf(Locale.ROOT, "%-10s %-7s %12s %12s %12s %10s%n", "cache", "store", "hits", "misses", "stale", "hit ratio");
+            all.forEach((alias, described) -> {
+                Map<?, ?> cache = (Map<?, ?>) described;
+                Map<?, ?> stats = (Map<?, ?>) cache.get("stats");
+                out.printf(Locale.ROOT, "%-10s %-7s %,12d %,12d %,12d %9.1f%%%n", alias, cache.get("store"),
+                        ((Number) stats.get("hits")).longValue(), ((Number) stats.get("misses")).longValue(),
+                        ((Number) stats.get("staleHits")).longValue(), ((Number) stats.get("hitRatio")).doubleValue() * 100);
+            });
+            CachetCaches caches = context.getBean(CachetCaches.class);
+            Map<String, dev.cachet.store.Store> servers = new LinkedHashMap<>();
+            caches.all().keySet().forEach(alias -> caches.redisStore(alias).ifPresent(store -> servers.putIfAbsent(store.name(), store)));
+            if (servers.isEmpty()) {
+                out.println("redis: none (every cache is in process)");
+            }
+            for (Map.Entry<String, dev.cachet.store.Store> server : servers.entrySet()) {
+                Map<String, String> info = RedisStore.info(server.getValue()).get(5, java.util.concurrent.TimeUnit.SECONDS);
+                out.printf(Locale.ROOT, "redis %s: memory %s of %s (%s), evicted %s keys, keyspace hits %s misses %s, %s clients%n",
+                        server.getKey(), info.get("used_memory_human"), "0".equals(info.get("maxmemory")) ? "unbounded" : info.get("maxmemory"),
+                        info.get("maxmemory_policy"), info.get("evicted_keys"), info.get("keyspace_hits"), info.get("keyspace_misses"),
+                        info.get("connected_clients"));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "purge-versions", description = "Delete every entry of a version other than each cache's current one.")
+    static final class PurgeVersions implements Callable<Integer> {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--dry-run", description = "Only count them.")
+        boolean dryRun;
+
+        private final ConfigurableApplicationContext context;
+
+        PurgeVersions(ConfigurableApplicationContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            long total = 0;
+            for (Map.Entry<String, Cache> cache : context.getBean(CachetCaches.class).all().entrySet()) {
+                long count = dryRun ? cache.getValue().countOldVersions() : cache.getValue().purgeOldVersions();
+                total += count;
+                out.printf(Locale.ROOT, "%-10s version %d current, %,d entries of other versions %s%n", cache.getKey(),
+                        cache.getValue().version(), count, dryRun ? "found" : "deleted");
+            }
+            out.printf(Locale.ROOT, "%,d entries of old versions %s%n", total, dryRun ? "found (dry run, nothing deleted)" : "deleted");
+            return 0;
+        }
+    }
+}

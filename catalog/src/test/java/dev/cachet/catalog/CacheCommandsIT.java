@@ -1,0 +1,134 @@
+package dev.cachet.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cachet.catalog.cli.CacheCli;
+import dev.cachet.redis.LocalRedis;
+import dev.cachet.spring.CachetCaches;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The cache commands, run against the live database and Redis (with the service running, for {@code stats}),
+ * printing what they did and exiting with 0, 1 or 2.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class CacheCommandsIT {
+    private static final TestServices SERVICES = new TestServices();
+
+    @BeforeAll
+    static void servicesAreUp() {
+        TestServices.require();
+    }
+
+    @AfterAll
+    static void dropSchema() throws Exception {
+        SERVICES.drop();
+    }
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        SERVICES.properties(LocalRedis.URL).forEach((name, value) -> registry.add(name, () -> value));
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    CachetCaches caches;
+
+    /** What a command printed and its exit code. */
+    private record Run(int code, String out, String err) {}
+
+    private Run cache(String... args) {
+        List<String> all = new ArrayList<>(List.of("cache"));
+        all.addAll(List.of(args));
+        SERVICES.properties(LocalRedis.URL).forEach((name, value) -> all.add("--" + name + "=" + value));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = CacheCli.run(all.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void warmPutsACategorysPagesAndProductsInTheCaches() {
+        Run run = cache("warm", "--category", "1", "--ttl", "600");
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.out()).contains("warming [", "warmed 1 categories: 2 pages and");
+        assertThat(caches.get("objects").countByPattern("product:*")).isPositive();
+        assertThat(caches.get("queries").contains("products:category:1:page:1")).isTrue();
+
+        Run all = cache("warm");
+        assertThat(all.code()).isZero();
+        assertThat(all.out()).contains("warmed 3 categories");
+    }
+
+    @Test
+    void invalidateDropsByCategoryTagOrPatternAndCountsInADryRun() {
+        cache("warm", "--category", "2");
+        assertThat(caches.get("queries").contains("products:category:2:page:1")).isTrue();
+        Run byCategory = cache("invalidate", "--category", "2");
+        assertThat(byCategory.code()).isZero();
+        assertThat(byCategory.out()).contains("invalidated tag category:2 in 4 caches");
+        assertThat(caches.get("queries").contains("products:category:2:page:1")).isFalse();
+
+        cache("warm", "--category", "2");
+        Run dryRun = cache("invalidate", "--pattern", "products:category:2:*", "--dry-run");
+        assertThat(dryRun.out()).contains("queries    2 keys match", "(dry run, nothing deleted)");
+        assertThat(caches.get("queries").contains("products:category:2:page:1")).isTrue();
+        Run deleted = cache("invalidate", "--pattern", "products:category:2:*");
+        assertThat(deleted.out()).contains("pattern 'products:category:2:*': 2 keys deleted");
+        assertThat(cache("invalidate", "--tag", "product:5").out()).contains("invalidated tag product:5");
+    }
+
+    @Test
+    void statsShowsTheServicesCountersAndRedis() {
+        caches.get("objects").get("product:1", Object.class);
+        Run run = cache("stats", "--service", "http://127.0.0.1:" + port);
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.out()).contains("objects", "queries", "pages", "fragments", "hit ratio",
+                "redis redis://127.0.0.1:6379: memory", "evicted", "keyspace hits");
+    }
+
+    @Test
+    void purgeVersionsCountsThenDeletesOldVersions() {
+        caches.get("objects").withVersion(7).set("old", "entry");
+        Run dryRun = cache("purge-versions", "--dry-run");
+        assertThat(dryRun.code()).isZero();
+        assertThat(dryRun.out()).contains("objects    version 1 current, 1 entries of other versions found");
+        Run purged = cache("purge-versions");
+        assertThat(purged.out()).contains("1 entries of old versions deleted");
+        assertThat(caches.get("objects").withVersion(7).contains("old")).isFalse();
+    }
+
+    @Test
+    void failuresAndBadArgumentsExitNonZeroWithAMessage() {
+        Run noChoice = cache("invalidate");
+        assertThat(noChoice.code()).isEqualTo(2);
+        assertThat(noChoice.err()).contains("give exactly one of --category, --tag and --pattern");
+        Run badTtl = cache("warm", "--ttl", "0");
+        assertThat(badTtl.code()).isEqualTo(2);
+        assertThat(badTtl.err()).contains("--ttl must be a positive number of seconds");
+        Run noCategory = cache("warm", "--category", "999");
+        assertThat(noCategory.code()).isEqualTo(1);
+        assertThat(noCategory.err()).contains("failed: no category 999");
+        Run noService = cache("stats", "--service", "http://127.0.0.1:1");
+        assertThat(noService.code()).isEqualTo(1);
+        assertThat(noService.err()).contains("cannot reach the service at http://127.0.0.1:1");
+        Run unknown = cache("frobnicate");
+        assertThat(unknown.code()).isEqualTo(2);
+        Run noDatabase = new Run(CacheCli.run(new String[] {"cache", "stats", "--spring.datasource.url=jdbc:postgresql://127.0.0.1:1/none"},
+                new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter())), "", "");
+        assertThat(noDatabase.code()).isEqualTo(1);
+    }
+}
