@@ -4,15 +4,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * The {@code catalog.*} properties.
  *
  * @param demo the demo data loaded into an empty database at start-up
  * @param users the users who may sign in, by name
+ * @param caching whether products and their pages are read through the object and query caches (true, the
+ *     default) or straight from the database, to measure what the caches buy
  */
 @ConfigurationProperties("catalog")
-public record CatalogProperties(Demo demo, Map<String, User> users) {
+public record CatalogProperties(Demo demo, Map<String, User> users, @DefaultValue("true") boolean caching) {
     /** Fills in what is not set. */
     public CatalogProperties {
         demo = demo != null ? demo : new Demo(50, 200_000);

@@ -39,11 +39,17 @@ class SecurityConfiguration {
                 .build();
     }
 
+    /**
+     * The configured users. Passwords are checked as configured: the in-memory manager would otherwise
+     * re-encode a {@code {noop}} password with bcrypt on first use (it offers password upgrades), and every
+     * later request of HTTP Basic would pay a bcrypt check.
+     */
     @Bean
     UserDetailsService users(CatalogProperties properties) {
         List<UserDetails> users = new ArrayList<>();
         properties.users().forEach((name, user) -> users.add(User.withUsername(name).password(user.password())
                 .roles(user.roles().toArray(String[]::new)).build()));
-        return new InMemoryUserDetailsManager(users);
+        InMemoryUserDetailsManager manager = new InMemoryUserDetailsManager(users);
+        return manager::loadUserByUsername;
     }
 }

@@ -4,6 +4,7 @@ import dev.cachet.Cache;
 import dev.cachet.ComputeOptions;
 import dev.cachet.Ttl;
 import dev.cachet.catalog.CacheInvalidation;
+import dev.cachet.catalog.CatalogProperties;
 import dev.cachet.catalog.InvalidField;
 import dev.cachet.catalog.category.CategoryRepository;
 import dev.cachet.spring.CachetCaches;
@@ -32,10 +33,12 @@ public class ProductService {
     private final Cache queries;
     private final ApplicationEventPublisher events;
     private final Validator validator;
+    private final boolean caching;
 
     ProductService(ProductRepository products, CategoryRepository categories, CachetCaches caches, ApplicationEventPublisher events,
-            Validator validator) {
+            Validator validator, CatalogProperties properties) {
         this.validator = validator;
+        this.caching = properties.caching();
         this.products = products;
         this.categories = categories;
         this.objects = caches.get("objects");
@@ -45,6 +48,9 @@ public class ProductService {
 
     /** The active product {@code id}, from the object cache. */
     public Optional<Product> find(long id) {
+        if (!caching) {
+            return products.find(id).filter(Product::active);
+        }
         ComputeOptions options = ComputeOptions.builder().tags(CacheInvalidation.product(id)).build();
         return Optional.ofNullable(objects.getOrCompute(productKey(id), Product.class, options,
                 () -> products.find(id).filter(Product::active).orElse(null)));
@@ -56,15 +62,20 @@ public class ProductService {
      * before the page loads, so a write during the load cannot leave the page stale.
      */
     public ProductPage page(long categoryId, int page) {
+        if (!caching) {
+            return loadPage(categoryId, page);
+        }
         ComputeOptions options = ComputeOptions.builder().tags(CacheInvalidation.category(categoryId)).build();
-        return queries.getOrCompute(pageKey(categoryId, page), ProductPage.class, options, () -> {
-            long total = products.countActiveInCategory(categoryId);
-            int pages = (int) ((total + PER_PAGE - 1) / PER_PAGE);
-            List<Product> results = (long) (page - 1) * PER_PAGE >= total
-                    ? List.of()
-                    : products.activeInCategory(categoryId, (page - 1) * PER_PAGE, PER_PAGE);
-            return new ProductPage(results, page, PER_PAGE, total, pages);
-        });
+        return queries.getOrCompute(pageKey(categoryId, page), ProductPage.class, options, () -> loadPage(categoryId, page));
+    }
+
+    private ProductPage loadPage(long categoryId, int page) {
+        long total = products.countActiveInCategory(categoryId);
+        int pages = (int) ((total + PER_PAGE - 1) / PER_PAGE);
+        List<Product> results = (long) (page - 1) * PER_PAGE >= total
+                ? List.of()
+                : products.activeInCategory(categoryId, (page - 1) * PER_PAGE, PER_PAGE);
+        return new ProductPage(results, page, PER_PAGE, total, pages);
     }
 
     /** What warming a category put in the caches. */
