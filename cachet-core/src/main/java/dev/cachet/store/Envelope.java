@@ -127,10 +127,7 @@ public record Envelope(long freshUntil, long loadMillis, Map<String, String> tag
         }
         try {
             Reader reader = new Reader(stored);
-            reader.number(' ');
-            reader.number(' ');
-            long count = reader.number('\n');
-            for (long i = 0; i < count; i++) {
+            for (long i = reader.tagCount(); i > 0; i--) {
                 String version = reader.until(' ');
                 if (!version.equals(current.apply(reader.until('\n')))) {
                     return false;
@@ -153,10 +150,7 @@ public record Envelope(long freshUntil, long loadMillis, Map<String, String> tag
         }
         try {
             Reader reader = new Reader(stored);
-            reader.number(' ');
-            reader.number(' ');
-            long count = reader.number('\n');
-            for (long i = 0; i < count; i++) {
+            for (long i = reader.tagCount(); i > 0; i--) {
                 reader.until('\n');
             }
             return Arrays.copyOfRange(stored, reader.position, stored.length);
@@ -198,6 +192,13 @@ public record Envelope(long freshUntil, long loadMillis, Map<String, String> tag
                 throw new IllegalArgumentException("truncated envelope");
             }
             return new String(bytes, start, position++ - start, StandardCharsets.UTF_8);
+        }
+
+        /** Skips the freshness fields of the first line and reads the number of tag lines that follow. */
+        long tagCount() {
+            number(' ');
+            number(' ');
+            return number('\n');
         }
 
         long number(char end) {
