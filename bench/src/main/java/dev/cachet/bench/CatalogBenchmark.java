@@ -1,5 +1,7 @@
 package dev.cachet.bench;
 
+import dev.cachet.redis.RedisStore;
+import dev.cachet.store.Store;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -43,6 +45,8 @@ import org.HdrHistogram.ConcurrentHistogram;
 public final class CatalogBenchmark {
     private static final String DATABASE = "jdbc:postgresql://127.0.0.1:5432/test";
     private static final String SCHEMA = "bench_catalog";
+    private static final String REDIS = "redis://127.0.0.1:6379";
+    private static final String KEY_PREFIX = "bench-catalog";
     /** The products the by-id phases read: a hot set that the warm-up reads in full before anything is measured. */
     private static final int HOT_IDS = 1_000;
     private static final Pattern BORROWS = Pattern.compile("(?m)^hikaricp_connections_usage_seconds_count\\{[^}]*} ([0-9.Ee+-]+)$");
@@ -111,6 +115,10 @@ public final class CatalogBenchmark {
                 }
             }
             execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+            try (Store redis = RedisStore.create(REDIS)) {
+                long deleted = redis.deleteMatching(Store.escapeGlob(KEY_PREFIX + ":") + "*", key -> true, false).join();
+                System.err.printf(Locale.ROOT, "cleanup: dropped schema %s and %,d keys under %s:%n", SCHEMA, deleted, KEY_PREFIX);
+            }
         }
     }
 
@@ -119,7 +127,7 @@ public final class CatalogBenchmark {
                 jar.getPath(), "--server.port=" + port,
                 "--spring.datasource.url=" + DATABASE + "?currentSchema=" + SCHEMA + "&reWriteBatchedInserts=true",
                 "--spring.datasource.username=postgres", "--spring.flyway.schemas=" + SCHEMA,
-                "--cachet.defaults.url=redis://127.0.0.1:6379", "--cachet.defaults.key-prefix=bench-catalog",
+                "--cachet.defaults.url=" + REDIS, "--cachet.defaults.key-prefix=" + KEY_PREFIX,
                 "--logging.level.root=WARN", "--server.tomcat.max-connections=20000", "--server.tomcat.accept-count=2000"));
         command.addAll(List.of(extra));
         File log = File.createTempFile("catalog-" + name, ".log");

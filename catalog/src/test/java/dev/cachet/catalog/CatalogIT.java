@@ -182,6 +182,9 @@ class CatalogIT {
             assertThat(get("/api/categories", null).statusCode()).isEqualTo(200);
             assertThat(get("/api/products/3", null).body()).contains("\"id\":3");
             assertThat(get("/api/products?category=3&page=1", "alice").body()).contains("\"page\":1");
+            HttpResponse<String> page = get("/products/3", null);
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("<h1>", "id=\"categories\"");
             HttpResponse<String> written = call(port, "PATCH", "/api/products/3", "admin", "{\"name\":\"Written While Redis Was Down\"}");
             assertThat(written.statusCode()).isEqualTo(200);
             assertThat(get("/api/products/3", null).body()).contains("Written While Redis Was Down");
