@@ -4,11 +4,13 @@ import dev.cachet.spring.CachetAutoConfiguration;
 import dev.cachet.spring.CachetCaches;
 import dev.cachet.spring.CachetProperties;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Duration;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -42,7 +44,15 @@ public class CachetActuatorAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     public RedisMonitor cachetRedisMonitor(CachetCaches caches, CachetProperties properties) {
-        return new RedisMonitor(caches, properties.getMonitor().getInterval(), properties.getMonitor().getTimeout());
+        Duration interval = properties.getMonitor().getInterval();
+        Duration timeout = properties.getMonitor().getTimeout();
+        if (interval == null || !interval.isPositive()) {
+            throw new InvalidConfigurationPropertyValueException("cachet.monitor.interval", interval, "must be a positive duration");
+        }
+        if (timeout == null || !timeout.isPositive()) {
+            throw new InvalidConfigurationPropertyValueException("cachet.monitor.timeout", timeout, "must be a positive duration");
+        }
+        return new RedisMonitor(caches, interval, timeout);
     }
 
     /** Meters, when Micrometer is present. */

@@ -4,6 +4,7 @@ import dev.cachet.spring.CachetAutoConfiguration;
 import dev.cachet.spring.CachetCaches;
 import dev.cachet.spring.CachetProperties;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -46,5 +47,11 @@ public class CachetWebAutoConfiguration {
                 new FilterRegistrationBean<>(new ResponseCacheFilter(caches, web, mappings));
         registration.setOrder(ORDER);
         return registration;
+    }
+
+    /** Checks every {@link CachePage} once the handlers are known: a bad one stops start-up, naming the handler. */
+    @Bean
+    public SmartInitializingSingleton cachetCachePageCheck(FilterRegistrationBean<ResponseCacheFilter> cachetResponseCacheFilter) {
+        return () -> cachetResponseCacheFilter.getFilter().check();
     }
 }

@@ -535,19 +535,46 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         if (page == null) {
             return web.isSite() ? new Policy(cache(null, "cachet.web.site"), web.getKeyPrefix(), null, null, null, List.of()) : null;
         }
-        String where = "@CachePage on " + request.getRequestURI();
+        return policy(method, page);
+    }
+
+    /** The policy an annotated handler asks for; checked for every handler at start-up (see {@link #check}). */
+    private Policy policy(HandlerMethod method, CachePage page) {
+        String where = "@CachePage on " + method.getShortLogMessage();
+        Duration ttl = duration(page.ttl(), where + " (ttl)");
+        Duration whileRevalidating = duration(page.staleWhileRevalidate(), where + " (staleWhileRevalidate)");
+        Duration ifError = duration(page.staleIfError(), where + " (staleIfError)");
+        if (ttl == null && (whileRevalidating != null || ifError != null)) {
+            throw new IllegalStateException(where + " has a stale window but no ttl: the windows count from the TTL it gives");
+        }
         return new Policy(cache(page.cache().isEmpty() ? null : page.cache(), where),
-                page.keyPrefix().isEmpty() ? web.getKeyPrefix() : page.keyPrefix(),
-                duration(page.ttl(), where + " (ttl)"),
-                duration(page.staleWhileRevalidate(), where + " (staleWhileRevalidate)"),
-                duration(page.staleIfError(), where + " (staleIfError)"),
+                page.keyPrefix().isEmpty() ? web.getKeyPrefix() : page.keyPrefix(), ttl, whileRevalidating, ifError,
                 List.of(page.tags()));
+    }
+
+    /**
+     * Checks every {@link CachePage} of the application's handlers, so that a bad duration, an unknown cache
+     * alias or a stale window without a TTL stops start-up rather than failing requests.
+     *
+     * @throws IllegalStateException naming the handler and what is wrong
+     */
+    void check() {
+        mappings.orderedStream().forEach(mapping -> mapping.getHandlerMethods().values().forEach(method -> {
+            CachePage page = annotation(method);
+            if (page != null) {
+                policy(method, page);
+            }
+        }));
     }
 
     private Cache cache(String alias, String where) {
         String name = alias != null ? alias : web.getCache();
         if (name == null) {
             throw new IllegalStateException(where + " names no cache, and cachet.web.cache is not set");
+        }
+        if (!caches.all().containsKey(name)) {
+            throw new IllegalStateException(where + " names cache '" + name + "', which is not configured; configured: "
+                    + caches.all().keySet());
         }
         return caches.get(name);
     }
