@@ -150,6 +150,12 @@ class ResponseCacheIT {
             return ResponseEntity.ok().header("Cache-Control", "max-age=120").body("own " + run("max-age"));
         }
 
+        @GetMapping("/s-maxage")
+        @CachePage
+        ResponseEntity<String> sharedMaxAge() {
+            return ResponseEntity.ok().header("Cache-Control", "public, max-age=5, s-maxage=90").body("shared for 90 s " + run("s-maxage"));
+        }
+
         @GetMapping("/broken")
         @CachePage(ttl = "1m")
         ResponseEntity<String> broken() {
@@ -357,6 +363,16 @@ class ResponseCacheIT {
         HttpResponse<String> hit = get("/max-age");
         assertThat(hit.body()).isEqualTo("own 1");
         assertThat(hit.headers().firstValue("Cache-Control")).hasValue("max-age=120");
+    }
+
+    @Test
+    void sMaxAgeDecidesForASharedCacheOverMaxAge() throws Exception {
+        get("/s-maxage");
+        HttpResponse<String> hit = get("/s-maxage");
+        assertThat(hit.body()).isEqualTo("shared for 90 s 1");
+        assertThat(hit.headers().firstValue("X-Cache")).hasValue("HIT");
+        assertThat(hit.headers().firstValue("Cache-Control")).hasValue("public, max-age=5, s-maxage=90");
+        assertThat(caches.get("pages").countByPattern("page:GET:*")).as("stored under the page keys").isPositive();
     }
 
     @Test
