@@ -3,6 +3,8 @@ package dev.cachet.catalog;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.cachet.redis.LocalRedis;
+import dev.cachet.redis.RedisStore;
+import dev.cachet.store.Store;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -43,10 +45,13 @@ final class TestServices {
         return properties;
     }
 
-    /** Drops the schema and everything in it. */
+    /** Drops the schema and everything in it, and the cache entries under the test's key prefix. */
     void drop() throws SQLException {
         try (Connection connection = DriverManager.getConnection(DATABASE, "postgres", "")) {
             connection.createStatement().execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        }
+        try (Store redis = RedisStore.create(LocalRedis.URL)) {
+            redis.deleteMatching(Store.escapeGlob(schema + ":") + "*", key -> true, false).join();
         }
     }
 }
