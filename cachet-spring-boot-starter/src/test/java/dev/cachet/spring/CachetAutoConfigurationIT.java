@@ -6,6 +6,13 @@ import dev.cachet.Cache;
 import dev.cachet.Ttl;
 import dev.cachet.redis.LocalRedis;
 import dev.cachet.redis.RedisServers;
+import dev.cachet.spring.actuate.CachetActuatorAutoConfiguration;
+import dev.cachet.spring.actuate.CachetEndpoint;
+import dev.cachet.spring.actuate.CachetMeters;
+import dev.cachet.spring.actuate.RedisMonitor;
+import dev.cachet.spring.thymeleaf.CachetDialect;
+import dev.cachet.spring.thymeleaf.CachetThymeleafAutoConfiguration;
+import dev.cachet.spring.web.CachetWebAutoConfiguration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -17,6 +24,7 @@ import java.util.logging.Logger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cache.CacheManager;
 import org.springframework.cache.concurrent.ConcurrentMapCacheManager;
@@ -76,6 +84,28 @@ class CachetAutoConfigurationIT {
                     assertThat(context.getBean(CacheManager.class)).isInstanceOf(ConcurrentMapCacheManager.class);
                     assertThat(context.getBean(CachetCaches.class).all()).containsOnlyKeys("products");
                 });
+    }
+
+    @Test
+    void anApplicationWithoutTheOptionalLibrariesGetsTheCachesAlone() {
+        contexts.withClassLoader(new FilteredClassLoader("io.micrometer", "org.thymeleaf", "org.springframework.boot.health",
+                        "org.springframework.boot.actuate", "org.springframework.web.servlet"))
+                .withConfiguration(AutoConfigurations.of(CachetActuatorAutoConfiguration.class, CachetWebAutoConfiguration.class,
+                        CachetThymeleafAutoConfiguration.class))
+                .withPropertyValues("cachet.caches.products.store=local")
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(CachetCaches.class).hasSingleBean(CacheManager.class);
+                    assertThat(context).doesNotHaveBean(RedisMonitor.class).doesNotHaveBean(CachetDialect.class)
+                            .doesNotHaveBean("cachetResponseCacheFilter");
+                });
+    }
+
+    @Test
+    void withTheOptionalLibrariesEachPartIsThere() {
+        contexts.withConfiguration(AutoConfigurations.of(CachetActuatorAutoConfiguration.class, CachetThymeleafAutoConfiguration.class))
+                .withPropertyValues("cachet.caches.products.store=local", "cachet.fragments.cache=products")
+                .run(context -> assertThat(context).hasNotFailed().hasSingleBean(RedisMonitor.class).hasSingleBean(CachetMeters.class)
+                        .hasSingleBean(CachetEndpoint.class).hasSingleBean(CachetDialect.class).hasBean("cachetHealthIndicator"));
     }
 
     @Test

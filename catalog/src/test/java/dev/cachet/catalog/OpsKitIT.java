@@ -1,7 +1,6 @@
 package dev.cachet.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import dev.cachet.Cache;
@@ -15,9 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -29,7 +25,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -59,8 +54,7 @@ import tools.jackson.databind.json.JsonMapper;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @DirtiesContext
 class OpsKitIT {
-    private static final String SCHEMA = "opskit_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    private static final String DATABASE = "jdbc:postgresql://127.0.0.1:5432/test";
+    private static final TestServices SERVICES = new TestServices();
     private static final Path OPS = opsDirectory();
 
     /** PromQL words that look like metric names but are not. */
@@ -76,26 +70,14 @@ class OpsKitIT {
 
     @BeforeAll
     static void servicesAreUp() {
-        LocalRedis.require();
-        try (Connection ignored = DriverManager.getConnection(DATABASE, "postgres", "")) {
-            // reachable
-        } catch (SQLException e) {
-            fail("this test needs PostgreSQL on 127.0.0.1:5432 with database 'test' (trust auth): " + e.getMessage());
-        }
+        TestServices.require();
     }
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        Map.of("spring.datasource.url", DATABASE + "?currentSchema=" + SCHEMA + "&reWriteBatchedInserts=true",
-                "spring.datasource.username", "postgres",
-                "spring.flyway.schemas", SCHEMA,
-                "cachet.defaults.store", "tiered",
-                "cachet.defaults.url", LocalRedis.URL,
-                "cachet.defaults.key-prefix", SCHEMA,
-                // The Redis gauges come from a background probe: a short interval gets its first answer in soon.
-                "cachet.monitor.interval", "200ms",
-                "catalog.demo.categories", "3",
-                "catalog.demo.products", "90").forEach((name, value) -> registry.add(name, () -> value));
+        SERVICES.properties(LocalRedis.URL).forEach((name, value) -> registry.add(name, () -> value));
+        // The Redis gauges come from a background probe: a short interval gets its first answer in soon.
+        registry.add("cachet.monitor.interval", () -> "200ms");
     }
 
     @LocalServerPort
@@ -109,12 +91,7 @@ class OpsKitIT {
 
     @AfterAll
     void cleanUp() throws Exception {
-        if (caches != null) {
-            caches.all().values().forEach(Cache::clear);
-        }
-        try (Connection connection = DriverManager.getConnection(DATABASE, "postgres", "")) {
-            connection.createStatement().execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
-        }
+        SERVICES.drop();
     }
 
     @Test

@@ -142,14 +142,15 @@ final class FragmentCacheProcessor extends AbstractAttributeModelProcessor {
                 .execute(context));
     }
 
-    /** Django's fragment key hashes the vary-on values joined by ':'; so does this one. */
+    /**
+     * A hash of the vary-on values, as Django's fragment key; each value is length-prefixed, so that values
+     * holding the separator cannot make two lists look alike ({@code "a:b","c"} and {@code "a","b:c"}).
+     */
     private static String digest(List<Object> vary) {
         StringBuilder joined = new StringBuilder();
         for (Object value : vary) {
-            if (!joined.isEmpty()) {
-                joined.append(':');
-            }
-            joined.append(value);
+            String text = String.valueOf(value);
+            joined.append(text.length()).append(':').append(text);
         }
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(joined.toString().getBytes(StandardCharsets.UTF_8));
