@@ -99,6 +99,9 @@ class CatalogIT {
         long created = createProduct("hidden-thing", 1, false);
         assertThat(get("/api/products/" + created, null).statusCode()).isEqualTo(404);
         assertThat(get("/api/products/abc", null).statusCode()).isEqualTo(400);
+        HttpResponse<String> missingPage = get("/products/999999", null);
+        assertThat(missingPage.statusCode()).isEqualTo(404);
+        assertThat(missingPage.body()).contains("<h1>Not found</h1>");
     }
 
     @Test

@@ -110,5 +110,9 @@ class ProductPageIT {
         assertThat(browser.findElement(By.cssSelector("#product .price")).getText()).isEqualTo("42.00 €");
         assertThat(browser.getTitle()).isEqualTo("Edited Lamp · Catalog");
         assertThat(browser.findElement(By.cssSelector("#categories li.current")).getText()).isEqualTo(current);
+
+        browser.get("http://127.0.0.1:" + port + "/products/999999");
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Not found");
+        assertThat(browser.getTitle()).isEqualTo("Not found · Catalog");
     }
 }

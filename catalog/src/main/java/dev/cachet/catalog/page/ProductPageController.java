@@ -1,7 +1,7 @@
 package dev.cachet.catalog.page;
 
 import dev.cachet.catalog.product.ProductService;
-import java.util.NoSuchElementException;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -20,9 +20,16 @@ class ProductPageController {
         this.products = products;
     }
 
+    /** The page; a missing or inactive product gets a 404 page, in HTML like the rest. */
     @GetMapping("/products/{id}")
-    String product(@PathVariable long id, Model model) {
-        model.addAttribute("product", products.find(id).orElseThrow(() -> new NoSuchElementException("product " + id)));
-        return "product";
+    String product(@PathVariable long id, Model model, HttpServletResponse response) {
+        return products.find(id).map(product -> {
+            model.addAttribute("product", product);
+            return "product";
+        }).orElseGet(() -> {
+            response.setStatus(HttpServletResponse.SC_NOT_FOUND);
+            model.addAttribute("id", id);
+            return "product-missing";
+        });
     }
 }
