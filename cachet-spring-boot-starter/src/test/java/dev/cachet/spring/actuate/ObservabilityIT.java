@@ -8,25 +8,19 @@ import dev.cachet.ComputeOptions;
 import dev.cachet.Ttl;
 import dev.cachet.redis.LocalRedis;
 import dev.cachet.redis.RedisServers;
-import dev.cachet.spring.CachetCaches;
+import dev.cachet.spring.RunningServer;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -36,17 +30,12 @@ import org.springframework.test.context.DynamicPropertySource;
  * Redis is down; the endpoint lists caches and invalidates.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, classes = ObservabilityIT.App.class)
-class ObservabilityIT {
+class ObservabilityIT extends RunningServer {
     private static final String PREFIX = "observability-" + UUID.randomUUID();
 
     @SpringBootConfiguration
     @EnableAutoConfiguration
     static class App {
-    }
-
-    @BeforeAll
-    static void redisIsUp() {
-        LocalRedis.require();
     }
 
     @DynamicPropertySource
@@ -66,21 +55,11 @@ class ObservabilityIT {
         registry.add("management.endpoint.health.show-details", () -> "always");
     }
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    CachetCaches caches;
-
     @Autowired
     RedisMonitor monitor;
 
-    private final HttpClient http = HttpClient.newHttpClient();
-
     private HttpResponse<String> call(String method, String path) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .method(method, HttpRequest.BodyPublishers.noBody()).build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return send(method, path);
     }
 
     private void traffic() {

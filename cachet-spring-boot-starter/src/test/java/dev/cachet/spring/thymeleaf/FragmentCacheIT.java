@@ -3,23 +3,16 @@ package dev.cachet.spring.thymeleaf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cachet.redis.LocalRedis;
-import dev.cachet.spring.CachetCaches;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import dev.cachet.spring.RunningServer;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 import org.springframework.stereotype.Controller;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -30,7 +23,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 
 /** Thymeleaf fragment caching over HTTP: a hit skips the fragment's rendering, vary selects copies, tags drop them. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, classes = FragmentCacheIT.App.class)
-class FragmentCacheIT {
+class FragmentCacheIT extends RunningServer {
     private static final String PREFIX = "fragments-" + UUID.randomUUID();
     static final AtomicInteger RENDERS = new AtomicInteger();
     static final AtomicInteger PAGES = new AtomicInteger();
@@ -54,11 +47,6 @@ class FragmentCacheIT {
         }
     }
 
-    @BeforeAll
-    static void redisIsUp() {
-        LocalRedis.require();
-    }
-
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("cachet.caches.fragments.store", () -> "tiered");
@@ -66,14 +54,6 @@ class FragmentCacheIT {
         registry.add("cachet.caches.fragments.key-prefix", () -> PREFIX);
         registry.add("cachet.fragments.cache", () -> "fragments");
     }
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    CachetCaches caches;
-
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @AfterEach
     void clear() {
@@ -85,8 +65,7 @@ class FragmentCacheIT {
     }
 
     private String page(String category) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/catalog?category=" + category)).build();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        HttpResponse<String> response = send("GET", "/catalog?category=" + category);
         assertThat(response.statusCode()).isEqualTo(200);
         return response.body();
     }

@@ -3,7 +3,7 @@ package dev.cachet.spring.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cachet.redis.LocalRedis;
-import dev.cachet.spring.CachetCaches;
+import dev.cachet.spring.RunningServer;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.Cookie;
@@ -12,23 +12,16 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.security.Principal;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -43,7 +36,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /** Every rule of the response cache, one test each, over HTTP against a real server and the real Redis. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, classes = ResponseCacheIT.App.class)
-class ResponseCacheIT {
+class ResponseCacheIT extends RunningServer {
     private static final String PREFIX = "responses-" + UUID.randomUUID();
     /** How often each endpoint ran: a cached response does not run it. */
     static final Map<String, AtomicInteger> RUNS = new ConcurrentHashMap<>();
@@ -185,11 +178,6 @@ class ResponseCacheIT {
         }
     }
 
-    @BeforeAll
-    static void redisIsUp() {
-        LocalRedis.require();
-    }
-
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("cachet.caches.pages.store", () -> "redis");
@@ -197,14 +185,6 @@ class ResponseCacheIT {
         registry.add("cachet.caches.pages.key-prefix", () -> PREFIX);
         registry.add("cachet.web.cache", () -> "pages");
     }
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    CachetCaches caches;
-
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @AfterEach
     void clear() {
@@ -214,11 +194,7 @@ class ResponseCacheIT {
     }
 
     private HttpResponse<String> get(String path, String... headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET();
-        for (int i = 0; i < headers.length; i += 2) {
-            request.header(headers[i], headers[i + 1]);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return send("GET", path, headers);
     }
 
     private static int runs(String endpoint) {
@@ -378,10 +354,8 @@ class ResponseCacheIT {
     @Test
     void headIsAnsweredWithoutABody() throws Exception {
         get("/public");
-        HttpRequest head = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/public"))
-                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
-        HttpResponse<String> first = http.send(head, HttpResponse.BodyHandlers.ofString());
-        HttpResponse<String> second = http.send(head, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> first = send("HEAD", "/public");
+        HttpResponse<String> second = send("HEAD", "/public");
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(second.body()).isEmpty();
         assertThat(second.headers().firstValue("X-Cache")).hasValue("HIT");

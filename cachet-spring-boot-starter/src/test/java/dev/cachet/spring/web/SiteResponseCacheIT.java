@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.cachet.redis.LocalRedis;
-import dev.cachet.spring.CachetCaches;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import dev.cachet.spring.RunningServer;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -15,13 +12,10 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.ResponseEntity;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -33,7 +27,7 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
 
 /** The per-site cache (cachet.web.site=true), streaming responses, methods other than GET, stale-if-error. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, classes = SiteResponseCacheIT.App.class)
-class SiteResponseCacheIT {
+class SiteResponseCacheIT extends RunningServer {
     private static final String PREFIX = "site-" + UUID.randomUUID();
     static final AtomicInteger RUNS = new AtomicInteger();
     static volatile boolean failing;
@@ -75,11 +69,6 @@ class SiteResponseCacheIT {
         }
     }
 
-    @BeforeAll
-    static void redisIsUp() {
-        LocalRedis.require();
-    }
-
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("cachet.caches.site.store", () -> "tiered");
@@ -90,25 +79,11 @@ class SiteResponseCacheIT {
         registry.add("cachet.web.status-header", () -> "X-Page-Cache");
     }
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    CachetCaches caches;
-
-    private final HttpClient http = HttpClient.newHttpClient();
-
     @AfterEach
     void clear() {
         caches.get("site").clear();
         RUNS.set(0);
         failing = false;
-    }
-
-    private HttpResponse<String> send(String method, String path) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .method(method, HttpRequest.BodyPublishers.noBody()).build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
     @Test
