@@ -36,7 +36,7 @@ import org.HdrHistogram.ConcurrentHistogram;
  * request (connections borrowed from the service's pool, read from its Prometheus scrape).
  *
  * <p>It starts two catalog processes from the executable jar: one with the caches (tiered, in process in
- * front of Redis), one with {@code catalog.caching=false}, both on a PostgreSQL schema of its own that it
+ * front of Redis), one with {@code catalog.caching=false} and {@code cachet.web.enabled=false}, both on a PostgreSQL schema of its own that it
  * drops at the end. Each phase warms up, then measures, with closed-loop clients on virtual threads.
  *
  * <p>Usage: {@code java -cp bench/target/cachet-bench.jar dev.cachet.bench.CatalogBenchmark
@@ -97,7 +97,7 @@ public final class CatalogBenchmark {
         Service uncached = null;
         try {
             cached = start(jar, "cached", 18081, "--catalog.demo.products=" + products, "--cachet.defaults.store=tiered");
-            uncached = start(jar, "uncached", 18082, "--catalog.demo.products=0", "--catalog.caching=false");
+            uncached = start(jar, "uncached", 18082, "--catalog.demo.products=0", "--catalog.caching=false", "--cachet.web.enabled=false");
             List<Long> ids = activeIds();
             List<Phase> phases = new ArrayList<>();
             for (int count : connections) {

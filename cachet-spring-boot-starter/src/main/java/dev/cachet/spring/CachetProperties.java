@@ -90,6 +90,9 @@ public class CachetProperties {
 
     /** The whole-response cache: per site (every GET/HEAD) or per endpoint ({@code @CachePage}). */
     public static class Web {
+        /** Whether the response cache runs at all (per site or for @CachePage). */
+        private boolean enabled = true;
+
         /** Cache every GET and HEAD response that allows it, as Django's per-site cache middleware. */
         private boolean site;
 
@@ -110,6 +113,14 @@ public class CachetProperties {
 
         /** Cookies that carry a session: a request with one has credentials, as one with Authorization has. */
         private List<String> sessionCookies = new ArrayList<>(List.of("JSESSIONID", "SESSION"));
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
 
         public boolean isSite() {
             return site;

@@ -33,6 +33,9 @@ public @interface CachePage {
     /** Serve the response this long past its TTL while regenerating it fails (5xx); needs {@link #ttl()}. */
     String staleIfError() default "";
 
-    /** Tags of the cached response: invalidating any of them (after a write) drops it on every instance. */
+    /**
+     * Tags of the cached response: invalidating any of them (after a write) drops it on every instance. A
+     * {@code {name}} in a tag is the request's path variable of that name: {@code "product:{id}"}.
+     */
     String[] tags() default {};
 }

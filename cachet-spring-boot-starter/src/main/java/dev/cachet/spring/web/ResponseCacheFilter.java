@@ -33,15 +33,19 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.CompletionStage;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.ResolvableType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.context.request.async.DeferredResult;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerExecutionChain;
+import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
@@ -75,6 +79,7 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
             "date", "age", "trailer", "upgrade", "proxy-connection");
     private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME;
     private static final Duration VARY_AT_LEAST = Duration.ofDays(1);
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]+)}");
 
     private final CachetCaches caches;
     private final CachetProperties.Web web;
@@ -535,7 +540,30 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         if (page == null) {
             return web.isSite() ? new Policy(cache(null, "cachet.web.site"), web.getKeyPrefix(), null, null, null, List.of()) : null;
         }
-        return policy(method, page);
+        Policy policy = policy(method, page);
+        @SuppressWarnings("unchecked")
+        Map<String, String> variables = (Map<String, String>) request.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE);
+        List<String> tags = new ArrayList<>(policy.tags().size());
+        for (String tag : policy.tags()) {
+            tags.add(resolve(tag, variables, method));
+        }
+        return new Policy(policy.cache(), policy.keyPrefix(), policy.ttl(), policy.staleWhileRevalidate(), policy.staleIfError(), tags);
+    }
+
+    /** A tag with each {@code {name}} replaced by the request's path variable of that name. */
+    private static String resolve(String tag, Map<String, String> variables, HandlerMethod method) {
+        Matcher placeholder = PLACEHOLDER.matcher(tag);
+        StringBuilder resolved = new StringBuilder();
+        while (placeholder.find()) {
+            String value = variables == null ? null : variables.get(placeholder.group(1));
+            if (value == null) {
+                throw new IllegalStateException("@CachePage on " + method.getShortLogMessage() + ": tag '" + tag
+                        + "' names path variable '" + placeholder.group(1) + "', which the request does not have");
+            }
+            placeholder.appendReplacement(resolved, Matcher.quoteReplacement(value));
+        }
+        placeholder.appendTail(resolved);
+        return resolved.toString();
     }
 
     /** The policy an annotated handler asks for; checked for every handler at start-up (see {@link #check}). */
@@ -563,6 +591,15 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
             CachePage page = annotation(method);
             if (page != null) {
                 policy(method, page);
+                for (String tag : page.tags()) {
+                    Matcher placeholder = PLACEHOLDER.matcher(tag);
+                    while (placeholder.find()) {
+                        if (!pathVariables(method).contains(placeholder.group(1))) {
+                            throw new IllegalStateException("@CachePage on " + method.getShortLogMessage() + ": tag '" + tag
+                                    + "' names '" + placeholder.group(1) + "', which is none of its path variables " + pathVariables(method));
+                        }
+                    }
+                }
             }
         }));
     }
@@ -593,6 +630,20 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
     private static CachePage annotation(HandlerMethod method) {
         CachePage onMethod = method.getMethodAnnotation(CachePage.class);
         return onMethod != null ? onMethod : method.getBeanType().getAnnotation(CachePage.class);
+    }
+
+    /** The names of a handler's {@code @PathVariable} parameters. */
+    private static List<String> pathVariables(HandlerMethod method) {
+        List<String> names = new ArrayList<>();
+        for (var parameter : method.getMethodParameters()) {
+            PathVariable variable = parameter.getParameterAnnotation(PathVariable.class);
+            if (variable != null) {
+                String name = !variable.name().isEmpty() ? variable.name() : !variable.value().isEmpty() ? variable.value()
+                        : parameter.getParameterName();
+                names.add(name);
+            }
+        }
+        return names;
     }
 
     /** Whether a handler answers asynchronously or as a stream (emitters, streaming bodies, deferred results). */

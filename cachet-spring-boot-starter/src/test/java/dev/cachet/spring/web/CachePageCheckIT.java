@@ -57,6 +57,26 @@ class CachePageCheckIT {
         }
     }
 
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
+    @Import(UnknownVariable.class)
+    static class UnknownVariableApp {
+    }
+
+    @RestController
+    static class UnknownVariable {
+        @GetMapping("/things/{id}")
+        @CachePage(ttl = "1m", tags = "thing:{name}")
+        String thing(@org.springframework.web.bind.annotation.PathVariable String id) {
+            return id;
+        }
+    }
+
+    @Test
+    void aTagThatNamesNoPathVariable() {
+        failsToStart(UnknownVariableApp.class, "tag 'thing:{name}' names 'name', which is none of its path variables [id]");
+    }
+
     private static void failsToStart(Class<?> app, String message) {
         assertThatThrownBy(() -> new SpringApplicationBuilder(app).properties("server.port=0",
                 "cachet.caches.pages.store=local", "cachet.web.cache=pages", "spring.main.banner-mode=off").run().close())

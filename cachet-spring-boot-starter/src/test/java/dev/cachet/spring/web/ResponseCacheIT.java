@@ -30,6 +30,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -143,6 +144,12 @@ class ResponseCacheIT extends RunningServer {
             return ResponseEntity.ok().header("Cache-Control", "max-age=120").body("own " + run("max-age"));
         }
 
+        @GetMapping("/items/{id}")
+        @CachePage(ttl = "1m", tags = "item:{id}")
+        String item(@PathVariable String id) {
+            return "item " + id + " " + run("item-" + id);
+        }
+
         @GetMapping("/s-maxage")
         @CachePage
         ResponseEntity<String> sharedMaxAge() {
@@ -221,6 +228,17 @@ class ResponseCacheIT extends RunningServer {
         assertThat(get("/public").body()).isEqualTo("public 1");
         caches.get("pages").invalidateTags("public-pages");
         assertThat(get("/public").body()).isEqualTo("public 2");
+    }
+
+    @Test
+    void aTagCanNameAPathVariable() throws Exception {
+        get("/items/7");
+        get("/items/8");
+        assertThat(get("/items/7").body()).isEqualTo("item 7 1");
+        caches.get("pages").invalidateTags("item:7");
+        assertThat(get("/items/7").body()).isEqualTo("item 7 2");
+        assertThat(get("/items/8").body()).as("another item's page stays").isEqualTo("item 8 1");
+        caches.get("pages").invalidateTags("item:7", "item:8");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.cachet.catalog.product;
 
 import dev.cachet.catalog.InvalidField;
+import dev.cachet.spring.web.CachePage;
 import jakarta.validation.Valid;
 import java.util.NoSuchElementException;
 import org.springframework.http.HttpStatus;
@@ -39,7 +40,9 @@ class ProductController {
         return products.page(category, number);
     }
 
+    /** From the page cache (the JSON as sent, dropped with the product's tag), else the object cache. */
     @GetMapping("/api/products/{id}")
+    @CachePage(ttl = "1h", tags = "product:{id}")
     Product get(@PathVariable long id) {
         return products.find(id).orElseThrow(() -> new NoSuchElementException("product " + id));
     }
