@@ -15,6 +15,8 @@ public class CacheInvalidation {
     /** What a committed write changed: the tags of the cached things that show it. */
     public record Changed(List<String> tags) {}
 
+    private static final System.Logger LOG = System.getLogger(CacheInvalidation.class.getName());
+
     private final CachetCaches caches;
 
     CacheInvalidation(CachetCaches caches) {
@@ -23,7 +25,13 @@ public class CacheInvalidation {
 
     @TransactionalEventListener
     void afterCommit(Changed changed) {
-        caches.all().values().forEach(cache -> cache.invalidateTags(changed.tags()));
+        caches.all().forEach((alias, cache) -> {
+            if (!cache.invalidateTags(changed.tags())) {
+                // The write is committed; until the tags' entries expire, other instances may show the old data.
+                LOG.log(System.Logger.Level.ERROR, "cache {0}: invalidating {1} after a committed write failed (backend"
+                        + " down?); entries with these tags may be stale until they expire", alias, changed.tags());
+            }
+        });
     }
 
     /** The tag of a product's cached copies. */

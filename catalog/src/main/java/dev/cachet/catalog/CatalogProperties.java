@@ -36,5 +36,13 @@ public record CatalogProperties(Demo demo, Map<String, User> users, @DefaultValu
      * @param password the password in Spring Security's encoded form ({@code {noop}secret}, {@code {bcrypt}...})
      * @param roles the roles: {@code USER} may list products, {@code ADMIN} may also write
      */
-    public record User(String password, List<String> roles) {}
+    public record User(String password, List<String> roles) {
+        /** A user without roles has none; one without a password cannot sign in. */
+        public User {
+            if (password == null || password.isBlank()) {
+                throw new IllegalArgumentException("a catalog user needs a password (catalog.users.<name>.password)");
+            }
+            roles = roles == null ? List.of() : List.copyOf(roles);
+        }
+    }
 }

@@ -127,6 +127,11 @@ class CacheCommandsIT {
         assertThat(noService.err()).contains("cannot reach the service at http://127.0.0.1:1");
         Run unknown = cache("frobnicate");
         assertThat(unknown.code()).isEqualTo(2);
+        List<String> local = new ArrayList<>(List.of("cache", "invalidate", "--tag", "x"));
+        SERVICES.properties(LocalRedis.URL).forEach((name, value) -> local.add("--" + name + "=" + (name.equals("cachet.defaults.store") ? "local" : value)));
+        StringWriter localErr = new StringWriter();
+        assertThat(CacheCli.run(local.toArray(String[]::new), new PrintWriter(new StringWriter()), new PrintWriter(localErr))).isEqualTo(1);
+        assertThat(localErr.toString()).contains("every cache is in process");
         Run noDatabase = new Run(CacheCli.run(new String[] {"cache", "stats", "--spring.datasource.url=jdbc:postgresql://127.0.0.1:1/none"},
                 new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter())), "", "");
         assertThat(noDatabase.code()).isEqualTo(1);

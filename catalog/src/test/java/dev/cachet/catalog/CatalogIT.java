@@ -110,7 +110,7 @@ class CatalogIT {
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("\"page\":1", "\"per_page\":20", "\"total\":", "\"total_pages\":", "\"results\":[{");
         assertThat(get("/api/products?category=1&page=500", "alice").body()).contains("\"results\":[]");
-        for (String bad : new String[] {"0", "-1", "x", "1.5"}) {
+        for (String bad : new String[] {"0", "-1", "x", "1.5", ""}) {
             HttpResponse<String> refused = get("/api/products?category=1&page=" + bad, "alice");
             assertThat(refused.statusCode()).as(bad).isEqualTo(400);
             assertThat(refused.body()).contains("\"field\":\"page\"");
@@ -142,6 +142,10 @@ class CatalogIT {
                 "{\"name\":\"Lamp\",\"slug\":\"lamp-z\",\"price\":\"1.00\",\"categoryId\":9999}");
         assertThat(noCategory.body()).contains("\"field\":\"categoryId\"");
         assertThat(call(port, "POST", "/api/products", "admin", "{not json").statusCode()).isEqualTo(400);
+        HttpResponse<String> wrongType = call(port, "POST", "/api/products", "admin",
+                "{\"name\":\"Lamp\",\"slug\":\"lamp-w\",\"price\":\"cheap\",\"categoryId\":1}");
+        assertThat(wrongType.statusCode()).isEqualTo(400);
+        assertThat(wrongType.body()).contains("\"field\":\"price\"");
         assertThat(call(port, "POST", "/api/categories", "admin", "{\"name\":\"\",\"slug\":\"x\"}").body()).contains("\"field\":\"name\"");
     }
 

@@ -83,11 +83,6 @@ public final class CacheCli implements Callable<Integer> {
             });
             command.setOut(out).setErr(err);
             command.setExecutionExceptionHandler((e, line, parsed) -> {
-                if (e instanceof CommandLine.ParameterException bad) {
-                    line.getErr().println("cache " + line.getCommandName() + ": " + bad.getMessage());
-                    line.usage(line.getErr());
-                    return 2;
-                }
                 line.getErr().println("cache " + line.getCommandName() + ": failed: " + rootMessage(e));
                 return 1;
             });
@@ -133,6 +128,19 @@ public final class CacheCli implements Callable<Integer> {
         return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
     }
 
+    /**
+     * Refuses to change caches that live only in this command's process: with every cache in process
+     * ({@code store=local}), nothing the command did would reach the running service.
+     */
+    static void requireShared(ConfigurableApplicationContext context) {
+        CachetCaches caches = context.getBean(CachetCaches.class);
+        boolean shared = caches.all().keySet().stream().anyMatch(alias -> caches.redisStore(alias).isPresent());
+        if (!shared) {
+            throw new IllegalStateException("every cache is in process (cachet.defaults.store=local), so this command could not"
+                    + " reach the running service's caches; run it with CACHET_DEFAULTS_STORE=redis or tiered and CACHET_DEFAULTS_URL");
+        }
+    }
+
     /** Draws a progress bar on one line. */
     static void progress(PrintWriter out, String what, long done, long total) {
         int width = 30;
@@ -164,6 +172,7 @@ public final class CacheCli implements Callable<Integer> {
             if (ttl != null && ttl <= 0) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--ttl must be a positive number of seconds, was " + ttl);
             }
+            requireShared(context);
             ProductService products = context.getBean(ProductService.class);
             CategoryRepository categories = context.getBean(CategoryRepository.class);
             List<Category> targets = new ArrayList<>();
@@ -224,6 +233,7 @@ public final class CacheCli implements Callable<Integer> {
             if (dryRun && pattern == null) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--dry-run counts what a --pattern matches");
             }
+            requireShared(context);
             Map<String, Cache> caches = context.getBean(CachetCaches.class).all();
             if (pattern == null) {
                 String invalidated = category != null ? CacheInvalidation.category(category) : tag;
@@ -325,6 +335,7 @@ public final class CacheCli implements Callable<Integer> {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
+            requireShared(context);
             long total = 0;
             for (Map.Entry<String, Cache> cache : context.getBean(CachetCaches.class).all().entrySet()) {
                 long count = dryRun ? cache.getValue().countOldVersions() : cache.getValue().purgeOldVersions();

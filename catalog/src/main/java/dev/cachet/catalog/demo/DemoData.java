@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import org.springframework.boot.ApplicationArguments;
-import org.springframework.boot.ApplicationRunner;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -17,10 +17,13 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Loads the demo catalog into an empty database at start-up: {@code catalog.demo.categories} categories and
  * {@code catalog.demo.products} products, the same every time (a fixed seed), in batches, with a progress
- * bar. A database that already holds products is left alone.
+ * bar. It runs once the beans are ready and before the web server takes connections, so no request ever
+ * sees (or caches) a catalog half loaded; the cache commands, which run without a web server, never load it.
+ * A database that already holds products is left alone; categories already there are used.
  */
 @Component
-class DemoData implements ApplicationRunner {
+@ConditionalOnWebApplication
+class DemoData implements SmartInitializingSingleton {
     private static final int BATCH = 1_000;
     private static final String[] ADJECTIVES = {"Classic", "Compact", "Deluxe", "Eco", "Essential", "Everyday", "Heavy-duty",
         "Lightweight", "Modern", "Portable", "Premium", "Pro", "Rugged", "Smart", "Vintage", "Wireless"};
@@ -42,7 +45,7 @@ class DemoData implements ApplicationRunner {
     }
 
     @Override
-    public void run(ApplicationArguments args) {
+    public void afterSingletonsInstantiated() {
         Long existing = jdbc.queryForObject("SELECT COUNT(*) FROM product", Long.class);
         if (demo.products() <= 0 || demo.categories() <= 0 || existing != null && existing > 0) {
             return;
@@ -50,11 +53,14 @@ class DemoData implements ApplicationRunner {
         Random random = new Random(42);
         List<Long> categories = new ArrayList<>();
         transactions.executeWithoutResult(status -> {
-            for (int i = 1; i <= demo.categories(); i++) {
-                String name = DEPARTMENTS[(i - 1) % DEPARTMENTS.length] + " " + i;
-                jdbc.update("INSERT INTO category (name, slug, active) VALUES (?, ?, TRUE)", name, slug(name));
-            }
             categories.addAll(jdbc.queryForList("SELECT id FROM category ORDER BY id", Long.class));
+            if (categories.isEmpty()) {
+                for (int i = 1; i <= demo.categories(); i++) {
+                    String name = DEPARTMENTS[(i - 1) % DEPARTMENTS.length] + " " + i;
+                    jdbc.update("INSERT INTO category (name, slug, active) VALUES (?, ?, TRUE)", name, slug(name));
+                }
+                categories.addAll(jdbc.queryForList("SELECT id FROM category ORDER BY id", Long.class));
+            }
         });
         long started = System.nanoTime();
         for (int from = 0; from < demo.products(); from += BATCH) {

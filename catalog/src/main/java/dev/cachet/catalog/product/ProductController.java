@@ -27,7 +27,10 @@ class ProductController {
 
     /** A page that is not a positive integer is refused (the brief's view silently served page 1). */
     @GetMapping("/api/products")
-    ProductPage list(@RequestParam long category, @RequestParam(defaultValue = "1") String page) {
+    ProductPage list(@RequestParam long category, @RequestParam(required = false) String page) {
+        if (page == null) {
+            return products.page(category, 1);
+        }
         int number;
         try {
             number = Integer.parseInt(page);

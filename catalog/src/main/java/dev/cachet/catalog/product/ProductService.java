@@ -82,20 +82,25 @@ public class ProductService {
     public record Warmed(int pages, int products) {}
 
     /**
-     * Puts every page of a category's active products in the query cache and every product on them in the
-     * object cache, for {@code ttl} (the caches' defaults for {@link Ttl#DEFAULT}), telling {@code progress}
-     * how many products are done.
+     * Fills what is missing of a category in the caches: every page of its active products in the query cache
+     * and every product on them in the object cache, for {@code ttl} (the caches' defaults for {@link
+     * Ttl#DEFAULT}), telling {@code progress} how many products are done. It goes through get-or-compute as a
+     * read does, so tag versions are read before each load and a write that commits meanwhile cannot leave a
+     * stale entry behind; entries already cached are kept.
      */
     public Warmed warm(long categoryId, Ttl ttl, IntConsumer progress) {
         long total = products.countActiveInCategory(categoryId);
         int pages = (int) ((total + PER_PAGE - 1) / PER_PAGE);
-        List<String> pageTags = List.of(CacheInvalidation.category(categoryId));
+        ComputeOptions pageOptions = ComputeOptions.builder().ttl(ttl).tags(CacheInvalidation.category(categoryId)).build();
         int warmed = 0;
         for (int page = 1; page <= pages; page++) {
-            List<Product> results = products.activeInCategory(categoryId, (page - 1) * PER_PAGE, PER_PAGE);
-            queries.set(pageKey(categoryId, page), new ProductPage(results, page, PER_PAGE, total, pages), ttl, pageTags);
-            for (Product product : results) {
-                objects.set(productKey(product.id()), product, ttl, List.of(CacheInvalidation.product(product.id())));
+            int number = page;
+            ProductPage cached = queries.getOrCompute(pageKey(categoryId, page), ProductPage.class, pageOptions,
+                    () -> loadPage(categoryId, number));
+            for (Product product : cached.results()) {
+                ComputeOptions productOptions = ComputeOptions.builder().ttl(ttl).tags(CacheInvalidation.product(product.id())).build();
+                objects.getOrCompute(productKey(product.id()), Product.class, productOptions,
+                        () -> products.find(product.id()).filter(Product::active).orElse(null));
                 progress.accept(++warmed);
             }
         }

@@ -15,6 +15,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import tools.jackson.databind.DatabindException;
 
 /** Errors as JSON: {@code {"error": ..., "field": ..., "message": ...}}, with the status that fits. */
 @RestControllerAdvice(annotations = RestController.class)
@@ -42,6 +43,13 @@ class ApiErrors {
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<Map<String, String>> unreadable(HttpMessageNotReadableException e) {
+        // A value of the wrong type names its field; malformed JSON has none to name.
+        if (e.getMostSpecificCause() instanceof DatabindException mapping && !mapping.getPath().isEmpty()) {
+            String field = mapping.getPath().getLast().getPropertyName();
+            if (field != null) {
+                return badRequest(field, "has a value of the wrong type");
+            }
+        }
         return badRequest(null, "the body is not valid JSON for this resource");
     }
 
