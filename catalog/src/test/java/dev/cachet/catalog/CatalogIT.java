@@ -150,6 +150,43 @@ class CatalogIT {
     }
 
     @Test
+    void productsAndCategoriesAreReplacedPatchedAndDeleted() throws Exception {
+        long id = createProduct("replace-me", 1, true);
+        HttpResponse<String> replaced = call(port, "PUT", "/api/products/" + id, "admin",
+                "{\"name\":\"Replaced\",\"slug\":\"replaced\",\"price\":\"3.00\",\"categoryId\":2}");
+        assertThat(replaced.statusCode()).isEqualTo(200);
+        assertThat(get("/api/products/" + id, null).body()).contains("\"name\":\"Replaced\"", "\"categoryId\":2");
+        assertThat(call(port, "PUT", "/api/products/" + id, "admin",
+                "{\"name\":\"No Slug\",\"price\":\"1.00\",\"categoryId\":1}").body()).contains("\"field\":\"slug\"");
+        assertThat(call(port, "PUT", "/api/products/999999", "admin",
+                "{\"name\":\"X\",\"slug\":\"x-y\",\"price\":\"1.00\",\"categoryId\":1}").statusCode()).isEqualTo(404);
+        HttpResponse<String> duplicate = call(port, "POST", "/api/products", "admin",
+                "{\"name\":\"Again\",\"slug\":\"replaced\",\"price\":\"1.00\",\"categoryId\":1}");
+        assertThat(duplicate.statusCode()).isEqualTo(400);
+        assertThat(duplicate.body()).contains("\"field\":\"slug\"", "already used");
+
+        assertThat(call(port, "DELETE", "/api/products/" + id, "admin", null).statusCode()).isEqualTo(204);
+        assertThat(get("/api/products/" + id, null).statusCode()).isEqualTo(404);
+        assertThat(call(port, "DELETE", "/api/products/" + id, "admin", null).statusCode()).isEqualTo(404);
+
+        HttpResponse<String> category = call(port, "POST", "/api/categories", "admin", "{\"name\":\"Kites\",\"slug\":\"kites\"}");
+        String categoryId = category.body().replaceAll(".*\"id\":(\\d+).*", "$1");
+        assertThat(call(port, "PATCH", "/api/categories/" + categoryId, "admin", "{\"name\":\"Big Kites\"}").body())
+                .contains("\"name\":\"Big Kites\"", "\"slug\":\"kites\"");
+        assertThat(call(port, "DELETE", "/api/categories/1", "admin", null).body()).contains("still has products");
+        assertThat(call(port, "DELETE", "/api/categories/" + categoryId, "admin", null).statusCode()).isEqualTo(204);
+        assertThat(get("/api/categories", null).body()).doesNotContain("kites");
+    }
+
+    @Test
+    void aProductReadWithCredentialsIsNotStoredForOthers() throws Exception {
+        assertThat(get("/api/products/6", "admin").headers().firstValue("X-Cache")).hasValue("MISS");
+        assertThat(get("/api/products/6", null).headers().firstValue("X-Cache")).hasValue("MISS");
+        assertThat(get("/api/products/6", null).headers().firstValue("X-Cache")).hasValue("HIT");
+        assertThat(get("/api/products/6", "alice").headers().firstValue("X-Cache")).as("not shared with credentials").hasValue("MISS");
+    }
+
+    @Test
     void aWriteOnOneInstanceIsSeenOnAnotherAtTheNextRead() throws Exception {
         java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--server.port=0", "--catalog.demo.products=0"));
         // The first instance has loaded the demo data already.
@@ -175,6 +212,10 @@ class CatalogIT {
                         + call(other, "GET", "/api/products?category=1&page=2", "alice", null).body();
                 return pages.contains("\"id\":" + created + ",");
             });
+            // Deactivated here: gone there.
+            assertThat(call(other, "GET", "/api/products/8", null, null).statusCode()).isEqualTo(200);
+            assertThat(call(port, "PATCH", "/api/products/8", "admin", "{\"active\":false}").statusCode()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(2)).until(() -> call(other, "GET", "/api/products/8", null, null).statusCode() == 404);
             HttpResponse<String> category = call(port, "POST", "/api/categories", "admin", "{\"name\":\"Zebras\",\"slug\":\"zebras\"}");
             assertThat(category.statusCode()).isEqualTo(201);
             await().atMost(Duration.ofSeconds(2)).until(() ->
