@@ -27,8 +27,18 @@ public final class CachetCaches implements AutoCloseable {
      */
     record Entry(Cache cache, CachetProperties.CacheProperties settings, Store redis, Store local, TieredStore tiered) {}
 
+    /**
+     * A Redis server behind one or more caches.
+     *
+     * @param name the server, as its stores name it ({@code redis://host:port})
+     * @param store one store connected to it
+     * @param aliases the caches on it, in configuration order
+     */
+    public record RedisServer(String name, Store store, List<String> aliases) {}
+
     private final Map<String, Entry> entries;
     private final Map<String, Cache> caches;
+    private final List<RedisServer> redisServers;
     private final List<AutoCloseable> owned;
 
     CachetCaches(Map<String, Entry> entries, List<AutoCloseable> owned) {
@@ -36,7 +46,23 @@ public final class CachetCaches implements AutoCloseable {
         Map<String, Cache> byAlias = new java.util.LinkedHashMap<>();
         entries.forEach((alias, entry) -> byAlias.put(alias, entry.cache()));
         this.caches = Collections.unmodifiableMap(byAlias);
+        Map<String, Store> stores = new java.util.LinkedHashMap<>();
+        Map<String, List<String>> aliases = new java.util.LinkedHashMap<>();
+        entries.forEach((alias, entry) -> {
+            if (entry.redis() != null) {
+                stores.putIfAbsent(entry.redis().name(), entry.redis());
+                aliases.computeIfAbsent(entry.redis().name(), name -> new ArrayList<>()).add(alias);
+            }
+        });
+        List<RedisServer> servers = new ArrayList<>();
+        stores.forEach((name, store) -> servers.add(new RedisServer(name, store, List.copyOf(aliases.get(name)))));
+        this.redisServers = List.copyOf(servers);
         this.owned = List.copyOf(owned);
+    }
+
+    /** Each Redis server behind the caches, once however many caches and connections use it. */
+    public List<RedisServer> redisServers() {
+        return redisServers;
     }
 
     private Entry entry(String alias) {

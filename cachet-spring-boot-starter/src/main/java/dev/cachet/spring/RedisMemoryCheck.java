@@ -2,7 +2,6 @@ package dev.cachet.spring;
 
 import dev.cachet.redis.RedisStore;
 import dev.cachet.store.Store;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -27,17 +26,8 @@ public final class RedisMemoryCheck implements SmartInitializingSingleton {
 
     @Override
     public void afterSingletonsInstantiated() {
-        // One check per server, however many caches and connections use it.
-        Map<String, Store> storeByServer = new LinkedHashMap<>();
-        Map<String, String> aliasesByServer = new LinkedHashMap<>();
-        for (String alias : caches.all().keySet()) {
-            caches.redisStore(alias).ifPresent(store -> {
-                storeByServer.putIfAbsent(store.name(), store);
-                aliasesByServer.merge(store.name(), alias, (a, b) -> a + ", " + b);
-            });
-        }
-        CompletableFuture<?>[] checks = storeByServer.entrySet().stream()
-                .map(entry -> check(entry.getValue(), aliasesByServer.get(entry.getKey())))
+        CompletableFuture<?>[] checks = caches.redisServers().stream()
+                .map(server -> check(server.store(), String.join(", ", server.aliases())))
                 .toArray(CompletableFuture[]::new);
         done = CompletableFuture.allOf(checks);
     }

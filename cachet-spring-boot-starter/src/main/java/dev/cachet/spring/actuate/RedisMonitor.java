@@ -46,11 +46,9 @@ public final class RedisMonitor implements AutoCloseable {
     /** Starts probing every Redis of {@code caches} now and then every {@code interval}. */
     public RedisMonitor(CachetCaches caches, Duration interval, Duration timeout) {
         this.timeout = timeout;
-        for (String alias : caches.all().keySet()) {
-            caches.redisStore(alias).ifPresent(store -> {
-                stores.putIfAbsent(store.name(), store);
-                aliases.computeIfAbsent(store.name(), name -> new ArrayList<>()).add(alias);
-            });
+        for (CachetCaches.RedisServer server : caches.redisServers()) {
+            stores.put(server.name(), server.store());
+            aliases.put(server.name(), server.aliases());
         }
         this.schedule = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "cachet-redis-monitor");

@@ -14,6 +14,7 @@ import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -33,9 +34,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.concurrent.CompletionStage;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.ResolvableType;
@@ -84,6 +86,7 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
     private final CachetCaches caches;
     private final CachetProperties.Web web;
     private final ObjectProvider<RequestMappingHandlerMapping> mappings;
+    private final Map<Method, Handling> handlings = new ConcurrentHashMap<>();
 
     ResponseCacheFilter(CachetCaches caches, CachetProperties.Web web, ObjectProvider<RequestMappingHandlerMapping> mappings) {
         this.caches = caches;
@@ -146,7 +149,7 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         if (vary == null) {
             // Nothing cached for this URL yet: render, and learn which headers it varies on.
             Generated generated = generate(request, response, chain);
-            store(policy, request, base, varyKey, generated, credentials);
+            store(policy, request, base, varyKey, generated, storable(policy, generated, credentials));
             send(request, generated);
             return;
         }
@@ -158,7 +161,7 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
                 return;
             }
             Generated generated = generate(request, response, chain);
-            store(policy, request, base, varyKey, generated, true);
+            store(policy, request, base, varyKey, generated, storable(policy, generated, true));
             send(request, generated);
             return;
         }
@@ -178,7 +181,7 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
                 List<String> learned = varyOf(fresh);
                 if (!learned.equals(vary) || policy.ttl() == null) {
                     // Keyed or timed by what this response says: stored here rather than by get-or-compute.
-                    store(policy, request, base, varyKey, fresh, false);
+                    store(policy, request, base, varyKey, fresh, storable);
                     return null;
                 }
                 learn(policy, varyKey, vary, fresh);
@@ -199,7 +202,7 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         if (found == null && generated[0] == null) {
             // Another request here loaded the page and it was not to be stored: render this one too.
             Generated own = generate(request, response, chain);
-            store(policy, request, base, varyKey, own, false);
+            store(policy, request, base, varyKey, own, storable(policy, own, false));
             send(request, own);
             return;
         }
@@ -288,9 +291,9 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         return new CachedResponse(wrapper.getStatus(), headers, body, now, shared);
     }
 
-    /** Stores a generated response under the key its own Vary gives, and learns that Vary for the URL. */
-    private void store(Policy policy, HttpServletRequest request, String base, String varyKey, Generated generated, boolean credentials) {
-        CachedResponse storable = storable(policy, generated, credentials);
+    /** Stores a storable response (none when null) under the key its own Vary gives, and learns that Vary for the URL. */
+    private void store(Policy policy, HttpServletRequest request, String base, String varyKey, Generated generated,
+            CachedResponse storable) {
         if (storable == null) {
             return;
         }
@@ -532,15 +535,15 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
     /** The policy of this request: its handler's {@link CachePage}, else the per-site one, else none. */
     private Policy policy(HttpServletRequest request) {
         HandlerMethod method = handler(request);
-        if (method != null && streams(method)) {
+        Handling handling = method == null ? Handling.PLAIN : handlings.computeIfAbsent(method.getMethod(), m -> handling(method));
+        if (handling.streams()) {
             // Never buffered: its body must reach the client as it is written.
             return null;
         }
-        CachePage page = method == null ? null : annotation(method);
-        if (page == null) {
+        if (handling.policy() == null) {
             return web.isSite() ? new Policy(cache(null, "cachet.web.site"), web.getKeyPrefix(), null, null, null, List.of()) : null;
         }
-        Policy policy = policy(method, page);
+        Policy policy = handling.policy();
         @SuppressWarnings("unchecked")
         Map<String, String> variables = (Map<String, String>) request.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE);
         List<String> tags = new ArrayList<>(policy.tags().size());
@@ -588,9 +591,10 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
      */
     void check() {
         mappings.orderedStream().forEach(mapping -> mapping.getHandlerMethods().values().forEach(method -> {
+            Handling handling = handling(method);
+            handlings.put(method.getMethod(), handling);
             CachePage page = annotation(method);
             if (page != null) {
-                policy(method, page);
                 for (String tag : page.tags()) {
                     Matcher placeholder = PLACEHOLDER.matcher(tag);
                     while (placeholder.find()) {
@@ -630,6 +634,16 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
     private static CachePage annotation(HandlerMethod method) {
         CachePage onMethod = method.getMethodAnnotation(CachePage.class);
         return onMethod != null ? onMethod : method.getBeanType().getAnnotation(CachePage.class);
+    }
+
+    /** How a handler's responses are treated: worked out once per handler, not on every request. */
+    private record Handling(boolean streams, Policy policy) {
+        static final Handling PLAIN = new Handling(false, null);
+    }
+
+    private Handling handling(HandlerMethod method) {
+        CachePage page = annotation(method);
+        return new Handling(streams(method), page == null ? null : policy(method, page));
     }
 
     /** The names of a handler's {@code @PathVariable} parameters. */

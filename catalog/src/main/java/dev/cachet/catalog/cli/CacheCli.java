@@ -4,6 +4,7 @@ import dev.cachet.Cache;
 import dev.cachet.Ttl;
 import dev.cachet.catalog.CacheInvalidation;
 import dev.cachet.catalog.CatalogApplication;
+import dev.cachet.catalog.ProgressBar;
 import dev.cachet.catalog.category.Category;
 import dev.cachet.catalog.category.CategoryRepository;
 import dev.cachet.catalog.product.ProductService;
@@ -143,9 +144,7 @@ public final class CacheCli implements Callable<Integer> {
 
     /** Draws a progress bar on one line. */
     static void progress(PrintWriter out, String what, long done, long total) {
-        int width = 30;
-        int filled = total == 0 ? width : (int) (done * width / total);
-        out.printf(Locale.ROOT, "\r%s [%s%s] %,d/%,d", what, "#".repeat(filled), " ".repeat(width - filled), done, total);
+        out.print(ProgressBar.line(what, done, total));
         out.flush();
     }
 
@@ -301,16 +300,14 @@ public final class CacheCli implements Callable<Integer> {
                         ((Number) stats.get("hits")).longValue(), ((Number) stats.get("misses")).longValue(),
                         ((Number) stats.get("staleHits")).longValue(), ((Number) stats.get("hitRatio")).doubleValue() * 100);
             });
-            CachetCaches caches = context.getBean(CachetCaches.class);
-            Map<String, dev.cachet.store.Store> servers = new LinkedHashMap<>();
-            caches.all().keySet().forEach(alias -> caches.redisStore(alias).ifPresent(store -> servers.putIfAbsent(store.name(), store)));
+            List<CachetCaches.RedisServer> servers = context.getBean(CachetCaches.class).redisServers();
             if (servers.isEmpty()) {
                 out.println("redis: none (every cache is in process)");
             }
-            for (Map.Entry<String, dev.cachet.store.Store> server : servers.entrySet()) {
-                Map<String, String> info = RedisStore.info(server.getValue()).get(5, java.util.concurrent.TimeUnit.SECONDS);
+            for (CachetCaches.RedisServer server : servers) {
+                Map<String, String> info = RedisStore.info(server.store()).get(5, java.util.concurrent.TimeUnit.SECONDS);
                 out.printf(Locale.ROOT, "redis %s: memory %s of %s (%s), evicted %s keys, keyspace hits %s misses %s, %s clients%n",
-                        server.getKey(), info.get("used_memory_human"), "0".equals(info.get("maxmemory")) ? "unbounded" : info.get("maxmemory"),
+                        server.name(), info.get("used_memory_human"), "0".equals(info.get("maxmemory")) ? "unbounded" : info.get("maxmemory"),
                         info.get("maxmemory_policy"), info.get("evicted_keys"), info.get("keyspace_hits"), info.get("keyspace_misses"),
                         info.get("connected_clients"));
             }

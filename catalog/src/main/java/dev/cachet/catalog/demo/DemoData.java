@@ -1,6 +1,7 @@
 package dev.cachet.catalog.demo;
 
 import dev.cachet.catalog.CatalogProperties;
+import dev.cachet.catalog.ProgressBar;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -81,10 +82,7 @@ class DemoData implements SmartInitializingSingleton {
     }
 
     private void progress(int done, int total) {
-        int width = 40;
-        int filled = (int) ((long) done * width / total);
-        out.printf(Locale.ROOT, "\rdemo data [%s%s] %3d%% %,d/%,d products", "#".repeat(filled), " ".repeat(width - filled),
-                (long) done * 100 / total, done, total);
+        out.print(ProgressBar.line("demo data", done, total) + " products");
         out.flush();
     }
 
