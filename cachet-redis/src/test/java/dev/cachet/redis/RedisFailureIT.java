@@ -16,8 +16,10 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Queue;
@@ -170,7 +172,7 @@ class RedisFailureIT {
                         cache.getOrCompute(key, String.class, Ttl.ofMinutes(1), RedisFailureIT::queryTheDatabase);
                         cache.set(key, "row");
                         cache.incr("missing-" + id).ifPresent(n -> leaked.add(new AssertionError("incr of a missing key")));
-                    } catch (java.util.NoSuchElementException expectedWhileRedisIsUp) {
+                    } catch (NoSuchElementException expectedWhileRedisIsUp) {
                         // incr on a missing key is a caller error while Redis answers, as in Django.
                     } catch (Throwable e) {
                         leaked.add(e);
@@ -242,7 +244,7 @@ class RedisFailureIT {
         CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
         assertThat(writes.stream().filter(CompletableFuture::join).count()).isEqualTo(waiting);
 
-        Map<String, Object> many = new java.util.LinkedHashMap<>();
+        Map<String, Object> many = new LinkedHashMap<>();
         for (int i = 0; i < 5_000; i++) {
             many.put("many-" + i, i);
         }

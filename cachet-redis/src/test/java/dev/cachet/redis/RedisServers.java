@@ -89,7 +89,6 @@ public final class RedisServers implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(what + " did not happen within " + atMost);
             }
-            Thread.onSpinWait();
             TimeUnit.MILLISECONDS.sleep(50);
         }
     }

@@ -5,6 +5,7 @@ import dev.cachet.store.Store;
 import dev.cachet.tiered.TieredStore;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,11 +44,11 @@ public final class CachetCaches implements AutoCloseable {
 
     CachetCaches(Map<String, Entry> entries, List<AutoCloseable> owned) {
         this.entries = Collections.unmodifiableMap(entries);
-        Map<String, Cache> byAlias = new java.util.LinkedHashMap<>();
+        Map<String, Cache> byAlias = new LinkedHashMap<>();
         entries.forEach((alias, entry) -> byAlias.put(alias, entry.cache()));
         this.caches = Collections.unmodifiableMap(byAlias);
-        Map<String, Store> stores = new java.util.LinkedHashMap<>();
-        Map<String, List<String>> aliases = new java.util.LinkedHashMap<>();
+        Map<String, Store> stores = new LinkedHashMap<>();
+        Map<String, List<String>> aliases = new LinkedHashMap<>();
         entries.forEach((alias, entry) -> {
             if (entry.redis() != null) {
                 stores.putIfAbsent(entry.redis().name(), entry.redis());

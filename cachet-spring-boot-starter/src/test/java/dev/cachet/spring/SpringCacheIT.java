@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cachet.redis.LocalRedis;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -221,7 +222,7 @@ class SpringCacheIT {
             assertThat(cachet.stats().decodeFailures()).isEqualTo(1);
             // A JDK class that acts when built (a Timer starts a thread) is not on the list either.
             byte[] timer = ("\u00c8{\"@class\":\"dev.cachet.spring.SpringValues$Holder\",\"value\":[\"java.util.Timer\",{}]}")
-                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+                    .getBytes(StandardCharsets.ISO_8859_1);
             dev.cachet.redis.RedisStore.create(LocalRedis.URL).set(cachet.makeKey("timer"), timer, 60_000).join();
             assertThat(cache.get("timer")).isNull();
             assertThat(cachet.stats().decodeFailures()).isEqualTo(2);

@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,7 +54,7 @@ class CatalogIT {
         properties().forEach((name, value) -> registry.add(name, () -> value));
     }
 
-    private static java.util.Map<String, Object> properties() {
+    private static Map<String, Object> properties() {
         return SERVICES.properties("redis://127.0.0.1:" + redis.port());
     }
 

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Probes each Redis behind the caches with {@code INFO} in the background, on its own schedule and
@@ -88,7 +89,7 @@ public final class RedisMonitor implements AutoCloseable {
 
     private String describe(Throwable error) {
         Throwable cause = Store.unwrap(error);
-        if (cause instanceof java.util.concurrent.TimeoutException) {
+        if (cause instanceof TimeoutException) {
             return "no answer within " + timeout.toMillis() + " ms";
         }
         return cause.getClass().getSimpleName() + ": " + cause.getMessage();

@@ -26,6 +26,8 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -493,8 +495,8 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         return new ArrayList<>(names);
     }
 
-    private static List<String> list(java.util.Enumeration<String> values) {
-        return values == null ? List.of() : java.util.Collections.list(values);
+    private static List<String> list(Enumeration<String> values) {
+        return values == null ? List.of() : Collections.list(values);
     }
 
     /** HTTP/1.0's no-cache, which only counts when Cache-Control gives no lifetime. */

@@ -8,6 +8,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.annotation.Import;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
 /** A {@link CachePage} that cannot work stops start-up, naming the handler, instead of failing requests. */
@@ -67,7 +68,7 @@ class CachePageCheckIT {
     static class UnknownVariable {
         @GetMapping("/things/{id}")
         @CachePage(ttl = "1m", tags = "thing:{name}")
-        String thing(@org.springframework.web.bind.annotation.PathVariable String id) {
+        String thing(@PathVariable String id) {
             return id;
         }
     }

@@ -8,8 +8,12 @@ import dev.cachet.spring.RunningServer;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -98,12 +102,12 @@ class SiteResponseCacheIT extends RunningServer {
     @Test
     void concurrentRequestsForAPageThatIsNotStoredAreAllAnswered() throws Exception {
         send("GET", "/personal");
-        List<java.util.concurrent.Future<HttpResponse<String>>> responses = new java.util.ArrayList<>();
-        try (java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(20)) {
+        List<Future<HttpResponse<String>>> responses = new ArrayList<>();
+        try (ExecutorService callers = Executors.newFixedThreadPool(20)) {
             for (int i = 0; i < 40; i++) {
                 responses.add(callers.submit(() -> send("GET", "/personal")));
             }
-            for (java.util.concurrent.Future<HttpResponse<String>> response : responses) {
+            for (Future<HttpResponse<String>> response : responses) {
                 assertThat(response.get().statusCode()).isEqualTo(200);
                 assertThat(response.get().body()).startsWith("personal ");
             }

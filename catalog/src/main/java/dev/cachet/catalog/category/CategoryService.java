@@ -2,8 +2,8 @@ package dev.cachet.catalog.category;
 
 import dev.cachet.catalog.CacheInvalidation;
 import dev.cachet.catalog.InvalidField;
-import java.util.List;
 import jakarta.validation.Validator;
+import java.util.List;
 import java.util.NoSuchElementException;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;

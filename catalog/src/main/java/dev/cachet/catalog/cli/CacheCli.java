@@ -10,6 +10,7 @@ import dev.cachet.catalog.category.CategoryRepository;
 import dev.cachet.catalog.product.ProductService;
 import dev.cachet.redis.RedisStore;
 import dev.cachet.spring.CachetCaches;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -31,6 +33,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code java -jar catalog.jar cache ...}: the brief's management command, done right. It starts the
@@ -43,10 +46,7 @@ public final class CacheCli implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    private final ConfigurableApplicationContext context;
-
-    private CacheCli(ConfigurableApplicationContext context) {
-        this.context = context;
+    private CacheCli() {
     }
 
     @Override
@@ -73,7 +73,7 @@ public final class CacheCli implements Callable<Integer> {
             return 1;
         }
         try {
-            CommandLine command = new CommandLine(new CacheCli(context), new CommandLine.IFactory() {
+            CommandLine command = new CommandLine(new CacheCli(), new CommandLine.IFactory() {
                 @Override
                 public <K> K create(Class<K> type) throws Exception {
                     if (type.getEnclosingClass() == CacheCli.class) {
@@ -129,16 +129,36 @@ public final class CacheCli implements Callable<Integer> {
         return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
     }
 
-    /**
-     * Refuses to change caches that live only in this command's process: with every cache in process
-     * ({@code store=local}), nothing the command did would reach the running service.
-     */
-    static void requireShared(ConfigurableApplicationContext context) {
-        CachetCaches caches = context.getBean(CachetCaches.class);
-        boolean shared = caches.all().keySet().stream().anyMatch(alias -> caches.redisStore(alias).isPresent());
-        if (!shared) {
-            throw new IllegalStateException("every cache is in process (cachet.defaults.store=local), so this command could not"
-                    + " reach the running service's caches; run it with CACHET_DEFAULTS_STORE=redis or tiered and CACHET_DEFAULTS_URL");
+    /** A subcommand: where it stands on the command line, and the context it runs against. */
+    abstract static class Subcommand implements Callable<Integer> {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        final ConfigurableApplicationContext context;
+
+        Subcommand(ConfigurableApplicationContext context) {
+            this.context = context;
+        }
+
+        PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
+
+        CommandLine.ParameterException badUsage(String message) {
+            return new CommandLine.ParameterException(spec.commandLine(), message);
+        }
+
+        /**
+         * Refuses to change caches that live only in this command's process: with every cache in process
+         * ({@code store=local}), nothing the command did would reach the running service.
+         */
+        void requireShared() {
+            CachetCaches caches = context.getBean(CachetCaches.class);
+            boolean shared = caches.all().keySet().stream().anyMatch(alias -> caches.redisStore(alias).isPresent());
+            if (!shared) {
+                throw new IllegalStateException("every cache is in process (cachet.defaults.store=local), so this command could not"
+                        + " reach the running service's caches; run it with CACHET_DEFAULTS_STORE=redis or tiered and CACHET_DEFAULTS_URL");
+            }
         }
     }
 
@@ -149,29 +169,24 @@ public final class CacheCli implements Callable<Integer> {
     }
 
     @Command(name = "warm", description = "Put categories' product pages and products in the caches.")
-    static final class Warm implements Callable<Integer> {
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-
+    static final class Warm extends Subcommand {
         @Option(names = "--category", description = "Only this category (by id); every active one when absent.")
         Long category;
 
         @Option(names = "--ttl", description = "Seconds the entries live; the caches' defaults when absent.")
         Long ttl;
 
-        private final ConfigurableApplicationContext context;
-
         Warm(ConfigurableApplicationContext context) {
-            this.context = context;
+            super(context);
         }
 
         @Override
         public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = out();
             if (ttl != null && ttl <= 0) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--ttl must be a positive number of seconds, was " + ttl);
+                throw badUsage("--ttl must be a positive number of seconds, was " + ttl);
             }
-            requireShared(context);
+            requireShared();
             ProductService products = context.getBean(ProductService.class);
             CategoryRepository categories = context.getBean(CategoryRepository.class);
             List<Category> targets = new ArrayList<>();
@@ -184,26 +199,23 @@ public final class CacheCli implements Callable<Integer> {
             long total = targets.stream().mapToLong(c -> products.countActive(c.id())).sum();
             long started = System.nanoTime();
             int pages = 0;
-            long[] done = {0};
+            long done = 0;
             for (Category target : targets) {
-                long before = done[0];
+                long before = done;
                 ProductService.Warmed warmed = products.warm(target.id(), lifetime,
                         n -> progress(out, "warming", before + n, total));
-                done[0] = before + warmed.products();
+                done = before + warmed.products();
                 pages += warmed.pages();
             }
-            progress(out, "warming", done[0], total);
-            out.printf(Locale.ROOT, "%nwarmed %,d categories: %,d pages and %,d products in %.1f s%n", targets.size(), pages, done[0],
+            progress(out, "warming", done, total);
+            out.printf(Locale.ROOT, "%nwarmed %,d categories: %,d pages and %,d products in %.1f s%n", targets.size(), pages, done,
                     (System.nanoTime() - started) / 1e9);
             return 0;
         }
     }
 
     @Command(name = "invalidate", description = "Drop cached entries by category, tag or key pattern, in every cache.")
-    static final class Invalidate implements Callable<Integer> {
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-
+    static final class Invalidate extends Subcommand {
         @Option(names = "--category", description = "Everything that shows this category's products.")
         Long category;
 
@@ -216,23 +228,21 @@ public final class CacheCli implements Callable<Integer> {
         @Option(names = "--dry-run", description = "Only count what a pattern matches.")
         boolean dryRun;
 
-        private final ConfigurableApplicationContext context;
-
         Invalidate(ConfigurableApplicationContext context) {
-            this.context = context;
+            super(context);
         }
 
         @Override
         public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = out();
             int given = (category != null ? 1 : 0) + (tag != null ? 1 : 0) + (pattern != null ? 1 : 0);
             if (given != 1) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "give exactly one of --category, --tag and --pattern");
+                throw badUsage("give exactly one of --category, --tag and --pattern");
             }
             if (dryRun && pattern == null) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--dry-run counts what a --pattern matches");
+                throw badUsage("--dry-run counts what a --pattern matches");
             }
-            requireShared(context);
+            requireShared();
             Map<String, Cache> caches = context.getBean(CachetCaches.class).all();
             if (pattern == null) {
                 String invalidated = category != null ? CacheInvalidation.category(category) : tag;
@@ -256,10 +266,7 @@ public final class CacheCli implements Callable<Integer> {
     }
 
     @Command(name = "stats", description = "Per-cache counters of the running service, and each Redis' memory and keyspace.")
-    static final class Stats implements Callable<Integer> {
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-
+    static final class Stats extends Subcommand {
         @Option(names = "--service", description = "The running service, for its counters (default: ${DEFAULT-VALUE}).",
                 defaultValue = "http://localhost:8080")
         String service;
@@ -268,15 +275,13 @@ public final class CacheCli implements Callable<Integer> {
                 defaultValue = "admin:admin")
         String user;
 
-        private final ConfigurableApplicationContext context;
-
         Stats(ConfigurableApplicationContext context) {
-            this.context = context;
+            super(context);
         }
 
         @Override
         public Integer call() throws Exception {
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = out();
             HttpRequest request = HttpRequest.newBuilder(URI.create(service + "/actuator/cachet")).timeout(Duration.ofSeconds(5))
                     .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(user.getBytes(StandardCharsets.UTF_8)))
                     .header("Accept", "application/json").build();
@@ -284,14 +289,14 @@ public final class CacheCli implements Callable<Integer> {
             try {
                 response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
                         .send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new IllegalStateException("cannot reach the service at " + service + " (" + e.getMessage() + "); give --service");
             }
             if (response.statusCode() != 200) {
                 throw new IllegalStateException("the service at " + service + " answered " + response.statusCode()
                         + " for /actuator/cachet; give an admin's --user name:password");
             }
-            Map<String, Object> all = new tools.jackson.databind.json.JsonMapper().readValue(response.body(), LinkedHashMap.class);
+            Map<String, Object> all = new JsonMapper().readValue(response.body(), LinkedHashMap.class);
             out.printf(Locale.ROOT, "%-10s %-7s %12s %12s %12s %10s%n", "cache", "store", "hits", "misses", "stale", "hit ratio");
             all.forEach((alias, described) -> {
                 Map<?, ?> cache = (Map<?, ?>) described;
@@ -305,7 +310,7 @@ public final class CacheCli implements Callable<Integer> {
                 out.println("redis: none (every cache is in process)");
             }
             for (CachetCaches.RedisServer server : servers) {
-                Map<String, String> info = RedisStore.info(server.store()).get(5, java.util.concurrent.TimeUnit.SECONDS);
+                Map<String, String> info = RedisStore.info(server.store()).get(5, TimeUnit.SECONDS);
                 out.printf(Locale.ROOT, "redis %s: memory %s of %s (%s), evicted %s keys, keyspace hits %s misses %s, %s clients%n",
                         server.name(), info.get("used_memory_human"), "0".equals(info.get("maxmemory")) ? "unbounded" : info.get("maxmemory"),
                         info.get("maxmemory_policy"), info.get("evicted_keys"), info.get("keyspace_hits"), info.get("keyspace_misses"),
@@ -316,23 +321,18 @@ public final class CacheCli implements Callable<Integer> {
     }
 
     @Command(name = "purge-versions", description = "Delete every entry of a version other than each cache's current one.")
-    static final class PurgeVersions implements Callable<Integer> {
-        @Spec
-        CommandLine.Model.CommandSpec spec;
-
+    static final class PurgeVersions extends Subcommand {
         @Option(names = "--dry-run", description = "Only count them.")
         boolean dryRun;
 
-        private final ConfigurableApplicationContext context;
-
         PurgeVersions(ConfigurableApplicationContext context) {
-            this.context = context;
+            super(context);
         }
 
         @Override
         public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            requireShared(context);
+            PrintWriter out = out();
+            requireShared();
             long total = 0;
             for (Map.Entry<String, Cache> cache : context.getBean(CachetCaches.class).all().entrySet()) {
                 long count = dryRun ? cache.getValue().countOldVersions() : cache.getValue().purgeOldVersions();
