@@ -12,7 +12,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -189,7 +191,7 @@ class CatalogIT {
 
     @Test
     void aWriteOnOneInstanceIsSeenOnAnotherAtTheNextRead() throws Exception {
-        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--server.port=0", "--catalog.demo.products=0"));
+        List<String> args = new ArrayList<>(List.of("--server.port=0", "--catalog.demo.products=0"));
         // The first instance has loaded the demo data already.
         properties().forEach((name, value) -> {
             if (!name.equals("catalog.demo.products")) {
@@ -208,11 +210,19 @@ class CatalogIT {
             await().atMost(Duration.ofSeconds(2)).until(() ->
                     call(other, "GET", "/api/products/2", null, null).body().contains("Renamed Product Two"));
             long created = createProduct("brand-new", 1, true);
-            await().atMost(Duration.ofSeconds(2)).until(() -> {
-                String pages = call(other, "GET", "/api/products?category=1&page=1", "alice", null).body()
-                        + call(other, "GET", "/api/products?category=1&page=2", "alice", null).body();
-                return pages.contains("\"id\":" + created + ",");
-            });
+            String listedAsCreated = "\"id\":" + created + ",";
+            await().atMost(Duration.ofSeconds(2)).until(() -> listed(other, 1).contains(listedAsCreated));
+            // Moved to another category here: listed under that one there, whose pages it had cached before.
+            assertThat(listed(other, 2)).doesNotContain(listedAsCreated);
+            assertThat(call(port, "PATCH", "/api/products/" + created, "admin", "{\"categoryId\":2}").statusCode()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(2)).until(() ->
+                    !listed(other, 1).contains(listedAsCreated) && listed(other, 2).contains(listedAsCreated));
+            // Deleted here: gone there, by id and from its category's pages.
+            assertThat(call(other, "GET", "/api/products/" + created, null, null).statusCode()).isEqualTo(200);
+            assertThat(call(port, "DELETE", "/api/products/" + created, "admin", null).statusCode()).isEqualTo(204);
+            await().atMost(Duration.ofSeconds(2)).until(() ->
+                    call(other, "GET", "/api/products/" + created, null, null).statusCode() == 404
+                            && !listed(other, 2).contains(listedAsCreated));
             // Deactivated here: gone there.
             assertThat(call(other, "GET", "/api/products/8", null, null).statusCode()).isEqualTo(200);
             assertThat(call(port, "PATCH", "/api/products/8", "admin", "{\"active\":false}").statusCode()).isEqualTo(200);
@@ -243,6 +253,15 @@ class CatalogIT {
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> caches.all().values().stream()
                     .allMatch(cache -> cache.set("probe", "up") && "up".equals(cache.get("probe", String.class)) && cache.delete("probe")));
         }
+    }
+
+    /** The first three pages of a category's list, as instance {@code on} answers them to a signed-in user. */
+    private String listed(int on, long category) throws Exception {
+        StringBuilder pages = new StringBuilder();
+        for (int page = 1; page <= 3; page++) {
+            pages.append(call(on, "GET", "/api/products?category=" + category + "&page=" + page, "alice", null).body());
+        }
+        return pages.toString();
     }
 
     private long createProduct(String slug, long category, boolean active) throws Exception {
