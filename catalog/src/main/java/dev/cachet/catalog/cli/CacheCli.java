@@ -315,6 +315,10 @@ public final class CacheCli implements Callable<Integer> {
                         server.name(), info.get("used_memory_human"), "0".equals(info.get("maxmemory")) ? "unbounded" : info.get("maxmemory"),
                         info.get("maxmemory_policy"), info.get("evicted_keys"), info.get("keyspace_hits"), info.get("keyspace_misses"),
                         info.get("connected_clients"));
+                // INFO's keyspace section: one "dbN: keys=..,expires=..,avg_ttl=.." line per database that holds keys.
+                List<String> keyspace = info.entrySet().stream().filter(field -> field.getKey().matches("db\\d+"))
+                        .map(field -> field.getKey() + " " + field.getValue()).toList();
+                out.printf(Locale.ROOT, "redis %s: keyspace %s%n", server.name(), keyspace.isEmpty() ? "empty" : String.join("; ", keyspace));
             }
             return 0;
         }
