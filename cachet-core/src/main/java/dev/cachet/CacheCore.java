@@ -241,6 +241,7 @@ final class CacheCore {
 
     CacheStats stats() {
         return new CacheStats(options.name(), hits.sum(), misses.sum(), staleHits.sum(), sets.sum(), deletes.sum(), loads.sum(),
-                loadFailures.sum(), loadNanos.sum(), leaseWaits.sum(), decodeFailures.sum(), store.errorsByCause(), store.breakerState());
+                loadFailures.sum(), loadNanos.sum(), leaseWaits.sum(), decodeFailures.sum(), store.errorsByCause(), store.breakerState(),
+                store.pendingInvalidations(), store.droppedInvalidations());
     }
 }

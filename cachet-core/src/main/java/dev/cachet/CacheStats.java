@@ -24,6 +24,10 @@ import java.util.Map;
  * @param decodeFailures stored values that could not be decoded (and were removed)
  * @param errorsByCause backend failures by cause
  * @param breaker the circuit breaker's state
+ * @param pendingInvalidations keys and tags whose write, delete or invalidation failed, still to be invalidated
+ *     before the backend is read again
+ * @param droppedInvalidations failed invalidations that found too many pending to be remembered: their old
+ *     values stay until they expire
  */
 public record CacheStats(
         String name,
@@ -38,7 +42,9 @@ public record CacheStats(
         long leaseWaits,
         long decodeFailures,
         Map<String, Long> errorsByCause,
-        CircuitBreaker.State breaker) {
+        CircuitBreaker.State breaker,
+        int pendingInvalidations,
+        long droppedInvalidations) {
     /** Copies the map. */
     public CacheStats {
         errorsByCause = Map.copyOf(errorsByCause);

@@ -14,6 +14,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -30,6 +32,15 @@ import java.util.function.Supplier;
  * other exception is a caller error and is passed on in both modes; it does not count against the breaker.
  * Writes are never retried.
  *
+ * <p>A {@code set}, {@code setMany}, {@code delete}, {@code deleteMany} or {@code invalidateTags} that failed
+ * may have left the backend's old value in place, which every instance would read again once the backend
+ * answers. The guard remembers those keys and tags (up to {@link ResilienceOptions#maxPendingInvalidations()})
+ * and invalidates them before it reads from the backend again, and in the background every
+ * {@link ResilienceOptions#openDuration()} until that succeeds, so that an instance without traffic replays
+ * too. Until then every read is answered as if the backend were down; writes go ahead, because one that lands
+ * before the replay is only taken out by it. Invalidations still pending when the store
+ * is closed, or when the process ends, are lost: their values stay until they expire.
+ *
  * <p>Wrap a store once and share the wrapper between caches to give them one breaker. Thread-safe.
  */
 public final class GuardedStore implements Store {
@@ -38,22 +49,50 @@ public final class GuardedStore implements Store {
      * progress), so that the retry costs at most one more deadline on top of a few milliseconds.
      */
     private static final long RETRY_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final System.Logger LOG = System.getLogger(GuardedStore.class.getName());
 
     private final Store delegate;
     private final boolean failSoft;
     private final boolean retryReads;
+    private final Shared shared;
     private final CircuitBreaker breaker;
     private final ErrorLog errors;
     private final Ticker ticker;
+    private final PendingInvalidations pending;
 
-    private GuardedStore(
-            Store delegate, boolean failSoft, boolean retryReads, CircuitBreaker breaker, ErrorLog errors, Ticker ticker) {
+    /** What a store and its {@link #strict()} view share. */
+    private static final class Shared {
+        final CircuitBreaker breaker;
+        final ErrorLog errors;
+        final Ticker ticker;
+        final PendingInvalidations pending;
+        final long retryMillis;
+        final AtomicReference<CompletableFuture<Void>> replaying = new AtomicReference<>();
+        final AtomicBoolean retryScheduled = new AtomicBoolean();
+        final AtomicBoolean dropLogged = new AtomicBoolean();
+        volatile boolean closed;
+
+        Shared(String backend, ResilienceOptions options) {
+            this.breaker = new CircuitBreaker(backend, options);
+            this.errors = new ErrorLog(backend, options);
+            this.ticker = options.ticker();
+            this.pending = new PendingInvalidations(options.maxPendingInvalidations());
+            this.retryMillis = options.openDuration().toMillis();
+        }
+    }
+
+    /** Keys and tags an operation was to invalidate: remembered when it fails. */
+    private record Invalidates(Collection<String> keys, Collection<String> tags) {}
+
+    private GuardedStore(Store delegate, boolean failSoft, boolean retryReads, Shared shared) {
         this.delegate = delegate;
         this.failSoft = failSoft;
         this.retryReads = retryReads;
-        this.breaker = breaker;
-        this.errors = errors;
-        this.ticker = ticker;
+        this.shared = shared;
+        this.breaker = shared.breaker;
+        this.errors = shared.errors;
+        this.ticker = shared.ticker;
+        this.pending = shared.pending;
     }
 
     /** Guards {@code delegate} with {@code options}. */
@@ -62,16 +101,15 @@ public final class GuardedStore implements Store {
             throw new IllegalArgumentException("store " + delegate.name() + " is already guarded");
         }
         Objects.requireNonNull(delegate, "delegate");
-        return new GuardedStore(delegate, options.failSoft(), options.retryReads(),
-                new CircuitBreaker(delegate.name(), options), new ErrorLog(delegate.name(), options), options.ticker());
+        return new GuardedStore(delegate, options.failSoft(), options.retryReads(), new Shared(delegate.name(), options));
     }
 
     /**
-     * A view of this store that shares its breaker and error counts but passes backend failures on, for
-     * operations whose result has no neutral value (an increment, a version move).
+     * A view of this store that shares its breaker, error counts and pending invalidations but passes backend
+     * failures on, for operations whose result has no neutral value (an increment, a version move).
      */
     public GuardedStore strict() {
-        return failSoft ? new GuardedStore(delegate, false, retryReads, breaker, errors, ticker) : this;
+        return failSoft ? new GuardedStore(delegate, false, retryReads, shared) : this;
     }
 
     /** Whether backend failures become misses and {@code false} rather than exceptions. */
@@ -87,6 +125,19 @@ public final class GuardedStore implements Store {
     /** Backend failures so far, by cause (the failing exception's class, e.g. {@code CircuitOpen}). */
     public Map<String, Long> errorsByCause() {
         return errors.counts();
+    }
+
+    /** Keys and tags whose invalidation failed and is still to be replayed. */
+    public int pendingInvalidations() {
+        return pending.size();
+    }
+
+    /**
+     * Keys and tags whose invalidation failed when {@link ResilienceOptions#maxPendingInvalidations()} were
+     * already pending, so that it will not be replayed: their old values stay until they expire.
+     */
+    public long droppedInvalidations() {
+        return pending.dropped();
     }
 
     @Override
@@ -133,7 +184,8 @@ public final class GuardedStore implements Store {
 
     @Override
     public CompletableFuture<Long> invalidateTags(Collection<String> tags) {
-        return guard("INVALIDATE_TAGS", describe(tags), false, () -> delegate.invalidateTags(tags), () -> 0L);
+        return guard("INVALIDATE_TAGS", describe(tags), false, () -> delegate.invalidateTags(tags), () -> 0L,
+                new Invalidates(List.of(), tags));
     }
 
     @Override
@@ -143,7 +195,8 @@ public final class GuardedStore implements Store {
 
     @Override
     public CompletableFuture<Boolean> set(String key, byte[] value, long ttlMillis) {
-        return guard("SET", key, false, () -> delegate.set(key, value, ttlMillis), () -> false);
+        return guard("SET", key, false, () -> delegate.set(key, value, ttlMillis), () -> false,
+                new Invalidates(List.of(key), List.of()));
     }
 
     @Override
@@ -154,12 +207,12 @@ public final class GuardedStore implements Store {
     @Override
     public CompletableFuture<Set<String>> setMany(Map<String, byte[]> entries, long ttlMillis) {
         return guard("SET_MANY", describe(entries.keySet()), false, () -> delegate.setMany(entries, ttlMillis),
-                () -> Set.copyOf(entries.keySet()));
+                () -> Set.copyOf(entries.keySet()), new Invalidates(entries.keySet(), List.of()));
     }
 
     @Override
     public CompletableFuture<Boolean> delete(String key) {
-        return guard("DELETE", key, false, () -> delegate.delete(key), () -> false);
+        return guard("DELETE", key, false, () -> delegate.delete(key), () -> false, new Invalidates(List.of(key), List.of()));
     }
 
     @Override
@@ -169,7 +222,8 @@ public final class GuardedStore implements Store {
 
     @Override
     public CompletableFuture<Long> deleteMany(Collection<String> keys) {
-        return guard("DELETE_MANY", describe(keys), false, () -> delegate.deleteMany(keys), () -> 0L);
+        return guard("DELETE_MANY", describe(keys), false, () -> delegate.deleteMany(keys), () -> 0L,
+                new Invalidates(keys, List.of()));
     }
 
     @Override
@@ -193,19 +247,37 @@ public final class GuardedStore implements Store {
                 () -> delegate.deleteMatching(pattern, filter, dryRun), () -> 0L);
     }
 
+    /** Closes the backend; invalidations still pending are given up, and logged. */
     @Override
     public void close() {
+        shared.closed = true;
+        if (!pending.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "cache backend {0} closed with {1} failed invalidations not replayed;"
+                    + " their old values stay until they expire", delegate.name(), pending.size());
+        }
         delegate.close();
+    }
+
+    private <T> CompletableFuture<T> guard(
+            String operation, String key, boolean read, Supplier<CompletableFuture<T>> call, Supplier<T> fallback) {
+        return guard(operation, key, read, call, fallback, null);
     }
 
     /**
      * Calls the backend through the breaker. Kept small so that it is inlined into each operation: the
      * call is then monomorphic and the in-process path costs no more than the store it guards.
      */
-    private <T> CompletableFuture<T> guard(
-            String operation, String key, boolean read, Supplier<CompletableFuture<T>> call, Supplier<T> fallback) {
+    private <T> CompletableFuture<T> guard(String operation, String key, boolean read,
+            Supplier<CompletableFuture<T>> call, Supplier<T> fallback, Invalidates invalidates) {
+        if (!pending.isEmpty()) {
+            if (read) {
+                return afterReplay(operation, key, read, call, fallback, invalidates);
+            }
+            // A write need not wait: if it lands before the replay, the replay only takes it out again, a miss.
+            replay();
+        }
         if (!breaker.tryAcquire()) {
-            return fail(operation, key, new CacheBackendException.CircuitOpen(delegate.name()), fallback);
+            return fail(operation, key, new CacheBackendException.CircuitOpen(delegate.name()), fallback, invalidates);
         }
         CompletableFuture<T> first = attempt(call);
         if (first.isDone() && !first.isCompletedExceptionally()) {
@@ -213,11 +285,91 @@ public final class GuardedStore implements Store {
             return first;
         }
         // Stores return at once and answer later, so the clock read here is when the call went out.
-        return recover(operation, key, read, ticker.read(), first, call, fallback);
+        return recover(operation, key, read, ticker.read(), first, call, fallback, invalidates);
     }
 
-    private <T> CompletableFuture<T> recover(String operation, String key, boolean read, long started,
-            CompletableFuture<T> first, Supplier<CompletableFuture<T>> call, Supplier<T> fallback) {
+    /**
+     * The backend is read again only once what failed to be invalidated has been: otherwise a read could find
+     * a value that a committed write should have taken out.
+     */
+    private <T> CompletableFuture<T> afterReplay(String operation, String key, boolean read,
+            Supplier<CompletableFuture<T>> call, Supplier<T> fallback, Invalidates invalidates) {
+        return replay().handle((done, error) -> error == null
+                        ? guard(operation, key, read, call, fallback, invalidates)
+                        : fail(operation, key, (CacheBackendException) Store.unwrap(error), fallback, invalidates))
+                .thenCompose(Function.identity());
+    }
+
+    /** Replays the pending invalidations, once at a time; fails with the backend's failure. */
+    private CompletableFuture<Void> replay() {
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        CompletableFuture<Void> running = shared.replaying.compareAndExchange(null, mine);
+        if (running != null) {
+            return running;
+        }
+        PendingInvalidations.Batch batch = pending.batch();
+        CompletableFuture<?> sent;
+        if (batch.isEmpty()) {
+            sent = CompletableFuture.completedFuture(null);
+        } else if (!breaker.tryAcquire()) {
+            sent = CompletableFuture.failedFuture(new CacheBackendException.CircuitOpen(delegate.name()));
+        } else {
+            // A tiered store's deletes and tag invalidations also reach its first tier and every instance's.
+            sent = CompletableFuture.allOf(
+                    batch.keys().isEmpty() ? CompletableFuture.completedFuture(null) : attempt(() -> delegate.deleteMany(batch.keys())),
+                    batch.tags().isEmpty() ? CompletableFuture.completedFuture(null) : attempt(() -> delegate.invalidateTags(batch.tags())));
+        }
+        sent.whenComplete((ignored, error) -> {
+            shared.replaying.set(null);
+            Throwable cause = error == null ? null : Store.unwrap(error);
+            if (cause == null) {
+                if (!batch.isEmpty()) {
+                    breaker.onSuccess();
+                    pending.replayed(batch);
+                    shared.dropLogged.set(false);
+                    LOG.log(System.Logger.Level.INFO, "cache backend {0}: replayed {1} failed invalidations",
+                            delegate.name(), batch.seen().size());
+                }
+                mine.complete(null);
+            } else if (cause instanceof CacheBackendException backend) {
+                // An open breaker is counted by the reads it turns away, not again by each replay it stops.
+                if (!(backend instanceof CacheBackendException.CircuitOpen)) {
+                    errors.record("REPLAY_INVALIDATIONS", describe(batch.names()), backend);
+                    if (!(backend instanceof CacheBackendException.Refused)) {
+                        breaker.onFailure();
+                    }
+                }
+                mine.completeExceptionally(backend);
+            } else {
+                // Not the backend's failure but a bug; pending stays pending rather than the store failing for good.
+                mine.completeExceptionally(new CacheBackendException("replaying failed invalidations failed", cause));
+            }
+        });
+        return mine;
+    }
+
+    /**
+     * Keeps trying the replay while anything is pending, so that an instance with no traffic of its own
+     * still takes out what other instances would otherwise read.
+     */
+    private void scheduleReplay() {
+        if (shared.closed || !shared.retryScheduled.compareAndSet(false, true)) {
+            return;
+        }
+        CompletableFuture.runAsync(() -> {
+            shared.retryScheduled.set(false);
+            if (!shared.closed && !pending.isEmpty()) {
+                replay().whenComplete((done, error) -> {
+                    if (error != null) {
+                        scheduleReplay();
+                    }
+                });
+            }
+        }, CompletableFuture.delayedExecutor(shared.retryMillis, TimeUnit.MILLISECONDS));
+    }
+
+    private <T> CompletableFuture<T> recover(String operation, String key, boolean read, long started, CompletableFuture<T> first,
+            Supplier<CompletableFuture<T>> call, Supplier<T> fallback, Invalidates invalidates) {
         return first.handle((value, error) -> {
             if (error == null) {
                 breaker.onSuccess();
@@ -227,14 +379,15 @@ public final class GuardedStore implements Store {
             if (read && retryReads && ticker.read() - started <= RETRY_WINDOW_NANOS
                     && cause instanceof CacheBackendException backend
                     && !backend.isTimeout() && !(backend instanceof CacheBackendException.Refused)) {
-                return attempt(call).handle((retried, again) -> settle(operation, key, retried, again, fallback))
+                return attempt(call).handle((retried, again) -> settle(operation, key, retried, again, fallback, invalidates))
                         .thenCompose(Function.identity());
             }
-            return settle(operation, key, value, error, fallback);
+            return settle(operation, key, value, error, fallback, invalidates);
         }).thenCompose(Function.identity());
     }
 
-    private <T> CompletableFuture<T> settle(String operation, String key, T value, Throwable error, Supplier<T> fallback) {
+    private <T> CompletableFuture<T> settle(
+            String operation, String key, T value, Throwable error, Supplier<T> fallback, Invalidates invalidates) {
         if (error == null) {
             breaker.onSuccess();
             return CompletableFuture.completedFuture(value);
@@ -247,12 +400,29 @@ public final class GuardedStore implements Store {
         if (!(backend instanceof CacheBackendException.Refused)) {
             breaker.onFailure();
         }
-        return fail(operation, key, backend, fallback);
+        return fail(operation, key, backend, fallback, invalidates);
     }
 
-    private <T> CompletableFuture<T> fail(String operation, String key, CacheBackendException error, Supplier<T> fallback) {
+    private <T> CompletableFuture<T> fail(
+            String operation, String key, CacheBackendException error, Supplier<T> fallback, Invalidates invalidates) {
         errors.record(operation, key, error);
+        if (invalidates != null) {
+            remember(invalidates);
+        }
         return failSoft ? CompletableFuture.completedFuture(fallback.get()) : CompletableFuture.failedFuture(error);
+    }
+
+    /** A write or delete that may not have reached the backend leaves its old value there: that must go too. */
+    private void remember(Invalidates invalidates) {
+        int lost = pending.add(invalidates.keys(), invalidates.tags());
+        if (lost > 0 && shared.dropLogged.compareAndSet(false, true)) {
+            LOG.log(System.Logger.Level.ERROR, "cache backend {0}: {1} failed invalidations could not be remembered,"
+                    + " {2} are pending already; their old values stay until they expire",
+                    delegate.name(), lost, pending.size());
+        }
+        if (!pending.isEmpty()) {
+            scheduleReplay();
+        }
     }
 
     private static <T> CompletableFuture<T> attempt(Supplier<CompletableFuture<T>> call) {

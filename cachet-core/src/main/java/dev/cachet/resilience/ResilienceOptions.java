@@ -13,6 +13,8 @@ import java.util.Objects;
  * @param openDuration how long an open breaker refuses calls before it lets one probe through
  * @param retryReads whether a read that failed without timing out is tried once more
  * @param errorLogInterval the least time between two log lines about the same cause
+ * @param maxPendingInvalidations how many keys and tags whose invalidation failed are remembered, to be
+ *     invalidated before the backend is used again
  * @param ticker the time source of the breaker and the error log
  */
 public record ResilienceOptions(
@@ -21,6 +23,7 @@ public record ResilienceOptions(
         Duration openDuration,
         boolean retryReads,
         Duration errorLogInterval,
+        int maxPendingInvalidations,
         Ticker ticker) {
     /** Default {@link #failureThreshold()}: {@value}. */
     public static final int DEFAULT_FAILURE_THRESHOLD = 5;
@@ -28,6 +31,11 @@ public record ResilienceOptions(
     public static final Duration DEFAULT_OPEN_DURATION = Duration.ofSeconds(1);
     /** Default {@link #errorLogInterval()}: 30 s. */
     public static final Duration DEFAULT_ERROR_LOG_INTERVAL = Duration.ofSeconds(30);
+    /**
+     * Default {@link #maxPendingInvalidations()}: {@value}, a few hundred kilobytes of keys, enough for the
+     * writes of a minute-long outage of a busy service.
+     */
+    public static final int DEFAULT_MAX_PENDING_INVALIDATIONS = 10_000;
     /** Fail-soft with the defaults above. */
     public static final ResilienceOptions DEFAULTS = builder().build();
 
@@ -45,6 +53,9 @@ public record ResilienceOptions(
         if (errorLogInterval.isNegative()) {
             throw new IllegalArgumentException("errorLogInterval must not be negative, was " + errorLogInterval);
         }
+        if (maxPendingInvalidations < 0) {
+            throw new IllegalArgumentException("maxPendingInvalidations must not be negative, was " + maxPendingInvalidations);
+        }
     }
 
     /** A builder with the defaults. */
@@ -60,6 +71,7 @@ public record ResilienceOptions(
         b.openDuration = openDuration;
         b.retryReads = retryReads;
         b.errorLogInterval = errorLogInterval;
+        b.maxPendingInvalidations = maxPendingInvalidations;
         b.ticker = ticker;
         return b;
     }
@@ -71,6 +83,7 @@ public record ResilienceOptions(
         private Duration openDuration = DEFAULT_OPEN_DURATION;
         private boolean retryReads = true;
         private Duration errorLogInterval = DEFAULT_ERROR_LOG_INTERVAL;
+        private int maxPendingInvalidations = DEFAULT_MAX_PENDING_INVALIDATIONS;
         private Ticker ticker = Ticker.system();
 
         private Builder() {
@@ -106,6 +119,12 @@ public record ResilienceOptions(
             return this;
         }
 
+        /** See {@link ResilienceOptions#maxPendingInvalidations()}; 0 forgets failed invalidations. */
+        public Builder maxPendingInvalidations(int maxPendingInvalidations) {
+            this.maxPendingInvalidations = maxPendingInvalidations;
+            return this;
+        }
+
         /** See {@link ResilienceOptions#ticker()}. */
         public Builder ticker(Ticker ticker) {
             this.ticker = ticker;
@@ -114,7 +133,7 @@ public record ResilienceOptions(
 
         /** The options; checks them. */
         public ResilienceOptions build() {
-            return new ResilienceOptions(failSoft, failureThreshold, openDuration, retryReads, errorLogInterval, ticker);
+            return new ResilienceOptions(failSoft, failureThreshold, openDuration, retryReads, errorLogInterval, maxPendingInvalidations, ticker);
         }
     }
 }

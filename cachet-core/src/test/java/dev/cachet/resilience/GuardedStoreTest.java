@@ -2,17 +2,20 @@ package dev.cachet.resilience;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.cachet.CacheBackendException;
 import dev.cachet.FakeTicker;
 import dev.cachet.ScriptedStore;
 import dev.cachet.store.Store;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,9 +26,27 @@ class GuardedStoreTest {
     private final FakeTicker ticker = new FakeTicker();
     private final ScriptedStore backend = new ScriptedStore();
 
+    private final List<GuardedStore> opened = new ArrayList<>();
+
     private GuardedStore guard(boolean failSoft) {
-        return GuardedStore.wrap(backend, ResilienceOptions.builder().failSoft(failSoft).failureThreshold(3)
+        return guard(ResilienceOptions.builder().failSoft(failSoft));
+    }
+
+    private GuardedStore guard(ResilienceOptions.Builder options) {
+        GuardedStore store = GuardedStore.wrap(backend, options.failureThreshold(3)
                 .openDuration(Duration.ofSeconds(1)).ticker(ticker).build());
+        opened.add(store);
+        return store;
+    }
+
+    /** Stops the background replays of what a test left pending. */
+    @AfterEach
+    void close() {
+        opened.forEach(GuardedStore::close);
+    }
+
+    private static byte[] bytes(int b) {
+        return new byte[] {(byte) b};
     }
 
     @Test
@@ -87,7 +108,7 @@ class GuardedStoreTest {
 
     @Test
     void refusalsFailSoftButDoNotOpenTheBreaker() {
-        GuardedStore store = guard(true);
+        GuardedStore store = guard(ResilienceOptions.builder().maxPendingInvalidations(0));
         backend.error = () -> new CacheBackendException.Refused("too much in flight");
         backend.failures.set(10);
         for (int i = 0; i < 10; i++) {
@@ -126,13 +147,120 @@ class GuardedStoreTest {
 
     @Test
     void theStrictViewSharesTheBreaker() {
-        GuardedStore store = guard(true);
+        GuardedStore store = guard(ResilienceOptions.builder().maxPendingInvalidations(0));
         backend.failures.set(3);
         for (int i = 0; i < 3; i++) {
             store.strict().delete("k").exceptionally(e -> false).join();
         }
         assertThat(store.breakerState()).isEqualTo(CircuitBreaker.State.OPEN);
         assertThat(store.errorsByCause().get("IOException")).isEqualTo(3);
+    }
+
+    @Test
+    void aFailedDeleteIsReplayedBeforeTheBackendIsReadAgain() {
+        GuardedStore store = guard(true);
+        store.set("k", bytes(1), Store.FOREVER).join();
+        backend.failures.set(1);
+        assertThat(store.delete("k").join()).isFalse();
+        assertThat(store.pendingInvalidations()).isOne();
+        assertThat(backend.delegate.get("k").join()).as("the backend still holds the old value").containsExactly(1);
+
+        assertThat(store.get("k").join()).isNull();
+        assertThat(backend.delegate.get("k").join()).isNull();
+        assertThat(store.pendingInvalidations()).isZero();
+    }
+
+    @Test
+    void aFailedWriteTakesTheOldValueOutWhenTheBackendAnswersAgain() {
+        GuardedStore store = guard(true);
+        store.set("k", bytes(1), Store.FOREVER).join();
+        store.setMany(Map.of("m", bytes(1)), Store.FOREVER).join();
+        backend.failures.set(Integer.MAX_VALUE);
+        assertThat(store.set("k", bytes(2), Store.FOREVER).join()).isFalse();
+        assertThat(store.setMany(Map.of("m", bytes(2)), Store.FOREVER).join()).containsExactly("m");
+        assertThat(store.breakerState()).isEqualTo(CircuitBreaker.State.OPEN);
+
+        backend.failures.set(0);
+        ticker.advance(Duration.ofSeconds(1));
+        assertThat(store.getMany(List.of("k", "m")).join()).containsExactly(null, null);
+        assertThat(store.breakerState()).isEqualTo(CircuitBreaker.State.CLOSED);
+    }
+
+    @Test
+    void whileTheReplayFailsReadsAreAnsweredAsIfTheBackendWereDown() {
+        GuardedStore store = guard(true);
+        store.set("k", bytes(1), Store.FOREVER).join();
+        backend.failures.set(1);
+        store.delete("k").join();
+
+        backend.failures.set(1);
+        assertThat(store.get("k").join()).as("the replay failed, so the old value must not be read").isNull();
+        assertThat(store.set("other", bytes(1), Store.FOREVER).join()).isTrue();
+        assertThat(store.get("k").join()).isNull();
+        assertThat(store.pendingInvalidations()).isZero();
+
+        GuardedStore strict = guard(false);
+        backend.failures.set(1);
+        assertThatThrownBy(() -> strict.delete("other").join()).hasCauseInstanceOf(CacheBackendException.class);
+        backend.failures.set(1);
+        assertThatThrownBy(() -> strict.get("other").join()).hasCauseInstanceOf(CacheBackendException.class);
+        assertThat(strict.get("other").join()).isNull();
+    }
+
+    @Test
+    void aFailedTagInvalidationIsReplayed() {
+        GuardedStore store = guard(true);
+        String before = store.tagVersions(List.of("t"), Store.FOREVER).join().get("t");
+        backend.failures.set(1);
+        assertThat(store.invalidateTags(List.of("t")).join()).isZero();
+        assertThat(backend.delegate.tagVersions(List.of("t"), Store.FOREVER).join()).containsEntry("t", before);
+
+        assertThat(store.tagVersions(List.of("t"), Store.FOREVER).join().get("t")).isNotEqualTo(before);
+    }
+
+    @Test
+    void aStoreWithoutTrafficReplaysInTheBackground() {
+        GuardedStore store = guard(true);
+        store.set("k", bytes(1), Store.FOREVER).join();
+        backend.failures.set(1);
+        store.delete("k").join();
+        // One probe interval of real time: the scheduler is the JDK's, not the injected ticker.
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.pendingInvalidations() == 0);
+        assertThat(backend.delegate.get("k").join()).isNull();
+    }
+
+    @Test
+    void aKeyThatFailsAgainDuringTheReplayIsReplayedAgain() {
+        GuardedStore store = guard(true);
+        CompletableFuture<Object> inFlight = new CompletableFuture<>();
+        backend.nextReply.set(inFlight);
+        CompletableFuture<Boolean> slowWrite = store.set("a", bytes(2), Store.FOREVER);
+        backend.failures.set(1);
+        store.delete("a").join();
+
+        CompletableFuture<Object> replaying = new CompletableFuture<>();
+        backend.nextReply.set(replaying);
+        CompletableFuture<byte[]> read = store.get("x");
+        // The slow write lands after the replay's delete went out, and then reports a timeout.
+        backend.delegate.set("a", bytes(2), Store.FOREVER).join();
+        inFlight.completeExceptionally(new CacheBackendException.Timeout("slow", null));
+        assertThat(slowWrite.join()).isFalse();
+        replaying.complete(1L);
+
+        assertThat(read.join()).isNull();
+        assertThat(backend.delegate.get("a").join()).as("replayed again after its second failure").isNull();
+        assertThat(store.pendingInvalidations()).isZero();
+    }
+
+    @Test
+    void pastTheLimitFailedInvalidationsAreCountedAsDropped() {
+        GuardedStore store = guard(ResilienceOptions.builder().maxPendingInvalidations(2));
+        backend.failures.set(1);
+        store.deleteMany(List.of("a", "b", "c")).join();
+        assertThat(store.pendingInvalidations()).isEqualTo(2);
+        assertThat(store.droppedInvalidations()).isOne();
+        assertThatThrownBy(() -> ResilienceOptions.builder().maxPendingInvalidations(-1).build())
+                .hasMessageContaining("maxPendingInvalidations must not be negative");
     }
 
     @Test

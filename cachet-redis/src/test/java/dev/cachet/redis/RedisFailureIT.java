@@ -221,6 +221,34 @@ class RedisFailureIT {
     }
 
     @Test
+    void whatFailedToBeInvalidatedWhileRedisWasCutIsTakenOutWhenItAnswersAgain() throws Exception {
+        TcpProxy proxy = proxy();
+        Cache writer = cacheOn(proxy.url(), true);
+        // Another instance, which never lost Redis: it reads whatever Redis holds.
+        Cache reader = cacheOn(LocalRedis.URL, true);
+        String tag = prefix + ":product:1";
+        assertThat(writer.set("deleted", "old")).isTrue();
+        assertThat(writer.set("rewritten", "old")).isTrue();
+        assertThat(writer.set("tagged", "old", Ttl.ofMinutes(5), List.of(tag))).isTrue();
+        assertThat(reader.get("tagged", String.class)).isEqualTo("old");
+
+        proxy.cut();
+        assertThat(writer.delete("deleted")).isFalse();
+        assertThat(writer.set("rewritten", "new")).isFalse();
+        assertThat(writer.invalidateTags(List.of(tag))).isFalse();
+        assertThat(writer.stats().pendingInvalidations()).isEqualTo(3);
+        assertThat(reader.getMany(List.of("deleted", "rewritten", "tagged"), String.class))
+                .as("Redis itself still holds the old values").hasSize(3);
+
+        proxy.restore();
+        // The writer gets no more calls: its background replay must do it, within a probe interval or two.
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                .until(() -> reader.getMany(List.of("deleted", "rewritten", "tagged"), String.class).isEmpty());
+        assertThat(writer.stats().pendingInvalidations()).isZero();
+        assertThat(writer.get("rewritten", String.class)).isNull();
+    }
+
+    @Test
     void asyncWritesAreRefusedNotQueuedWhenRedisCannotKeepUp() throws Exception {
         TcpProxy proxy = proxy();
         Store store = RedisStore.create(RedisStoreOptions.builder().url(proxy.url())

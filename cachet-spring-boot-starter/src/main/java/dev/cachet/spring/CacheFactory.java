@@ -146,10 +146,14 @@ final class CacheFactory {
         if (!maxTtl.isForever() && defaultTtl.toMillis() > maxTtl.toMillis()) {
             throw invalid(alias, "default-ttl", cache.getDefaultTtl(), "longer than max-ttl " + cache.getMaxTtl());
         }
+        if (cache.getMaxPendingInvalidations() < 0) {
+            throw invalid(alias, "max-pending-invalidations", cache.getMaxPendingInvalidations(), "must not be negative");
+        }
         ResilienceOptions resilience = check(alias, "breaker", cache.getBreaker().getFailureThreshold(), () -> ResilienceOptions.builder()
                 .failSoft(cache.isFailSoft())
                 .failureThreshold(positive(alias, "breaker.failure-threshold", cache.getBreaker().getFailureThreshold()))
                 .openDuration(positive(alias, "breaker.open-duration", cache.getBreaker().getOpenDuration()))
+                .maxPendingInvalidations(cache.getMaxPendingInvalidations())
                 .build());
         List<String> allowed = new ArrayList<>(SpringValues.JDK_TYPES);
         allowed.add(SpringValues.Holder.class.getName());

@@ -276,6 +276,12 @@ public class CachetProperties {
         /** Whether Redis trouble makes reads misses and writes no-ops (true), or throws. */
         private boolean failSoft = true;
 
+        /**
+         * How many keys and tags whose write or invalidation failed during a Redis outage are remembered, to be
+         * invalidated before Redis is read again; 0 forgets them, and their old values stay until they expire.
+         */
+        private int maxPendingInvalidations = 10_000;
+
         /** Serve a value this long past its TTL while one caller refreshes it (get-or-compute). */
         private Duration staleWhileRevalidate = Duration.ZERO;
 
@@ -407,6 +413,14 @@ public class CachetProperties {
             this.failSoft = failSoft;
         }
 
+        public int getMaxPendingInvalidations() {
+            return maxPendingInvalidations;
+        }
+
+        public void setMaxPendingInvalidations(int maxPendingInvalidations) {
+            this.maxPendingInvalidations = maxPendingInvalidations;
+        }
+
         public Duration getStaleWhileRevalidate() {
             return staleWhileRevalidate;
         }
@@ -472,6 +486,7 @@ public class CachetProperties {
             copy.maxValueSize = maxValueSize;
             copy.allowNullValues = allowNullValues;
             copy.failSoft = failSoft;
+            copy.maxPendingInvalidations = maxPendingInvalidations;
             copy.staleWhileRevalidate = staleWhileRevalidate;
             copy.staleIfError = staleIfError;
             copy.earlyRefresh = earlyRefresh;

@@ -157,6 +157,8 @@ class CachetAutoConfigurationIT {
                 "cachet.caches.products.stale-if-error=-5s");
         failsNaming("cachet.defaults.breaker.failure-threshold".replace("defaults", "caches.products"), "must be positive",
                 "cachet.caches.products.breaker.failure-threshold=0");
+        failsNaming("cachet.caches.products.max-pending-invalidations", "must not be negative",
+                "cachet.caches.products.max-pending-invalidations=-1");
         failsNaming("cachet.caches", "lower-case letters", "cachet.caches.Bad_Alias.store=local");
     }
 

@@ -27,9 +27,10 @@ public class CacheInvalidation {
     void afterCommit(Changed changed) {
         caches.all().forEach((alias, cache) -> {
             if (!cache.invalidateTags(changed.tags())) {
-                // The write is committed; until the tags' entries expire, other instances may show the old data.
-                LOG.log(System.Logger.Level.ERROR, "cache {0}: invalidating {1} after a committed write failed (backend"
-                        + " down?); entries with these tags may be stale until they expire", alias, changed.tags());
+                // The cache remembers the tags and invalidates them before it reads from Redis again.
+                LOG.log(System.Logger.Level.WARNING, "cache {0}: invalidating {1} after a committed write failed (Redis"
+                        + " down?); it is replayed when Redis answers, and other instances may show the old data until"
+                        + " then", alias, changed.tags());
             }
         });
     }

@@ -190,16 +190,26 @@ class CatalogIT {
     }
 
     @Test
-    void aWriteOnOneInstanceIsSeenOnAnotherAtTheNextRead() throws Exception {
+    /** A second instance on the same database, reaching Redis at {@code redisUrl}. */
+    private static ConfigurableApplicationContext secondInstance(String redisUrl) {
         List<String> args = new ArrayList<>(List.of("--server.port=0", "--catalog.demo.products=0"));
         // The first instance has loaded the demo data already.
-        properties().forEach((name, value) -> {
+        SERVICES.properties(redisUrl).forEach((name, value) -> {
             if (!name.equals("catalog.demo.products")) {
                 args.add("--" + name + "=" + value);
             }
         });
-        try (ConfigurableApplicationContext second = new SpringApplicationBuilder(CatalogApplication.class).run(args.toArray(String[]::new))) {
-            int other = Integer.parseInt(second.getEnvironment().getProperty("local.server.port"));
+        return new SpringApplicationBuilder(CatalogApplication.class).run(args.toArray(String[]::new));
+    }
+
+    private static int port(ConfigurableApplicationContext instance) {
+        return Integer.parseInt(instance.getEnvironment().getProperty("local.server.port"));
+    }
+
+    @Test
+    void aWriteOnOneInstanceIsSeenOnAnotherAtTheNextRead() throws Exception {
+        try (ConfigurableApplicationContext second = secondInstance("redis://127.0.0.1:" + redis.port())) {
+            int other = port(second);
             // Both instances hold product 2 and category 1's first page.
             assertThat(call(other, "GET", "/api/products/2", null, null).body()).contains("\"id\":2");
             assertThat(get("/api/products/2", null).body()).contains("\"id\":2");
@@ -231,6 +241,33 @@ class CatalogIT {
             assertThat(category.statusCode()).isEqualTo(201);
             await().atMost(Duration.ofSeconds(2)).until(() ->
                     call(other, "GET", "/api/categories", null, null).body().contains("\"slug\":\"zebras\""));
+        }
+    }
+
+    @Test
+    void aWriteMadeWhileThisInstanceWasCutFromRedisIsSeenOnAnotherOnceItIsBack() throws Exception {
+        // The second instance reaches Redis directly: only this one loses it.
+        try (ConfigurableApplicationContext second = secondInstance(LocalRedis.URL)) {
+            int other = port(second);
+            assertThat(call(other, "GET", "/api/products/5", null, null).body()).contains("\"id\":5");
+            assertThat(listed(other, 2)).contains("\"id\":5,");
+            assertThat(listed(other, 3)).doesNotContain("\"id\":5,");
+            redis.cut();
+            try {
+                HttpResponse<String> written = call(port, "PATCH", "/api/products/5", "admin",
+                        "{\"name\":\"Renamed While Cut Off\",\"categoryId\":3}");
+                assertThat(written.statusCode()).isEqualTo(200);
+                // Redis never heard of the write, so the other instance still reads what it cached.
+                assertThat(call(other, "GET", "/api/products/5", null, null).body()).doesNotContain("Renamed While Cut Off");
+                assertThat(caches.all().values()).anyMatch(cache -> cache.stats().pendingInvalidations() > 0);
+            } finally {
+                redis.restore();
+            }
+            // No request reaches this instance from here on: its caches replay the invalidations by themselves.
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() ->
+                    call(other, "GET", "/api/products/5", null, null).body().contains("Renamed While Cut Off")
+                            && !listed(other, 2).contains("\"id\":5,") && listed(other, 3).contains("\"id\":5,"));
+            assertThat(caches.all().values()).allMatch(cache -> cache.stats().pendingInvalidations() == 0);
         }
     }
 

@@ -28,7 +28,7 @@ import java.util.function.ToDoubleFunction;
  * {@code cachet.puts}, {@code cachet.deletes}, {@code cachet.loads} (a timer: count and total load time),
  * {@code cachet.load.failures}, {@code cachet.lease.waits}, {@code cachet.decode.failures},
  * {@code cachet.errors} by {@code cause} (timeout, refused, circuit_open, other), {@code cachet.breaker.open} (1 while the circuit breaker is open or
- * half-open); for local and tiered caches {@code cachet.local.size}; for tiered caches {@code cachet.tier.gets}
+ * half-open), {@code cachet.invalidations.pending} and {@code cachet.invalidations.dropped}; for local and tiered caches {@code cachet.local.size}; for tiered caches {@code cachet.tier.gets}
  * by {@code tier} (first, second) and {@code cachet.invalidations.received}. Per Redis ({@code server} tag),
  * from INFO: {@code cachet.redis.memory.used} and {@code cachet.redis.memory.max} (bytes), {@code cachet.redis.evictions},
  * {@code cachet.redis.keyspace.hits}, {@code cachet.redis.keyspace.misses}, {@code cachet.redis.clients} and
@@ -76,6 +76,11 @@ public final class CachetMeters implements MeterBinder {
         Gauge.builder("cachet.breaker.open", cache, c -> c.stats().breaker() == CircuitBreaker.State.CLOSED ? 0 : 1)
                 .description("1 while the circuit breaker keeps calls from the backend (open or half-open)")
                 .tags(tags).register(registry);
+        Gauge.builder("cachet.invalidations.pending", cache, c -> c.stats().pendingInvalidations())
+                .description("keys and tags whose write or invalidation failed, to be invalidated when the backend answers")
+                .tags(tags).register(registry);
+        counter(registry, "cachet.invalidations.dropped", "failed invalidations not remembered because too many were pending",
+                tags, cache, CacheStats::droppedInvalidations);
         caches.localStore(alias).ifPresent(local -> Gauge.builder("cachet.local.size", local, LocalStore::estimatedSize)
                 .description("entries held in process").tags(tags).register(registry));
         caches.tieredStore(alias).ifPresent(tiered -> {
