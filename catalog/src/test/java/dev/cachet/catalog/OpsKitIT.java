@@ -119,10 +119,10 @@ class OpsKitIT {
     }
 
     @Test
-    void theFourAlertsAreCompleteRules() throws Exception {
+    void theAlertsAreCompleteRules() throws Exception {
         List<Map<String, Object>> rules = alertRules();
-        assertThat(rules).extracting(rule -> rule.get("alert"))
-                .containsExactly("CachetRedisMemoryHigh", "CachetHitRatioLow", "CachetRedisEvictionsHigh", "CachetBreakerOpen");
+        assertThat(rules).extracting(rule -> rule.get("alert")).containsExactly("CachetRedisMemoryHigh", "CachetHitRatioLow",
+                "CachetRedisEvictionsHigh", "CachetBreakerOpen", "CachetInvalidationsDropped");
         for (Map<String, Object> rule : rules) {
             String alert = (String) rule.get("alert");
             assertThat((String) rule.get("expr")).as(alert + " expr").isNotBlank();
@@ -138,6 +138,7 @@ class OpsKitIT {
         assertThat(expr.get("CachetHitRatioLow")).contains("result=~\"hit|stale\"", "< 0.95", " and ", "[5m]");
         assertThat(expr.get("CachetRedisEvictionsHigh")).contains("rate(cachet_redis_evictions_total[1m])", "> 100");
         assertThat(expr.get("CachetBreakerOpen")).contains("cachet_breaker_open == 1");
+        assertThat(expr.get("CachetInvalidationsDropped")).contains("increase(cachet_invalidations_dropped_total[5m]) > 0");
     }
 
     @Test
