@@ -38,4 +38,13 @@ public @interface CachePage {
      * {@code {name}} in a tag is the request's path variable of that name: {@code "product:{id}"}.
      */
     String[] tags() default {};
+
+    /**
+     * The query parameters that select the response. The key keeps these, in a fixed order, and ignores every
+     * other, so that {@code ?utm_source=...} or a made-up parameter neither misses the cache nor fills it with
+     * copies; {@code {}} ignores the whole query string. The default, {@code {"*"}}, keeps the query string as
+     * it came. Leave out only parameters that nothing answering the request reads: not the handler, nor a
+     * filter or interceptor in front of it (a locale switch, say).
+     */
+    String[] query() default {"*"};
 }

@@ -15,6 +15,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.lang.reflect.Method;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -27,6 +28,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -34,6 +36,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
@@ -96,9 +99,9 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         this.mappings = mappings;
     }
 
-    /** How one request's response is cached. */
+    /** How one request's response is cached; {@code query} null to key on the whole query string. */
     private record Policy(Cache cache, String keyPrefix, Duration ttl, Duration staleWhileRevalidate, Duration staleIfError,
-            List<String> tags) {}
+            List<String> tags, Set<String> query) {}
 
     /** A response this request generated, buffered; {@code requestNoStore} when the request said {@code no-store}. */
     private record Generated(ContentCachingResponseWrapper wrapper, boolean streaming, boolean requestNoStore) {
@@ -145,7 +148,7 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         }
         Cache cache = policy.cache();
         boolean credentials = hasCredentials(request);
-        String base = baseKey(request);
+        String base = baseKey(request, policy.query());
         String varyKey = policy.keyPrefix() + ":vary:" + sha256Hex(base);
         List<String> vary = cache.get(varyKey, HEADER_NAMES);
         if (vary == null) {
@@ -454,16 +457,68 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         return false;
     }
 
-    /** Method, URL as the request names it, and every forwarding header: what selects a page before Vary. */
-    private static String baseKey(HttpServletRequest request) {
+    /**
+     * Method, URL as the request names it (with the parameters of {@code query} only, unless it is null), and
+     * every forwarding header: what selects a page before Vary.
+     */
+    private static String baseKey(HttpServletRequest request, Set<String> query) {
         StringBuilder key = new StringBuilder(request.getMethod()).append(' ').append(request.getRequestURL());
-        if (request.getQueryString() != null) {
-            key.append('?').append(request.getQueryString());
+        String kept = query == null ? request.getQueryString() : keptQuery(request.getQueryString(), query);
+        if (kept != null) {
+            key.append('?').append(kept);
         }
         for (String header : FORWARDING) {
             appendHeader(key, request, header);
         }
         return key.toString();
+    }
+
+    /**
+     * The parameters of {@code queryString} named in {@code names}, sorted by name (a repeated one keeps its
+     * order), as they came; null when none is left. A name that cannot be decoded keeps the whole string,
+     * so that nothing the handler might read is ever dropped from the key.
+     */
+    private static String keptQuery(String queryString, Set<String> names) {
+        if (queryString == null || queryString.isEmpty()) {
+            return null;
+        }
+        List<String[]> kept = new ArrayList<>();
+        for (String parameter : queryString.split("&")) {
+            int equals = parameter.indexOf('=');
+            String name;
+            try {
+                name = URLDecoder.decode(equals < 0 ? parameter : parameter.substring(0, equals), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException malformed) {
+                return queryString;
+            }
+            if (names.contains(name)) {
+                kept.add(new String[] {name, parameter});
+            }
+        }
+        if (kept.isEmpty()) {
+            return null;
+        }
+        kept.sort(Comparator.comparing(parameter -> parameter[0]));
+        StringJoiner query = new StringJoiner("&");
+        kept.forEach(parameter -> query.add(parameter[1]));
+        return query.toString();
+    }
+
+    /** The parameter names of {@link CachePage#query()}; null for all. */
+    private static Set<String> query(String[] names, String where) {
+        List<String> list = List.of(names);
+        if (list.contains("*")) {
+            if (list.size() > 1) {
+                throw new IllegalStateException(where + " names \"*\" (the whole query string) and parameters in query: pick one");
+            }
+            return null;
+        }
+        for (String name : list) {
+            if (name.isBlank()) {
+                throw new IllegalStateException(where + " has a blank parameter name in query");
+            }
+        }
+        return Set.copyOf(list);
     }
 
     private static String pageKey(Policy policy, HttpServletRequest request, String base, List<String> vary) {
@@ -543,7 +598,9 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
             return null;
         }
         if (handling.policy() == null) {
-            return web.isSite() ? new Policy(cache(null, "cachet.web.site"), web.getKeyPrefix(), null, null, null, List.of()) : null;
+            return web.isSite()
+                    ? new Policy(cache(null, "cachet.web.site"), web.getKeyPrefix(), null, null, null, List.of(), null)
+                    : null;
         }
         Policy policy = handling.policy();
         @SuppressWarnings("unchecked")
@@ -552,7 +609,8 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         for (String tag : policy.tags()) {
             tags.add(resolve(tag, variables, method));
         }
-        return new Policy(policy.cache(), policy.keyPrefix(), policy.ttl(), policy.staleWhileRevalidate(), policy.staleIfError(), tags);
+        return new Policy(policy.cache(), policy.keyPrefix(), policy.ttl(), policy.staleWhileRevalidate(), policy.staleIfError(), tags,
+                policy.query());
     }
 
     /** A tag with each {@code {name}} replaced by the request's path variable of that name. */
@@ -582,7 +640,7 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         }
         return new Policy(cache(page.cache().isEmpty() ? null : page.cache(), where),
                 page.keyPrefix().isEmpty() ? web.getKeyPrefix() : page.keyPrefix(), ttl, whileRevalidating, ifError,
-                List.of(page.tags()));
+                List.of(page.tags()), query(page.query(), where));
     }
 
     /**

@@ -73,6 +73,26 @@ class CachePageCheckIT {
         }
     }
 
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
+    @Import(StarAndNames.class)
+    static class StarAndNamesApp {
+    }
+
+    @RestController
+    static class StarAndNames {
+        @GetMapping("/find")
+        @CachePage(ttl = "1m", query = {"*", "q"})
+        String find() {
+            return "found";
+        }
+    }
+
+    @Test
+    void aQueryOfTheWholeStringAndOfNamedParameters() {
+        failsToStart(StarAndNamesApp.class, "names \"*\" (the whole query string) and parameters in query: pick one");
+    }
+
     @Test
     void aTagThatNamesNoPathVariable() {
         failsToStart(UnknownVariableApp.class, "tag 'thing:{name}' names 'name', which is none of its path variables [id]");

@@ -32,6 +32,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -144,6 +145,18 @@ class ResponseCacheIT extends RunningServer {
             return ResponseEntity.ok().header("Cache-Control", "max-age=120").body("own " + run("max-age"));
         }
 
+        @GetMapping("/search")
+        @CachePage(ttl = "1m", query = {"q", "page"})
+        String search(@RequestParam String q, @RequestParam(defaultValue = "1") int page) {
+            return "search " + q + " " + page + " " + run("search");
+        }
+
+        @GetMapping("/home")
+        @CachePage(ttl = "1m", query = {})
+        String home() {
+            return "home " + run("home");
+        }
+
         @GetMapping("/items/{id}")
         @CachePage(ttl = "1m", tags = "item:{id}")
         String item(@PathVariable String id) {
@@ -220,6 +233,21 @@ class ResponseCacheIT extends RunningServer {
         assertThat(get("/public?page=2").body()).as("the query is part of the key").isEqualTo("public 2");
         assertThat(get("/plain").body()).isEqualTo("plain 1");
         assertThat(get("/plain").body()).as("not annotated, not cached").isEqualTo("plain 2");
+    }
+
+    @Test
+    void onlyTheQueryParametersThePageNamesSelectIt() throws Exception {
+        assertThat(get("/search?q=lamp&page=2&utm_source=mail").body()).isEqualTo("search lamp 2 1");
+        HttpResponse<String> reordered = get("/search?page=2&utm_source=feed&q=lamp&x=7");
+        assertThat(reordered.body()).as("other parameters and the order do not matter").isEqualTo("search lamp 2 1");
+        assertThat(reordered.headers().firstValue("X-Cache")).hasValue("HIT");
+        assertThat(get("/search?q=lamp").body()).isEqualTo("search lamp 1 2");
+        assertThat(get("/search?q=desk&page=2").body()).isEqualTo("search desk 2 3");
+        assertThat(get("/search?q=lamp%20shade&page=2").body()).isEqualTo("search lamp shade 2 4");
+
+        assertThat(get("/home?anything=1").body()).isEqualTo("home 1");
+        assertThat(get("/home?anything=2&more").body()).as("no parameter selects the page").isEqualTo("home 1");
+        assertThat(get("/home").body()).isEqualTo("home 1");
     }
 
     @Test

@@ -25,7 +25,7 @@ class CategoryController {
     }
 
     @GetMapping("/api/categories")
-    @CachePage(ttl = "15m", tags = CacheInvalidation.CATEGORIES)
+    @CachePage(ttl = "15m", tags = CacheInvalidation.CATEGORIES, query = {})
     List<Category> list() {
         return categories.active();
     }

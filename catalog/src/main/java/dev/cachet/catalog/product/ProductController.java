@@ -45,7 +45,7 @@ class ProductController {
 
     /** From the page cache (the JSON as sent, dropped with the product's tag), else the object cache. */
     @GetMapping("/api/products/{id}")
-    @CachePage(ttl = "1h", tags = "product:{id}")
+    @CachePage(ttl = "1h", tags = "product:{id}", query = {})
     Product get(@PathVariable long id) {
         return products.find(id).orElseThrow(() -> new NoSuchElementException("product " + id));
     }
