@@ -2,6 +2,7 @@ package dev.cachet.catalog;
 
 import dev.cachet.spring.CachetCaches;
 import java.util.List;
+import java.util.function.Supplier;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
 
@@ -12,8 +13,17 @@ import org.springframework.transaction.event.TransactionalEventListener;
  */
 @Component
 public class CacheInvalidation {
-    /** What a committed write changed: the tags of the cached things that show it. */
-    public record Changed(List<String> tags) {}
+    /**
+     * What a committed write changed: the tags of the cached things that show it, worked out once the write
+     * has committed, so that a query among them sees every other write committed before it.
+     */
+    public record Changed(Supplier<List<String>> tags) {
+        /** A change whose tags are known at once. */
+        public static Changed of(List<String> tags) {
+            List<String> copy = List.copyOf(tags);
+            return new Changed(() -> copy);
+        }
+    }
 
     private static final System.Logger LOG = System.getLogger(CacheInvalidation.class.getName());
 
@@ -25,12 +35,13 @@ public class CacheInvalidation {
 
     @TransactionalEventListener
     void afterCommit(Changed changed) {
+        List<String> tags = changed.tags().get();
         caches.all().forEach((alias, cache) -> {
-            if (!cache.invalidateTags(changed.tags())) {
+            if (!cache.invalidateTags(tags)) {
                 // The cache remembers the tags and invalidates them before it reads from Redis again.
                 LOG.log(System.Logger.Level.WARNING, "cache {0}: invalidating {1} after a committed write failed (Redis"
                         + " down?); it is replayed when Redis answers, and other instances may show the old data until"
-                        + " then", alias, changed.tags());
+                        + " then", alias, tags);
             }
         });
     }

@@ -90,6 +90,8 @@ class CatalogIT {
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(first.body()).contains("\"slug\":\"audio-1\"", "\"slug\":\"books-2\"");
         assertThat(get("/api/categories", null).headers().firstValue("X-Cache")).hasValue("HIT");
+        assertThat(get("/api/categories?utm_source=mail", null).headers().firstValue("X-Cache"))
+                .as("a query string selects nothing here: no copy of its own").hasValue("HIT");
     }
 
     @Test
@@ -241,6 +243,21 @@ class CatalogIT {
             assertThat(category.statusCode()).isEqualTo(201);
             await().atMost(Duration.ofSeconds(2)).until(() ->
                     call(other, "GET", "/api/categories", null, null).body().contains("\"slug\":\"zebras\""));
+            // A category switched off here: neither it nor its products are shown there, until it is back on.
+            long zebras = idOf(category.body());
+            long striped = createProduct("striped", zebras, true);
+            assertThat(call(other, "GET", "/api/products/" + striped, null, null).statusCode()).isEqualTo(200);
+            assertThat(listed(other, zebras)).contains("\"id\":" + striped + ",");
+            assertThat(call(port, "PATCH", "/api/categories/" + zebras, "admin", "{\"active\":false}").statusCode()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(2)).until(() ->
+                    call(other, "GET", "/api/products/" + striped, null, null).statusCode() == 404
+                            && listed(other, zebras).contains("\"total\":0")
+                            && !call(other, "GET", "/api/categories", null, null).body().contains("\"slug\":\"zebras\""));
+            assertThat(call(port, "PUT", "/api/categories/" + zebras, "admin", "{\"name\":\"Zebras\",\"slug\":\"zebras\",\"active\":true}")
+                    .statusCode()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(2)).until(() ->
+                    call(other, "GET", "/api/products/" + striped, null, null).statusCode() == 200
+                            && listed(other, zebras).contains("\"id\":" + striped + ","));
         }
     }
 
@@ -305,7 +322,11 @@ class CatalogIT {
         HttpResponse<String> created = call(port, "POST", "/api/products", "admin", "{\"name\":\"" + slug + "\",\"slug\":\"" + slug
                 + "\",\"price\":\"12.50\",\"categoryId\":" + category + ",\"active\":" + active + "}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        String body = created.body();
+        return idOf(created.body());
+    }
+
+    /** The {@code id} of the JSON object {@code body}. */
+    private static long idOf(String body) {
         int at = body.indexOf("\"id\":") + 5;
         return Long.parseLong(body.substring(at, body.indexOf(',', at)));
     }

@@ -29,7 +29,8 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The product page in a real headless browser (Debian's chromium, through chromedriver): what a person
- * sees, before and after an admin edits the product, with the page's fragments cached in Redis.
+ * sees, before and after an admin edits the product and renames its category, with the page's fragments
+ * cached in Redis.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ProductPageIT {
@@ -79,8 +80,8 @@ class ProductPageIT {
         }
     }
 
-    private void edit(long id, String json) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/products/" + id))
+    private void edit(String path, String json) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .method("PATCH", HttpRequest.BodyPublishers.ofString(json))
                 .header("Content-Type", "application/json")
                 .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("admin:admin".getBytes(StandardCharsets.UTF_8)))
@@ -104,12 +105,19 @@ class ProductPageIT {
         browser.navigate().refresh();
         assertThat(browser.findElement(By.cssSelector("#product h1")).getText()).isEqualTo(name);
 
-        edit(4, "{\"name\":\"Edited Lamp\",\"price\":\"42.00\"}");
+        edit("/api/products/4", "{\"name\":\"Edited Lamp\",\"price\":\"42.00\"}");
         browser.navigate().refresh();
         assertThat(browser.findElement(By.cssSelector("#product h1")).getText()).isEqualTo("Edited Lamp");
         assertThat(browser.findElement(By.cssSelector("#product .price")).getText()).isEqualTo("42.00 €");
         assertThat(browser.getTitle()).isEqualTo("Edited Lamp · Catalog");
         assertThat(browser.findElement(By.cssSelector("#categories li.current")).getText()).isEqualTo(current);
+
+        // Product 4 is in the first category: renamed, the cached sidebar shows the new name.
+        edit("/api/categories/1", "{\"name\":\"Renamed Shelf\"}");
+        browser.navigate().refresh();
+        assertThat(browser.findElement(By.cssSelector("#categories li.current")).getText()).isEqualTo("Renamed Shelf");
+        assertThat(browser.findElements(By.cssSelector("#categories li"))).hasSize(3);
+        assertThat(browser.findElement(By.cssSelector("#product h1")).getText()).isEqualTo("Edited Lamp");
 
         browser.get("http://127.0.0.1:" + port + "/products/999999");
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Not found");

@@ -45,6 +45,11 @@ public class CategoryRepository {
         return jdbc.sql("DELETE FROM category WHERE id = ?").param(id).update() > 0;
     }
 
+    /** The ids of the products in category {@code id}, active or not. */
+    public List<Long> productIds(long id) {
+        return jdbc.sql("SELECT id FROM product WHERE category_id = ?").param(id).query(Long.class).list();
+    }
+
     /** Whether any product is in category {@code id}. */
     public boolean hasProducts(long id) {
         return jdbc.sql("SELECT COUNT(*) FROM product WHERE category_id = ?").param(id).query(Long.class).single() > 0;

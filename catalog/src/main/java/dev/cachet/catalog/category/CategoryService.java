@@ -3,13 +3,18 @@ package dev.cachet.catalog.category;
 import dev.cachet.catalog.CacheInvalidation;
 import dev.cachet.catalog.InvalidField;
 import jakarta.validation.Validator;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Categories; their list is cached as a whole response, tagged, and dropped after each committed write. */
+/**
+ * Categories; their list is cached as a whole response, tagged, and dropped after each committed write. A
+ * product is shown only while its category is active, and its cached copies are tagged with the product
+ * alone, so switching a category on or off also drops the tags of every product in it.
+ */
 @Service
 public class CategoryService {
     private final CategoryRepository categories;
@@ -39,8 +44,9 @@ public class CategoryService {
     @Transactional
     public Category replace(long id, CategoryInput input) {
         Category old = categories.find(id).orElseThrow(() -> new NoSuchElementException("category " + id));
-        categories.update(id, input.name(), input.slug(), input.active() == null || input.active());
-        changed(old.id());
+        boolean active = input.active() == null || input.active();
+        categories.update(id, input.name(), input.slug(), active);
+        changed(old, active);
         return categories.find(id).orElseThrow();
     }
 
@@ -52,7 +58,7 @@ public class CategoryService {
                 patch.slug() != null ? patch.slug() : old.slug(), patch.active() != null ? patch.active() : old.active());
         InvalidField.check(validator, merged);
         categories.update(id, merged.name(), merged.slug(), merged.active());
-        changed(id);
+        changed(old, merged.active());
         return categories.find(id).orElseThrow();
     }
 
@@ -68,6 +74,20 @@ public class CategoryService {
     }
 
     private void changed(long id) {
-        events.publishEvent(new CacheInvalidation.Changed(List.of(CacheInvalidation.CATEGORIES, CacheInvalidation.category(id))));
+        events.publishEvent(CacheInvalidation.Changed.of(List.of(CacheInvalidation.CATEGORIES, CacheInvalidation.category(id))));
+    }
+
+    private void changed(Category old, boolean active) {
+        if (old.active() == active) {
+            changed(old.id());
+            return;
+        }
+        // Its products are listed after the commit: one added before it but after a listing inside the
+        // transaction could otherwise be cached as shown by a reader that still saw the category's old state.
+        events.publishEvent(new CacheInvalidation.Changed(() -> {
+            List<String> tags = new ArrayList<>(List.of(CacheInvalidation.CATEGORIES, CacheInvalidation.category(old.id())));
+            categories.productIds(old.id()).forEach(product -> tags.add(CacheInvalidation.product(product)));
+            return tags;
+        }));
     }
 }

@@ -196,7 +196,7 @@ public final class CacheCli implements Callable<Integer> {
                 targets.addAll(categories.active());
             }
             Ttl lifetime = ttl == null ? Ttl.DEFAULT : Ttl.ofSeconds(ttl);
-            long total = targets.stream().mapToLong(c -> products.countActive(c.id())).sum();
+            long total = targets.stream().mapToLong(c -> products.countShown(c.id())).sum();
             long started = System.nanoTime();
             int pages = 0;
             long done = 0;

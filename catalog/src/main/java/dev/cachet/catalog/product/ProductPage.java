@@ -9,7 +9,7 @@ import java.util.List;
  * @param results the products on the page, empty past the last page
  * @param page the page number, from 1
  * @param perPage products per page
- * @param total active products in the category
+ * @param total products shown in the category: active, in an active category
  * @param totalPages pages in all
  */
 public record ProductPage(

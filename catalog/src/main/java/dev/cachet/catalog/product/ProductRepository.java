@@ -12,6 +12,10 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class ProductRepository {
     private static final String COLUMNS = "id, name, slug, description, price, category_id, active, sales_count, updated_at";
+    private static final String SHOWN_COLUMNS = "p.id, p.name, p.slug, p.description, p.price, p.category_id, p.active,"
+            + " p.sales_count, p.updated_at";
+    /** Products the shop shows: active, in an active category. */
+    private static final String SHOWN = "product p JOIN category c ON c.id = p.category_id WHERE p.active AND c.active";
 
     private final JdbcClient jdbc;
 
@@ -24,15 +28,20 @@ public class ProductRepository {
         return jdbc.sql("SELECT " + COLUMNS + " FROM product WHERE id = ?").param(id).query(Product.class).optional();
     }
 
-    /** A page of the active products of a category, by id. */
-    public List<Product> activeInCategory(long categoryId, int offset, int limit) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM product WHERE category_id = ? AND active ORDER BY id LIMIT ? OFFSET ?")
+    /** The product with {@code id} if the shop shows it: it and its category are active. */
+    public Optional<Product> findShown(long id) {
+        return jdbc.sql("SELECT " + SHOWN_COLUMNS + " FROM " + SHOWN + " AND p.id = ?").param(id).query(Product.class).optional();
+    }
+
+    /** A page of the products the shop shows in a category, by id: none while the category is inactive. */
+    public List<Product> shownInCategory(long categoryId, int offset, int limit) {
+        return jdbc.sql("SELECT " + SHOWN_COLUMNS + " FROM " + SHOWN + " AND p.category_id = ? ORDER BY p.id LIMIT ? OFFSET ?")
                 .params(categoryId, limit, offset).query(Product.class).list();
     }
 
-    /** How many active products a category has. */
-    public long countActiveInCategory(long categoryId) {
-        return jdbc.sql("SELECT COUNT(*) FROM product WHERE category_id = ? AND active").param(categoryId).query(Long.class).single();
+    /** How many products the shop shows in a category. */
+    public long countShownInCategory(long categoryId) {
+        return jdbc.sql("SELECT COUNT(*) FROM " + SHOWN + " AND p.category_id = ?").param(categoryId).query(Long.class).single();
     }
 
     /** Inserts a product and returns its key. */

@@ -46,18 +46,22 @@ public class ProductService {
         this.events = events;
     }
 
-    /** The active product {@code id}, from the object cache. */
+    /**
+     * Product {@code id} if the shop shows it (it and its category are active), from the object cache. The
+     * entry is tagged with the product only; a category that is switched on or off invalidates the tags of
+     * its products.
+     */
     public Optional<Product> find(long id) {
         if (!caching) {
-            return products.find(id).filter(Product::active);
+            return products.findShown(id);
         }
         ComputeOptions options = ComputeOptions.builder().tags(CacheInvalidation.product(id)).build();
         return Optional.ofNullable(objects.getOrCompute(productKey(id), Product.class, options,
-                () -> products.find(id).filter(Product::active).orElse(null)));
+                () -> products.findShown(id).orElse(null)));
     }
 
     /**
-     * Page {@code page} (from 1) of the active products of a category, from the query cache. The page is
+     * Page {@code page} (from 1) of the products the shop shows in a category, from the query cache. The page is
      * tagged with its category, whose tag every write of one of its products invalidates: that tag is read
      * before the page loads, so a write during the load cannot leave the page stale.
      */
@@ -70,11 +74,11 @@ public class ProductService {
     }
 
     private ProductPage loadPage(long categoryId, int page) {
-        long total = products.countActiveInCategory(categoryId);
+        long total = products.countShownInCategory(categoryId);
         int pages = (int) ((total + PER_PAGE - 1) / PER_PAGE);
         List<Product> results = (long) (page - 1) * PER_PAGE >= total
                 ? List.of()
-                : products.activeInCategory(categoryId, (page - 1) * PER_PAGE, PER_PAGE);
+                : products.shownInCategory(categoryId, (page - 1) * PER_PAGE, PER_PAGE);
         return new ProductPage(results, page, PER_PAGE, total, pages);
     }
 
@@ -82,14 +86,14 @@ public class ProductService {
     public record Warmed(int pages, int products) {}
 
     /**
-     * Fills what is missing of a category in the caches: every page of its active products in the query cache
+     * Fills what is missing of a category in the caches: every page of the products it shows in the query cache
      * and every product on them in the object cache, for {@code ttl} (the caches' defaults for {@link
      * Ttl#DEFAULT}), telling {@code progress} how many products are done. It goes through get-or-compute as a
      * read does, so tag versions are read before each load and a write that commits meanwhile cannot leave a
      * stale entry behind; entries already cached are kept.
      */
     public Warmed warm(long categoryId, Ttl ttl, IntConsumer progress) {
-        long total = products.countActiveInCategory(categoryId);
+        long total = products.countShownInCategory(categoryId);
         int pages = (int) ((total + PER_PAGE - 1) / PER_PAGE);
         ComputeOptions pageOptions = ComputeOptions.builder().ttl(ttl).tags(CacheInvalidation.category(categoryId)).build();
         int warmed = 0;
@@ -100,7 +104,7 @@ public class ProductService {
             for (Product product : cached.results()) {
                 ComputeOptions productOptions = ComputeOptions.builder().ttl(ttl).tags(CacheInvalidation.product(product.id())).build();
                 objects.getOrCompute(productKey(product.id()), Product.class, productOptions,
-                        () -> products.find(product.id()).filter(Product::active).orElse(null));
+                        () -> products.findShown(product.id()).orElse(null));
                 progress.accept(++warmed);
             }
         }
@@ -115,9 +119,9 @@ public class ProductService {
         return "products:category:" + categoryId + ":page:" + page;
     }
 
-    /** How many active products a category has, to size a progress bar. */
-    public long countActive(long categoryId) {
-        return products.countActiveInCategory(categoryId);
+    /** How many products the shop shows in a category, to size a progress bar. */
+    public long countShown(long categoryId) {
+        return products.countShownInCategory(categoryId);
     }
 
     /** Creates a product; its category's lists are invalidated after the commit. */
@@ -178,7 +182,7 @@ public class ProductService {
         if (newCategory != oldCategory) {
             tags.add(CacheInvalidation.category(newCategory));
         }
-        events.publishEvent(new CacheInvalidation.Changed(tags));
+        events.publishEvent(CacheInvalidation.Changed.of(tags));
     }
 
     private static String orEmpty(String text) {
