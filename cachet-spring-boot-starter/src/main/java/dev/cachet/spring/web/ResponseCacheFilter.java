@@ -92,6 +92,7 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
     private final CachetProperties.Web web;
     private final ObjectProvider<RequestMappingHandlerMapping> mappings;
     private final Map<Method, Handling> handlings = new ConcurrentHashMap<>();
+    private volatile List<RequestMappingHandlerMapping> resolvedMappings;
 
     ResponseCacheFilter(CachetCaches caches, CachetProperties.Web web, ObjectProvider<RequestMappingHandlerMapping> mappings) {
         this.caches = caches;
@@ -650,7 +651,7 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
      * @throws IllegalStateException naming the handler and what is wrong
      */
     void check() {
-        mappings.orderedStream().forEach(mapping -> mapping.getHandlerMethods().values().forEach(method -> {
+        handlerMappings().forEach(mapping -> mapping.getHandlerMethods().values().forEach(method -> {
             Handling handling = handling(method);
             handlings.put(method.getMethod(), handling);
             CachePage page = annotation(method);
@@ -734,12 +735,25 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
     }
 
     /** The controller method that will handle the request, asked of each request mapping in order. */
+    /**
+     * The application's handler mappings, looked up once: asking the bean factory on every request cost a
+     * cached page more than reading it.
+     */
+    private List<RequestMappingHandlerMapping> handlerMappings() {
+        List<RequestMappingHandlerMapping> found = resolvedMappings;
+        if (found == null) {
+            found = mappings.orderedStream().toList();
+            resolvedMappings = found;
+        }
+        return found;
+    }
+
     private HandlerMethod handler(HttpServletRequest request) {
         // Before the DispatcherServlet, the mappings need the parsed path that the servlet would parse.
         Object parsed = request.getAttribute(ServletRequestPathUtils.PATH_ATTRIBUTE);
         try {
             ServletRequestPathUtils.parseAndCache(request);
-            for (RequestMappingHandlerMapping mapping : (Iterable<RequestMappingHandlerMapping>) mappings.orderedStream()::iterator) {
+            for (RequestMappingHandlerMapping mapping : handlerMappings()) {
                 HandlerExecutionChain chain = mapping.getHandler(request);
                 if (chain != null && chain.getHandler() instanceof HandlerMethod method) {
                     return method;
