@@ -1,8 +1,10 @@
 package dev.cachet;
 
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.cachet.resilience.GuardedStore;
 import dev.cachet.store.Envelope;
 import dev.cachet.store.Store;
+import java.lang.reflect.Type;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -34,6 +36,15 @@ final class CacheCore {
     final LongAdder decodeFailures = new LongAdder();
     private final AtomicLong lastDecodeReport = new AtomicLong(Long.MIN_VALUE);
     private final long reportIntervalNanos;
+    /**
+     * Decoded values by the stored bytes they came from, compared by identity: an in-process store hands
+     * back the same array for the same stored value, and a new array whenever the value changes. Weak keys,
+     * so an entry goes when its store lets go of the bytes. Null unless values are shared.
+     */
+    private final com.github.benmanes.caffeine.cache.Cache<byte[], Decoded> decoded;
+
+    /** A value decoded as {@code type}. */
+    private record Decoded(Type type, Object value) {}
 
     CacheCore(Store store, CacheOptions options) {
         this.options = options;
@@ -42,6 +53,26 @@ final class CacheCore {
         this.keys = new Keys(options);
         this.format = new ValueFormat(options.codec(), options.compressionThreshold(), options.maxValueBytes());
         this.reportIntervalNanos = options.resilience().errorLogInterval().toNanos();
+        this.decoded = options.sharedDecodedValues() == 0 ? null
+                : Caffeine.newBuilder().weakKeys().maximumSize(options.sharedDecodedValues()).build();
+    }
+
+    /** Decodes {@code body}, the value part of {@code stored}, or finds it decoded as {@code type} already. */
+    private <T> T decodeBody(byte[] stored, byte[] body, TypeRef<T> type) {
+        if (decoded == null) {
+            return format.decode(body, type);
+        }
+        Decoded found = decoded.getIfPresent(stored);
+        if (found != null && found.type().equals(type.type())) {
+            @SuppressWarnings("unchecked")
+            T value = (T) found.value();
+            return value;
+        }
+        T value = format.decode(body, type);
+        if (value != null) {
+            decoded.put(stored, new Decoded(type.type(), value));
+        }
+        return value;
     }
 
     AsyncView async(int version) {
@@ -123,7 +154,7 @@ final class CacheCore {
             return fresh ? found.value() : null;
         }
         try {
-            T value = format.decode(stored, type);
+            T value = decodeBody(stored, stored, type);
             if (countRead) {
                 hits.increment();
             }
@@ -147,7 +178,7 @@ final class CacheCore {
         }
         try {
             if (!Envelope.isEnvelope(stored)) {
-                return new Found<>(format.decode(stored, type), stored, 0, 0);
+                return new Found<>(decodeBody(stored, stored, type), stored, 0, 0);
             }
             Envelope envelope;
             try {
@@ -155,7 +186,7 @@ final class CacheCore {
             } catch (IllegalArgumentException malformed) {
                 throw new ValueFormat.Undecodable(malformed.getMessage());
             }
-            return new Found<>(format.decode(envelope.body(), type), stored, envelope.freshUntil(), envelope.loadMillis());
+            return new Found<>(decodeBody(stored, envelope.body(), type), stored, envelope.freshUntil(), envelope.loadMillis());
         } catch (ValueFormat.Undecodable e) {
             undecodable(storedKey, stored, type, e);
             return null;

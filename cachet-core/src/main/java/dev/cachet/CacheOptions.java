@@ -32,6 +32,10 @@ import java.util.Objects;
  * @param earlyRefresh the XFetch {@code beta} of probabilistic early refresh: above zero, a caller of
  *     {@code getOrCompute} refreshes a value before it expires with a probability that grows as expiry
  *     nears and with the time the value took to load ({@code 1.0} is the usual setting); zero for never
+ * @param sharedDecodedValues how many decoded values are kept to be returned again, as the same instance,
+ *     for reads of the same stored value: an in-process hit then skips decoding. Only local and tiered caches
+ *     keep values in process for this to pay off, and only values that no caller modifies (records,
+ *     immutable collections) may be shared; 0 (the default) decodes every read into a value of its own
  * @param clock the wall clock that values' expiry for stale serving and early refresh is measured by
  */
 public record CacheOptions(
@@ -51,6 +55,7 @@ public record CacheOptions(
         Duration staleWhileRevalidate,
         Duration staleIfError,
         double earlyRefresh,
+        int sharedDecodedValues,
         InstantSource clock) {
     /** Default {@link #name()}: {@value}. */
     public static final String DEFAULT_NAME = "default";
@@ -111,6 +116,9 @@ public record CacheOptions(
         ComputeOptions.checkStale("staleWhileRevalidate", staleWhileRevalidate);
         ComputeOptions.checkStale("staleIfError", staleIfError);
         ComputeOptions.checkEarlyRefresh(earlyRefresh);
+        if (sharedDecodedValues < 0) {
+            throw new IllegalArgumentException("sharedDecodedValues must not be negative, was " + sharedDecodedValues);
+        }
         Objects.requireNonNull(clock, "clock");
     }
 
@@ -138,6 +146,7 @@ public record CacheOptions(
                 .staleWhileRevalidate(staleWhileRevalidate)
                 .staleIfError(staleIfError)
                 .earlyRefresh(earlyRefresh)
+                .sharedDecodedValues(sharedDecodedValues)
                 .clock(clock);
     }
 
@@ -159,6 +168,7 @@ public record CacheOptions(
         private Duration staleWhileRevalidate = Duration.ZERO;
         private Duration staleIfError = Duration.ZERO;
         private double earlyRefresh;
+        private int sharedDecodedValues;
         private InstantSource clock = InstantSource.system();
 
         private Builder() {
@@ -260,6 +270,12 @@ public record CacheOptions(
             return this;
         }
 
+        /** See {@link CacheOptions#sharedDecodedValues()}. */
+        public Builder sharedDecodedValues(int maxEntries) {
+            this.sharedDecodedValues = maxEntries;
+            return this;
+        }
+
         /** See {@link CacheOptions#clock()}. */
         public Builder clock(InstantSource clock) {
             this.clock = clock;
@@ -270,7 +286,7 @@ public record CacheOptions(
         public CacheOptions build() {
             return new CacheOptions(name, keyPrefix, version, keyFunction, defaultTtl, maxTtl, codec,
                     compressionThreshold, maxValueBytes, maxKeyBytes, resilience, leaseTtl, leaseWait,
-                    staleWhileRevalidate, staleIfError, earlyRefresh, clock);
+                    staleWhileRevalidate, staleIfError, earlyRefresh, sharedDecodedValues, clock);
         }
     }
 }

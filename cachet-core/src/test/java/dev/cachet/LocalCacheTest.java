@@ -7,7 +7,10 @@ import static org.awaitility.Awaitility.await;
 import dev.cachet.local.LocalStore;
 import dev.cachet.local.LocalStoreOptions;
 import dev.cachet.store.Store;
+import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +34,38 @@ class LocalCacheTest extends CacheContract {
         assertThat(cache.contains("k")).isTrue();
         ticker.advance(Duration.ofMillis(1));
         assertThat(cache.contains("k")).isFalse();
+    }
+
+    @Test
+    void sharedDecodedValuesAreDecodedOncePerStoredValue() {
+        try (Store store = newStore()) {
+            Cache shared = Cache.create(store, CacheOptions.builder().sharedDecodedValues(100).build());
+            Product lamp = new Product(1, "lamp", new BigDecimal("9.50"), List.of("light"));
+            shared.set("p", lamp);
+            Product first = shared.get("p", Product.class);
+            assertThat(first).isEqualTo(lamp);
+            assertThat(shared.get("p", Product.class)).isSameAs(first);
+            assertThat(shared.get("p", new TypeRef<Map<String, Object>>() {})).as("decoded anew as another type")
+                    .containsEntry("name", "lamp");
+
+            shared.set("p", new Product(1, "desk", new BigDecimal("99.00"), List.of()));
+            assertThat(shared.get("p", Product.class).name()).as("a new stored value is decoded").isEqualTo("desk");
+
+            ComputeOptions tagged = ComputeOptions.builder().tags("furniture").build();
+            shared.getOrCompute("q", Product.class, tagged, () -> lamp);
+            Product read = shared.getOrCompute("q", Product.class, tagged, () -> null);
+            assertThat(shared.getOrCompute("q", Product.class, tagged, () -> null)).as("an enveloped value").isSameAs(read);
+            shared.invalidateTags("furniture");
+            assertThat(shared.getOrCompute("q", Product.class, tagged, () -> new Product(2, "chair", BigDecimal.ONE, List.of())).name())
+                    .isEqualTo("chair");
+
+            Cache own = Cache.create(store);
+            own.set("o", lamp);
+            assertThat(own.get("o", Product.class)).as("by default every read decodes a value of its own")
+                    .isEqualTo(lamp).isNotSameAs(own.get("o", Product.class));
+            assertThatThrownBy(() -> CacheOptions.builder().sharedDecodedValues(-1).build())
+                    .hasMessageContaining("sharedDecodedValues must not be negative");
+        }
     }
 
     @Test

@@ -282,6 +282,13 @@ public class CachetProperties {
          */
         private int maxPendingInvalidations = 10_000;
 
+        /**
+         * For store=local and store=tiered: how many decoded values are kept to be handed out again, as the same
+         * instance, while the stored value is unchanged, so an in-process hit skips decoding; 0 decodes every
+         * read. Only for values that nothing modifies once read (records, immutable collections).
+         */
+        private int sharedDecodedValues;
+
         /** Serve a value this long past its TTL while one caller refreshes it (get-or-compute). */
         private Duration staleWhileRevalidate = Duration.ZERO;
 
@@ -413,6 +420,14 @@ public class CachetProperties {
             this.failSoft = failSoft;
         }
 
+        public int getSharedDecodedValues() {
+            return sharedDecodedValues;
+        }
+
+        public void setSharedDecodedValues(int sharedDecodedValues) {
+            this.sharedDecodedValues = sharedDecodedValues;
+        }
+
         public int getMaxPendingInvalidations() {
             return maxPendingInvalidations;
         }
@@ -487,6 +502,7 @@ public class CachetProperties {
             copy.allowNullValues = allowNullValues;
             copy.failSoft = failSoft;
             copy.maxPendingInvalidations = maxPendingInvalidations;
+            copy.sharedDecodedValues = sharedDecodedValues;
             copy.staleWhileRevalidate = staleWhileRevalidate;
             copy.staleIfError = staleIfError;
             copy.earlyRefresh = earlyRefresh;

@@ -159,6 +159,8 @@ class CachetAutoConfigurationIT {
                 "cachet.caches.products.breaker.failure-threshold=0");
         failsNaming("cachet.caches.products.max-pending-invalidations", "must not be negative",
                 "cachet.caches.products.max-pending-invalidations=-1");
+        failsNaming("cachet.caches.products.shared-decoded-values", "must not be negative",
+                "cachet.caches.products.shared-decoded-values=-1");
         failsNaming("cachet.caches", "lower-case letters", "cachet.caches.Bad_Alias.store=local");
     }
 
