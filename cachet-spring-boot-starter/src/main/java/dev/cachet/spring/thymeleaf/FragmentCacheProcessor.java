@@ -1,8 +1,8 @@
 package dev.cachet.spring.thymeleaf;
 
 import dev.cachet.Cache;
+import dev.cachet.ComputeOptions;
 import dev.cachet.Ttl;
-import dev.cachet.ValueTooLargeException;
 import dev.cachet.spring.CachetCaches;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -69,15 +69,11 @@ final class FragmentCacheProcessor extends AbstractAttributeModelProcessor {
 
         String key = "fragment:" + name + ":" + digest(vary);
         IModelFactory factory = context.getModelFactory();
-        String html = cache.get(key, String.class);
-        if (html == null) {
-            html = render(context, model, factory, element);
-            try {
-                cache.set(key, html, ttl, tags);
-            } catch (ValueTooLargeException tooLarge) {
-                // Shown as rendered; too large to keep.
-            }
-        }
+        // Through get-or-compute: the tags' versions are read before the rendering, so a write that invalidates
+        // them while it runs (after this request loaded what it shows) leaves no stale copy behind, and
+        // concurrent requests for a missing fragment render it once. One too large to keep is shown unstored.
+        String html = cache.getOrCompute(key, String.class, ComputeOptions.builder().ttl(ttl).tags(tags).build(),
+                () -> render(context, model, factory, element));
         model.reset();
         model.add(factory.createText(html));
     }
