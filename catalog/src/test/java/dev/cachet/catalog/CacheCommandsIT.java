@@ -2,8 +2,11 @@ package dev.cachet.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cachet.catalog.category.CategoryRepository;
 import dev.cachet.catalog.cli.CacheCli;
+import dev.cachet.catalog.product.Product;
 import dev.cachet.redis.LocalRedis;
+import dev.cachet.redis.TcpProxy;
 import dev.cachet.spring.CachetCaches;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -47,13 +50,20 @@ class CacheCommandsIT {
     @Autowired
     CachetCaches caches;
 
+    @Autowired
+    CategoryRepository categories;
+
     /** What a command printed and its exit code. */
     private record Run(int code, String out, String err) {}
 
     private Run cache(String... args) {
+        return cacheWithRedisAt(LocalRedis.URL, args);
+    }
+
+    private Run cacheWithRedisAt(String redisUrl, String... args) {
         List<String> all = new ArrayList<>(List.of("cache"));
         all.addAll(List.of(args));
-        SERVICES.properties(LocalRedis.URL).forEach((name, value) -> all.add("--" + name + "=" + value));
+        SERVICES.properties(redisUrl).forEach((name, value) -> all.add("--" + name + "=" + value));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = CacheCli.run(all.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
@@ -77,10 +87,20 @@ class CacheCommandsIT {
     void invalidateDropsByCategoryTagOrPatternAndCountsInADryRun() {
         cache("warm", "--category", "2");
         assertThat(caches.get("queries").contains("products:category:2:page:1")).isTrue();
+        List<Long> inCategory = categories.productIds(2);
+        long product = inCategory.getFirst();
+        String expected = "category 2: tag category:2 and the tags of its " + inCategory.size() + " products, in 4 caches";
+        assertThat(caches.get("objects").get("product:" + product, Product.class)).isNotNull();
+        Run wouldDo = cache("invalidate", "--category", "2", "--dry-run");
+        assertThat(wouldDo.code()).as(wouldDo.err()).isZero();
+        assertThat(wouldDo.out()).contains("would invalidate " + expected,
+                "(dry run, nothing invalidated)");
+        assertThat(caches.get("queries").contains("products:category:2:page:1")).isTrue();
         Run byCategory = cache("invalidate", "--category", "2");
-        assertThat(byCategory.code()).isZero();
-        assertThat(byCategory.out()).contains("invalidated tag category:2 in 4 caches");
+        assertThat(byCategory.code()).as(byCategory.err()).isZero();
+        assertThat(byCategory.out()).contains("invalidating [", "invalidated " + expected);
         assertThat(caches.get("queries").contains("products:category:2:page:1")).isFalse();
+        assertThat(caches.get("objects").get("product:" + product, Product.class)).as("its products too").isNull();
 
         cache("warm", "--category", "2");
         Run dryRun = cache("invalidate", "--pattern", "products:category:2:*", "--dry-run");
@@ -88,7 +108,8 @@ class CacheCommandsIT {
         assertThat(caches.get("queries").contains("products:category:2:page:1")).isTrue();
         Run deleted = cache("invalidate", "--pattern", "products:category:2:*");
         assertThat(deleted.out()).contains("pattern 'products:category:2:*': 2 keys deleted");
-        assertThat(cache("invalidate", "--tag", "product:5").out()).contains("invalidated tag product:5");
+        assertThat(cache("invalidate", "--tag", "product:5").out()).contains("invalidated tag product:5, in 4 caches");
+        assertThat(cache("invalidate", "--tag", "product:5", "--dry-run").out()).contains("would invalidate tag product:5");
     }
 
     @Test
@@ -137,5 +158,29 @@ class CacheCommandsIT {
         Run noDatabase = new Run(CacheCli.run(new String[] {"cache", "stats", "--spring.datasource.url=jdbc:postgresql://127.0.0.1:1/none"},
                 new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter())), "", "");
         assertThat(noDatabase.code()).isEqualTo(1);
+    }
+
+    @Test
+    void withRedisCutOffTheCommandsFailInsteadOfReportingNothingDone() throws Exception {
+        try (TcpProxy redis = new TcpProxy(LocalRedis.HOST, LocalRedis.PORT)) {
+            String url = "redis://127.0.0.1:" + redis.port();
+            redis.cut();
+            for (String[] command : List.of(new String[] {"invalidate", "--tag", "product:5"},
+                    new String[] {"invalidate", "--pattern", "product:*"}, new String[] {"purge-versions"},
+                    new String[] {"warm", "--category", "1"})) {
+                Run run = cacheWithRedisAt(url, command);
+                assertThat(run.code()).as(String.join(" ", command) + ": " + run.out()).isEqualTo(1);
+                assertThat(run.err()).contains("cache " + command[0] + ": failed:").doesNotContain("deleted");
+            }
+        }
+    }
+
+    @Test
+    void aBadCommandLineIsRefusedBeforeTheDatabaseIsAskedAnything() {
+        StringWriter err = new StringWriter();
+        int code = CacheCli.run(new String[] {"cache", "invalidate", "--spring.datasource.url=jdbc:postgresql://127.0.0.1:1/none"},
+                new PrintWriter(new StringWriter()), new PrintWriter(err));
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("give exactly one of --category, --tag and --pattern").doesNotContain("cannot start");
     }
 }

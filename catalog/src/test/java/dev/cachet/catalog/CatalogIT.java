@@ -104,6 +104,7 @@ class CatalogIT {
         long created = createProduct("hidden-thing", 1, false);
         assertThat(get("/api/products/" + created, null).statusCode()).isEqualTo(404);
         assertThat(get("/api/products/abc", null).statusCode()).isEqualTo(400);
+        assertThat(get("/api/products/01", null).statusCode()).as("only the plain spelling of an id is a product").isEqualTo(404);
         HttpResponse<String> missingPage = get("/products/999999", null);
         assertThat(missingPage.statusCode()).isEqualTo(404);
         assertThat(missingPage.body()).contains("<h1>Not found</h1>");
@@ -191,7 +192,6 @@ class CatalogIT {
         assertThat(get("/api/products/6", "alice").headers().firstValue("X-Cache")).as("not shared with credentials").hasValue("MISS");
     }
 
-    @Test
     /** A second instance on the same database, reaching Redis at {@code redisUrl}. */
     private static ConfigurableApplicationContext secondInstance(String redisUrl) {
         List<String> args = new ArrayList<>(List.of("--server.port=0", "--catalog.demo.products=0"));

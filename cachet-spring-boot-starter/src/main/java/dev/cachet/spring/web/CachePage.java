@@ -35,7 +35,10 @@ public @interface CachePage {
 
     /**
      * Tags of the cached response: invalidating any of them (after a write) drops it on every instance. A
-     * {@code {name}} in a tag is the request's path variable of that name: {@code "product:{id}"}.
+     * {@code {name}} in a tag is the request's path variable of that name: {@code "product:{id}"}. It is the
+     * text of the path as sent, so a handler whose variable can be spelled several ways ({@code 7}, {@code 07})
+     * must answer only one of them with a cacheable response, or a page kept under another spelling carries a
+     * tag that its writes never invalidate.
      */
     String[] tags() default {};
 

@@ -734,7 +734,6 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
                 || body.getName().startsWith("reactor.core.publisher.");
     }
 
-    /** The controller method that will handle the request, asked of each request mapping in order. */
     /**
      * The application's handler mappings, looked up once: asking the bean factory on every request cost a
      * cached page more than reading it.
@@ -748,6 +747,7 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         return found;
     }
 
+    /** The controller method that will handle the request, asked of each request mapping in order. */
     private HandlerMethod handler(HttpServletRequest request) {
         // Before the DispatcherServlet, the mappings need the parsed path that the servlet would parse.
         Object parsed = request.getAttribute(ServletRequestPathUtils.PATH_ATTRIBUTE);

@@ -57,27 +57,15 @@ public final class CacheCli implements Callable<Integer> {
 
     /**
      * Runs {@code args} (starting with {@code cache}) and returns the exit code: 0 when done, 1 when the
-     * work failed, 2 for a bad command line.
+     * work failed, 2 for a bad command line. The command line is checked before anything is started.
      */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        ConfigurableApplicationContext context;
-        try {
-            context = new SpringApplicationBuilder(CatalogApplication.class)
-                    .web(WebApplicationType.NONE)
-                    .properties("spring.main.banner-mode=off", "logging.level.root=WARN", "catalog.demo.products=0",
-                            "cachet.monitor.interval=1h")
-                    .run(springArgs(args));
-        } catch (RuntimeException e) {
-            err.println("cache: cannot start against the database and caches: " + rootMessage(e));
-            err.flush();
-            return 1;
-        }
-        try {
+        try (Service service = new Service(springArgs(args))) {
             CommandLine command = new CommandLine(new CacheCli(), new CommandLine.IFactory() {
                 @Override
                 public <K> K create(Class<K> type) throws Exception {
                     if (type.getEnclosingClass() == CacheCli.class) {
-                        return type.getDeclaredConstructor(ConfigurableApplicationContext.class).newInstance(context);
+                        return type.getDeclaredConstructor(Service.class).newInstance(service);
                     }
                     return CommandLine.defaultFactory().create(type);
                 }
@@ -91,7 +79,41 @@ public final class CacheCli implements Callable<Integer> {
         } finally {
             out.flush();
             err.flush();
-            context.close();
+        }
+    }
+
+    /**
+     * The service's context without a web server, started when a command first needs it. Its caches are not
+     * fail-soft: a command must fail when Redis does, not report that it deleted nothing.
+     */
+    static final class Service implements AutoCloseable {
+        private final String[] springArgs;
+        private ConfigurableApplicationContext context;
+
+        Service(String[] springArgs) {
+            this.springArgs = springArgs;
+        }
+
+        ConfigurableApplicationContext context() {
+            if (context == null) {
+                try {
+                    context = new SpringApplicationBuilder(CatalogApplication.class)
+                            .web(WebApplicationType.NONE)
+                            .properties("spring.main.banner-mode=off", "logging.level.root=WARN", "catalog.demo.products=0",
+                                    "cachet.monitor.interval=1h", "cachet.defaults.fail-soft=false")
+                            .run(springArgs);
+                } catch (RuntimeException e) {
+                    throw new IllegalStateException("cannot start against the database and caches: " + rootMessage(e));
+                }
+            }
+            return context;
+        }
+
+        @Override
+        public void close() {
+            if (context != null) {
+                context.close();
+            }
         }
     }
 
@@ -134,10 +156,14 @@ public final class CacheCli implements Callable<Integer> {
         @Spec
         CommandLine.Model.CommandSpec spec;
 
-        final ConfigurableApplicationContext context;
+        private final Service service;
 
-        Subcommand(ConfigurableApplicationContext context) {
-            this.context = context;
+        Subcommand(Service service) {
+            this.service = service;
+        }
+
+        ConfigurableApplicationContext context() {
+            return service.context();
         }
 
         PrintWriter out() {
@@ -153,11 +179,17 @@ public final class CacheCli implements Callable<Integer> {
          * ({@code store=local}), nothing the command did would reach the running service.
          */
         void requireShared() {
-            CachetCaches caches = context.getBean(CachetCaches.class);
+            CachetCaches caches = context().getBean(CachetCaches.class);
             boolean shared = caches.all().keySet().stream().anyMatch(alias -> caches.redisStore(alias).isPresent());
             if (!shared) {
                 throw new IllegalStateException("every cache is in process (cachet.defaults.store=local), so this command could not"
                         + " reach the running service's caches; run it with CACHET_DEFAULTS_STORE=redis or tiered and CACHET_DEFAULTS_URL");
+            }
+            for (String alias : caches.all().keySet()) {
+                if (caches.redisStore(alias).isPresent() && caches.failSoft(alias)) {
+                    throw new IllegalStateException("cache " + alias + " is fail-soft, so a Redis failure would look like success;"
+                            + " run the command with --cachet.caches." + alias + ".fail-soft=false");
+                }
             }
         }
     }
@@ -176,8 +208,8 @@ public final class CacheCli implements Callable<Integer> {
         @Option(names = "--ttl", description = "Seconds the entries live; the caches' defaults when absent.")
         Long ttl;
 
-        Warm(ConfigurableApplicationContext context) {
-            super(context);
+        Warm(Service service) {
+            super(service);
         }
 
         @Override
@@ -187,8 +219,8 @@ public final class CacheCli implements Callable<Integer> {
                 throw badUsage("--ttl must be a positive number of seconds, was " + ttl);
             }
             requireShared();
-            ProductService products = context.getBean(ProductService.class);
-            CategoryRepository categories = context.getBean(CategoryRepository.class);
+            ProductService products = context().getBean(ProductService.class);
+            CategoryRepository categories = context().getBean(CategoryRepository.class);
             List<Category> targets = new ArrayList<>();
             if (category != null) {
                 targets.add(categories.find(category).orElseThrow(() -> new IllegalArgumentException("no category " + category)));
@@ -216,7 +248,10 @@ public final class CacheCli implements Callable<Integer> {
 
     @Command(name = "invalidate", description = "Drop cached entries by category, tag or key pattern, in every cache.")
     static final class Invalidate extends Subcommand {
-        @Option(names = "--category", description = "Everything that shows this category's products.")
+        /** Tags go to Redis in batches of this many, with the progress bar moving between them. */
+        private static final int TAG_BATCH = 500;
+
+        @Option(names = "--category", description = "Everything that shows this category or any of its products.")
         Long category;
 
         @Option(names = "--tag", description = "Everything stamped with this tag.")
@@ -225,35 +260,72 @@ public final class CacheCli implements Callable<Integer> {
         @Option(names = "--pattern", description = "Keys of the current version matching this Redis glob, e.g. 'product:*'.")
         String pattern;
 
-        @Option(names = "--dry-run", description = "Only count what a pattern matches.")
+        @Option(names = "--dry-run", description = "Only say what would be invalidated, and count what a pattern matches.")
         boolean dryRun;
 
-        Invalidate(ConfigurableApplicationContext context) {
-            super(context);
+        Invalidate(Service service) {
+            super(service);
         }
 
         @Override
         public Integer call() {
-            PrintWriter out = out();
             int given = (category != null ? 1 : 0) + (tag != null ? 1 : 0) + (pattern != null ? 1 : 0);
             if (given != 1) {
                 throw badUsage("give exactly one of --category, --tag and --pattern");
             }
-            if (dryRun && pattern == null) {
-                throw badUsage("--dry-run counts what a --pattern matches");
+            if (tag != null && tag.isBlank()) {
+                throw badUsage("--tag must not be blank");
+            }
+            if (pattern != null && pattern.isBlank()) {
+                throw badUsage("--pattern must not be blank");
             }
             requireShared();
-            Map<String, Cache> caches = context.getBean(CachetCaches.class).all();
-            if (pattern == null) {
-                String invalidated = category != null ? CacheInvalidation.category(category) : tag;
-                caches.values().forEach(cache -> {
-                    if (!cache.invalidateTags(invalidated)) {
-                        throw new IllegalStateException("the backend of cache " + cache.options().name() + " did not take the invalidation");
-                    }
-                });
-                out.printf(Locale.ROOT, "invalidated tag %s in %d caches: %s%n", invalidated, caches.size(), caches.keySet());
+            Map<String, Cache> caches = context().getBean(CachetCaches.class).all();
+            return pattern != null ? byPattern(caches) : byTags(caches);
+        }
+
+        private int byTags(Map<String, Cache> caches) {
+            PrintWriter out = out();
+            List<String> tags = new ArrayList<>();
+            String what;
+            if (category != null) {
+                CategoryRepository categories = context().getBean(CategoryRepository.class);
+                categories.find(category).orElseThrow(() -> new IllegalArgumentException("no category " + category));
+                tags.add(CacheInvalidation.category(category));
+                categories.productIds(category).forEach(id -> tags.add(CacheInvalidation.product(id)));
+                what = String.format(Locale.ROOT, "category %d: tag %s and the tags of its %,d products", category, tags.getFirst(),
+                        tags.size() - 1);
+            } else {
+                tags.add(tag);
+                what = "tag " + tag;
+            }
+            if (dryRun) {
+                // Tags are invalidated by bumping their versions, so there is no count of the entries they drop.
+                out.printf(Locale.ROOT, "would invalidate %s, in %d caches: %s (dry run, nothing invalidated)%n", what, caches.size(),
+                        caches.keySet());
                 return 0;
             }
+            long done = 0;
+            long total = (long) tags.size() * caches.size();
+            for (Map.Entry<String, Cache> cache : caches.entrySet()) {
+                for (int from = 0; from < tags.size(); from += TAG_BATCH) {
+                    List<String> batch = tags.subList(from, Math.min(tags.size(), from + TAG_BATCH));
+                    if (!cache.getValue().invalidateTags(batch)) {
+                        throw new IllegalStateException("the backend of cache " + cache.getKey() + " did not take the invalidation");
+                    }
+                    done += batch.size();
+                    if (tags.size() > 1) {
+                        progress(out, "invalidating", done, total);
+                    }
+                }
+            }
+            out.printf(Locale.ROOT, "%sinvalidated %s, in %d caches: %s%n", tags.size() > 1 ? "\n" : "", what, caches.size(),
+                    caches.keySet());
+            return 0;
+        }
+
+        private int byPattern(Map<String, Cache> caches) {
+            PrintWriter out = out();
             long total = 0;
             for (Map.Entry<String, Cache> cache : caches.entrySet()) {
                 long count = dryRun ? cache.getValue().countByPattern(pattern) : cache.getValue().deleteByPattern(pattern);
@@ -275,8 +347,8 @@ public final class CacheCli implements Callable<Integer> {
                 defaultValue = "admin:admin")
         String user;
 
-        Stats(ConfigurableApplicationContext context) {
-            super(context);
+        Stats(Service service) {
+            super(service);
         }
 
         @Override
@@ -305,7 +377,7 @@ public final class CacheCli implements Callable<Integer> {
                         ((Number) stats.get("hits")).longValue(), ((Number) stats.get("misses")).longValue(),
                         ((Number) stats.get("staleHits")).longValue(), ((Number) stats.get("hitRatio")).doubleValue() * 100);
             });
-            List<CachetCaches.RedisServer> servers = context.getBean(CachetCaches.class).redisServers();
+            List<CachetCaches.RedisServer> servers = context().getBean(CachetCaches.class).redisServers();
             if (servers.isEmpty()) {
                 out.println("redis: none (every cache is in process)");
             }
@@ -329,8 +401,8 @@ public final class CacheCli implements Callable<Integer> {
         @Option(names = "--dry-run", description = "Only count them.")
         boolean dryRun;
 
-        PurgeVersions(ConfigurableApplicationContext context) {
-            super(context);
+        PurgeVersions(Service service) {
+            super(service);
         }
 
         @Override
@@ -338,7 +410,7 @@ public final class CacheCli implements Callable<Integer> {
             PrintWriter out = out();
             requireShared();
             long total = 0;
-            for (Map.Entry<String, Cache> cache : context.getBean(CachetCaches.class).all().entrySet()) {
+            for (Map.Entry<String, Cache> cache : context().getBean(CachetCaches.class).all().entrySet()) {
                 long count = dryRun ? cache.getValue().countOldVersions() : cache.getValue().purgeOldVersions();
                 total += count;
                 out.printf(Locale.ROOT, "%-10s version %d current, %,d entries of other versions %s%n", cache.getKey(),

@@ -43,11 +43,25 @@ class ProductController {
         return products.page(category, number);
     }
 
-    /** From the page cache (the JSON as sent, dropped with the product's tag), else the object cache. */
+    /**
+     * From the page cache (the JSON as sent, dropped with the product's tag), else the object cache. Only the
+     * plain spelling of an id is a product: the page is kept under the path as sent and tagged with its text, so
+     * {@code /api/products/07} answered as product 7 would stay cached under a tag that product 7's writes
+     * never invalidate.
+     */
     @GetMapping("/api/products/{id}")
     @CachePage(ttl = "1h", tags = "product:{id}", query = {})
-    Product get(@PathVariable long id) {
-        return products.find(id).orElseThrow(() -> new NoSuchElementException("product " + id));
+    Product get(@PathVariable String id) {
+        long number;
+        try {
+            number = Long.parseLong(id);
+        } catch (NumberFormatException notANumber) {
+            throw new InvalidField("id", "must be a number, was '" + id + "'");
+        }
+        if (!Long.toString(number).equals(id)) {
+            throw new NoSuchElementException("product " + id + " (ids are written without signs or leading zeros)");
+        }
+        return products.find(number).orElseThrow(() -> new NoSuchElementException("product " + id));
     }
 
     @PostMapping("/api/products")

@@ -64,9 +64,4 @@ public class ProductRepository {
     public boolean delete(long id) {
         return jdbc.sql("DELETE FROM product WHERE id = ?").param(id).update() > 0;
     }
-
-    /** How many products there are. */
-    public long count() {
-        return jdbc.sql("SELECT COUNT(*) FROM product").query(Long.class).single();
-    }
 }
