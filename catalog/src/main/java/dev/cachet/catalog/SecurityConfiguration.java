@@ -29,7 +29,9 @@ class SecurityConfiguration {
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus").permitAll()
                         .requestMatchers(HttpMethod.GET, "/api/categories", "/api/products/*", "/products/*").permitAll()
+                        .requestMatchers(HttpMethod.HEAD, "/api/categories", "/api/products/*", "/products/*").permitAll()
                         .requestMatchers(HttpMethod.GET, "/api/products").hasAnyRole("USER", "ADMIN")
+                        .requestMatchers(HttpMethod.HEAD, "/api/products").hasAnyRole("USER", "ADMIN")
                         .requestMatchers("/api/**", "/actuator/**").hasRole("ADMIN")
                         .requestMatchers("/error").permitAll()
                         .anyRequest().denyAll())

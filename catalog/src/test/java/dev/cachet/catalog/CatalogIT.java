@@ -115,13 +115,21 @@ class CatalogIT {
         HttpResponse<String> page = get("/api/products?category=1&page=1", "alice");
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("\"page\":1", "\"per_page\":20", "\"total\":", "\"total_pages\":", "\"results\":[{");
-        assertThat(get("/api/products?category=1&page=500", "alice").body()).contains("\"results\":[]");
-        for (String bad : new String[] {"0", "-1", "x", "1.5", ""}) {
+        HttpResponse<String> pastTheEnd = get("/api/products?category=1&page=500", "alice");
+        assertThat(pastTheEnd.body()).contains("\"results\":[]", "\"page\":500", "\"total\":");
+        assertThat(caches.get("queries").contains("products:category:1:page:500")).as("made-up pages are not kept").isFalse();
+        for (String bad : new String[] {"0", "-1", "x", "1.5", "", "99999999999"}) {
             HttpResponse<String> refused = get("/api/products?category=1&page=" + bad, "alice");
             assertThat(refused.statusCode()).as(bad).isEqualTo(400);
             assertThat(refused.body()).contains("\"field\":\"page\"");
         }
+        assertThat(get("/api/products?category=1&page=99999999999", "alice").body()).contains("up to 2147483647");
         assertThat(get("/api/products?page=1", "alice").body()).contains("\"field\":\"category\"");
+        assertThat(get("/api/products?category=0", "alice").body()).contains("\"field\":\"category\"", "positive id");
+        HttpResponse<String> noCategory = get("/api/products?category=999999&page=1", "alice");
+        assertThat(noCategory.statusCode()).isEqualTo(404);
+        assertThat(noCategory.body()).contains("\"error\":\"not found\"", "category 999999");
+        assertThat(caches.get("queries").contains("products:category:999999:page:1")).isFalse();
     }
 
     @Test
@@ -153,6 +161,33 @@ class CatalogIT {
         assertThat(wrongType.statusCode()).isEqualTo(400);
         assertThat(wrongType.body()).contains("\"field\":\"price\"");
         assertThat(call(port, "POST", "/api/categories", "admin", "{\"name\":\"\",\"slug\":\"x\"}").body()).contains("\"field\":\"name\"");
+        HttpResponse<String> misspelt = call(port, "PATCH", "/api/products/1", "admin", "{\"nmae\":\"Typo\"}");
+        assertThat(misspelt.statusCode()).isEqualTo(400);
+        assertThat(misspelt.body()).contains("\"field\":\"nmae\"", "is not a field");
+        assertThat(call(port, "PATCH", "/api/categories/1", "admin", "{\"slug\":\"Not A Slug\"}").body()).contains("\"field\":\"slug\"");
+        assertThat(call(port, "PUT", "/api/categories/1", "admin", "{\"slug\":\"audio-1\"}").body()).contains("\"field\":\"name\"");
+        assertThat(call(port, "PATCH", "/api/products/999999", "admin", "{\"name\":\"Nobody\"}").statusCode()).isEqualTo(404);
+        assertThat(call(port, "PATCH", "/api/categories/999999", "admin", "{\"name\":\"Nobody\"}").statusCode()).isEqualTo(404);
+        HttpResponse<String> notAnId = call(port, "DELETE", "/api/products/abc", "admin", null);
+        assertThat(notAnId.statusCode()).isEqualTo(400);
+        assertThat(notAnId.body()).contains("\"field\":\"id\"");
+        assertThat(call(port, "DELETE", "/api/categories/abc", "admin", null).statusCode()).isEqualTo(400);
+        assertThat(get("/products/abc", null).statusCode()).isEqualTo(400);
+        assertThat(call(port, "DELETE", "/api/products/1", "alice", null).statusCode()).as("writes are for admins").isEqualTo(403);
+        assertThat(call(port, "DELETE", "/api/products/1", null, null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void monitoringIsOpenAndTheCacheEndpointIsForAdmins() throws Exception {
+        HttpResponse<String> health = get("/actuator/health", null);
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).contains("\"status\":\"UP\"");
+        assertThat(get("/actuator/prometheus", null).body()).contains("cachet_");
+        assertThat(get("/actuator/cachet", null).statusCode()).isEqualTo(401);
+        assertThat(get("/actuator/cachet", "alice").statusCode()).isEqualTo(403);
+        assertThat(get("/actuator/cachet", "admin").statusCode()).isEqualTo(200);
+        assertThat(call(port, "HEAD", "/api/categories", null, null).statusCode()).as("HEAD is open where GET is").isEqualTo(200);
+        assertThat(call(port, "HEAD", "/api/products?category=1", null, null).statusCode()).isEqualTo(401);
     }
 
     @Test
@@ -179,7 +214,9 @@ class CatalogIT {
         String categoryId = category.body().replaceAll(".*\"id\":(\\d+).*", "$1");
         assertThat(call(port, "PATCH", "/api/categories/" + categoryId, "admin", "{\"name\":\"Big Kites\"}").body())
                 .contains("\"name\":\"Big Kites\"", "\"slug\":\"kites\"");
-        assertThat(call(port, "DELETE", "/api/categories/1", "admin", null).body()).contains("still has products");
+        HttpResponse<String> stillUsed = call(port, "DELETE", "/api/categories/1", "admin", null);
+        assertThat(stillUsed.statusCode()).isEqualTo(409);
+        assertThat(stillUsed.body()).contains("\"error\":\"conflict\"", "still has products");
         assertThat(call(port, "DELETE", "/api/categories/" + categoryId, "admin", null).statusCode()).isEqualTo(204);
         assertThat(get("/api/categories", null).body()).doesNotContain("kites");
     }
@@ -301,6 +338,39 @@ class CatalogIT {
             HttpResponse<String> written = call(port, "PATCH", "/api/products/3", "admin", "{\"name\":\"Written While Redis Was Down\"}");
             assertThat(written.statusCode()).isEqualTo(200);
             assertThat(get("/api/products/3", null).body()).contains("Written While Redis Was Down");
+            assertThat(get("/products/3", null).body()).contains("Written While Redis Was Down");
+
+            // Every other endpoint, its answers and its refusals, from the database alone.
+            assertThat(get("/api/categories", null).body()).contains("\"slug\":\"audio-1\"");
+            assertThat(get("/api/products/999999", null).statusCode()).isEqualTo(404);
+            assertThat(get("/api/products/abc", null).statusCode()).isEqualTo(400);
+            assertThat(get("/products/999999", null).statusCode()).isEqualTo(404);
+            assertThat(get("/api/products?category=3&page=2", "alice").body()).contains("\"page\":2");
+            assertThat(get("/api/products?category=3&page=500", "alice").body()).contains("\"results\":[]");
+            assertThat(get("/api/products?category=3&page=0", "alice").statusCode()).isEqualTo(400);
+            assertThat(get("/api/products?category=999999", "alice").statusCode()).isEqualTo(404);
+            assertThat(get("/api/products?category=3", null).statusCode()).isEqualTo(401);
+            long created = createProduct("made-while-down", 3, true);
+            assertThat(get("/api/products/" + created, null).body()).contains("made-while-down");
+            assertThat(call(port, "PUT", "/api/products/" + created, "admin",
+                    "{\"name\":\"Replaced While Down\",\"slug\":\"made-while-down\",\"price\":\"2.00\",\"categoryId\":3}")
+                    .statusCode()).isEqualTo(200);
+            assertThat(get("/api/products/" + created, null).body()).contains("Replaced While Down");
+            assertThat(call(port, "POST", "/api/products", "admin", "{\"name\":\"\"}").statusCode()).isEqualTo(400);
+            assertThat(call(port, "DELETE", "/api/products/" + created, "admin", null).statusCode()).isEqualTo(204);
+            assertThat(get("/api/products/" + created, null).statusCode()).isEqualTo(404);
+            HttpResponse<String> category = call(port, "POST", "/api/categories", "admin", "{\"name\":\"Down\",\"slug\":\"down\"}");
+            assertThat(category.statusCode()).isEqualTo(201);
+            long downId = idOf(category.body());
+            assertThat(get("/api/categories", null).body()).contains("\"slug\":\"down\"");
+            assertThat(call(port, "PATCH", "/api/categories/" + downId, "admin", "{\"name\":\"Still Down\"}").body())
+                    .contains("Still Down");
+            assertThat(call(port, "PUT", "/api/categories/" + downId, "admin", "{\"name\":\"Down Again\",\"slug\":\"down\"}")
+                    .statusCode()).isEqualTo(200);
+            assertThat(call(port, "DELETE", "/api/categories/3", "admin", null).statusCode()).isEqualTo(409);
+            assertThat(call(port, "DELETE", "/api/categories/" + downId, "admin", null).statusCode()).isEqualTo(204);
+            assertThat(get("/api/categories", null).body()).doesNotContain("\"slug\":\"down\"");
+            assertThat(get("/actuator/health", null).statusCode()).as("fail-soft caches keep the service up").isEqualTo(200);
         } finally {
             redis.restore();
             // Back to caching before the next test: reconnected, and the breaker closed again.

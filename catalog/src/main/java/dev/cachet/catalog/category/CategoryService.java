@@ -1,6 +1,7 @@
 package dev.cachet.catalog.category;
 
 import dev.cachet.catalog.CacheInvalidation;
+import dev.cachet.catalog.Conflict;
 import dev.cachet.catalog.InvalidField;
 import jakarta.validation.Validator;
 import java.util.ArrayList;
@@ -67,7 +68,7 @@ public class CategoryService {
     public void delete(long id) {
         categories.find(id).orElseThrow(() -> new NoSuchElementException("category " + id));
         if (categories.hasProducts(id)) {
-            throw new InvalidField("id", "category " + id + " still has products");
+            throw new Conflict("category " + id + " still has products: move or delete them first");
         }
         categories.delete(id);
         changed(id);

@@ -25,17 +25,23 @@ class ProductController {
         this.products = products;
     }
 
-    /** A page that is not a positive integer is refused (the brief's view silently served page 1). */
+    /**
+     * A page that is not a positive integer is refused (the brief's view silently served page 1), and so is a
+     * category that is not a positive id; a category that does not exist is a 404.
+     */
     @GetMapping("/api/products")
     ProductPage list(@RequestParam long category, @RequestParam(required = false) String page) {
+        if (category < 1) {
+            throw new InvalidField("category", "must be a positive id, was " + category);
+        }
         if (page == null) {
             return products.page(category, 1);
         }
         int number;
         try {
             number = Integer.parseInt(page);
-        } catch (NumberFormatException notANumber) {
-            throw new InvalidField("page", "must be a positive integer, was '" + page + "'");
+        } catch (NumberFormatException notAnInt) {
+            throw new InvalidField("page", "must be a positive integer up to " + Integer.MAX_VALUE + ", was '" + page + "'");
         }
         if (number < 1) {
             throw new InvalidField("page", "must be a positive integer, was '" + page + "'");

@@ -63,18 +63,34 @@ public class ProductService {
     /**
      * Page {@code page} (from 1) of the products the shop shows in a category, from the query cache. The page is
      * tagged with its category, whose tag every write of one of its products invalidates: that tag is read
-     * before the page loads, so a write during the load cannot leave the page stale.
+     * before the page loads, so a write during the load cannot leave the page stale. A page past the end is
+     * answered from page 1's count and never cached, so made-up page numbers cannot fill the cache; a category
+     * that does not exist is a {@link NoSuchElementException}, and nothing is cached for it.
      */
     public ProductPage page(long categoryId, int page) {
         if (!caching) {
             return loadPage(categoryId, page);
         }
+        ProductPage first = cachedPage(categoryId, 1);
+        if (page == 1) {
+            return first;
+        }
+        if (page > first.totalPages()) {
+            return new ProductPage(List.of(), page, PER_PAGE, first.total(), first.totalPages());
+        }
+        return cachedPage(categoryId, page);
+    }
+
+    private ProductPage cachedPage(long categoryId, int page) {
         ComputeOptions options = ComputeOptions.builder().tags(CacheInvalidation.category(categoryId)).build();
         return queries.getOrCompute(pageKey(categoryId, page), ProductPage.class, options, () -> loadPage(categoryId, page));
     }
 
     private ProductPage loadPage(long categoryId, int page) {
         long total = products.countShownInCategory(categoryId);
+        if (total == 0 && categories.find(categoryId).isEmpty()) {
+            throw new NoSuchElementException("category " + categoryId);
+        }
         int pages = (int) ((total + PER_PAGE - 1) / PER_PAGE);
         List<Product> results = (long) (page - 1) * PER_PAGE >= total
                 ? List.of()

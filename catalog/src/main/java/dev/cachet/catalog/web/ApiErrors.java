@@ -1,9 +1,11 @@
 package dev.cachet.catalog.web;
 
+import dev.cachet.catalog.Conflict;
 import dev.cachet.catalog.InvalidField;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -16,6 +18,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /** Errors as JSON: {@code {"error": ..., "field": ..., "message": ...}}, with the status that fits. */
 @RestControllerAdvice(annotations = RestController.class)
@@ -43,11 +46,13 @@ class ApiErrors {
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<Map<String, String>> unreadable(HttpMessageNotReadableException e) {
-        // A value of the wrong type names its field; malformed JSON has none to name.
+        // A field the resource does not have, or a value of the wrong type, names its field; malformed JSON has
+        // none to name.
         if (e.getMostSpecificCause() instanceof DatabindException mapping && !mapping.getPath().isEmpty()) {
             String field = mapping.getPath().getLast().getPropertyName();
             if (field != null) {
-                return badRequest(field, "has a value of the wrong type");
+                return badRequest(field, mapping instanceof UnrecognizedPropertyException
+                        ? "is not a field of this resource" : "has a value of the wrong type");
             }
         }
         return badRequest(null, "the body is not valid JSON for this resource");
@@ -58,12 +63,30 @@ class ApiErrors {
         return badRequest("slug", "is already used");
     }
 
+    @ExceptionHandler(Conflict.class)
+    ResponseEntity<Map<String, String>> conflict(Conflict e) {
+        return conflict(e.getMessage());
+    }
+
+    /** A constraint the checks before the write could not see, such as a product added to a category being deleted. */
+    @ExceptionHandler(DataIntegrityViolationException.class)
+    ResponseEntity<Map<String, String>> integrity(DataIntegrityViolationException e) {
+        return conflict("the write conflicts with a concurrent change to the data it refers to; read it again and retry");
+    }
+
     @ExceptionHandler(NoSuchElementException.class)
     ResponseEntity<Map<String, String>> notFound(NoSuchElementException e) {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("error", "not found");
         body.put("message", e.getMessage());
         return ResponseEntity.status(HttpStatus.NOT_FOUND).body(body);
+    }
+
+    private static ResponseEntity<Map<String, String>> conflict(String message) {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("error", "conflict");
+        body.put("message", message);
+        return ResponseEntity.status(HttpStatus.CONFLICT).body(body);
     }
 
     private static ResponseEntity<Map<String, String>> badRequest(String field, String message) {
