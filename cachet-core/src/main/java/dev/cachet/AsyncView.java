@@ -455,28 +455,74 @@ final class AsyncView implements AsyncCache {
             long started = core.options.resilience().ticker().read();
             return load().handle((value, error) -> {
                 long loadMillis = TimeUnit.NANOSECONDS.toMillis(core.options.resilience().ticker().read() - started);
-                byte[] encoded;
+                if (error != null || value == null || policy.ttlMillis() == 0 || stamps == null || policy.valueTags() == null) {
+                    return store(token, replacing, value, error, stamps, loadMillis);
+                }
+                CompletableFuture<Map<String, String>> all;
                 try {
-                    encoded = error != null || value == null || policy.ttlMillis() == 0 || stamps == null
-                            ? null
-                            : core.encode(key, value, policy, stamps, loadMillis);
-                } catch (ValueTooLargeException tooLarge) {
-                    // The caller still gets what it loaded; the cache just cannot keep it.
-                    core.reportTooLarge(stored, tooLarge);
-                    encoded = null;
-                } catch (RuntimeException e) {
-                    error = e;
-                    encoded = null;
+                    all = withValueTags(value, stamps);
+                } catch (RuntimeException badTags) {
+                    return store(token, replacing, value, badTags, null, loadMillis);
                 }
-                if (encoded == null) {
-                    Throwable failure = error;
-                    return core.store.releaseLease(stored, token).thenCompose(released -> failure == null
-                            ? completedFuture(value)
-                            : CompletableFuture.<T>failedFuture(Store.unwrap(failure)));
-                }
-                core.sets.increment();
-                return core.store.setIfLeased(stored, encoded, policy.storedTtlMillis(), token, replacing).thenApply(ok -> value);
+                return all.handle((versions, failed) -> failed != null
+                        ? store(token, replacing, value, Store.unwrap(failed), null, loadMillis)
+                        : store(token, replacing, value, null, versions, loadMillis)).thenCompose(Function.identity());
             }).thenCompose(Function.identity());
+        }
+
+        /**
+         * {@code stamps} and the versions of the loaded value's own tags, read now; null, as for {@code stamps},
+         * when the store could not say.
+         */
+        private CompletableFuture<Map<String, String>> withValueTags(T value, Map<String, String> stamps) {
+            Set<String> more = new LinkedHashSet<>();
+            for (String tag : policy.valueTags().apply(value)) {
+                Envelope.checkTagName(tag);
+                if (!stamps.containsKey(tag)) {
+                    more.add(tag);
+                }
+            }
+            if (more.isEmpty()) {
+                return completedFuture(stamps);
+            }
+            return core.store.tagVersions(more, policy.storedTtlMillis()).thenApply(versions -> {
+                if (versions == null) {
+                    return null;
+                }
+                Map<String, String> all = new HashMap<>(stamps);
+                all.putAll(versions);
+                return all;
+            });
+        }
+
+        /**
+         * Stores {@code value} with {@code stamps} if the lease {@code token} still holds, and answers it (or
+         * {@code error}); releases the lease at once when there is nothing to store.
+         */
+        private CompletableFuture<T> store(long token, byte[] replacing, T value, Throwable error, Map<String, String> stamps,
+                long loadMillis) {
+            Throwable failure = error;
+            byte[] encoded;
+            try {
+                encoded = failure != null || value == null || policy.ttlMillis() == 0 || stamps == null
+                        ? null
+                        : core.encode(key, value, policy, stamps, loadMillis);
+            } catch (ValueTooLargeException tooLarge) {
+                // The caller still gets what it loaded; the cache just cannot keep it.
+                core.reportTooLarge(stored, tooLarge);
+                encoded = null;
+            } catch (RuntimeException e) {
+                failure = e;
+                encoded = null;
+            }
+            if (encoded == null) {
+                Throwable released = failure;
+                return core.store.releaseLease(stored, token).thenCompose(done -> released == null
+                        ? completedFuture(value)
+                        : CompletableFuture.<T>failedFuture(Store.unwrap(released)));
+            }
+            core.sets.increment();
+            return core.store.setIfLeased(stored, encoded, policy.storedTtlMillis(), token, replacing).thenApply(ok -> value);
         }
 
         /** Polls, backing off, for a fresh value from the lease holder; null once the deadline passes. */

@@ -212,7 +212,8 @@ public interface Cache {
      * its TTL is returned at once to every caller but one (across all instances), which refreshes it; within the
      * stale-if-error window it is returned when the loader fails; with early refresh, one caller refreshes
      * a value shortly before it expires; with tags, the versions of the tags are read before the loader
-     * runs, so an invalidation of a tag while it runs makes the stored value a miss.
+     * runs, so an invalidation of a tag while it runs makes the stored value a miss; tags worked out from the
+     * loaded value ({@link ComputeOptions#valueTags()}) are stamped as they are once it has loaded.
      */
     <T> T getOrCompute(String key, TypeRef<T> type, ComputeOptions options, Callable<? extends T> loader);
 

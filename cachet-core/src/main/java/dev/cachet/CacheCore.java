@@ -5,12 +5,14 @@ import dev.cachet.resilience.GuardedStore;
 import dev.cachet.store.Envelope;
 import dev.cachet.store.Store;
 import java.lang.reflect.Type;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
 /** What every version view of one cache shares: the guarded store, key and value rules, counters. */
 final class CacheCore {
@@ -103,7 +105,7 @@ final class CacheCore {
                 (compute.staleWhileRevalidate() != null ? compute.staleWhileRevalidate() : options.staleWhileRevalidate()).toMillis(),
                 (compute.staleIfError() != null ? compute.staleIfError() : options.staleIfError()).toMillis(),
                 compute.earlyRefresh() != null ? compute.earlyRefresh() : options.earlyRefresh(),
-                compute.tags());
+                compute.tags(), compute.hasValueTags() ? compute.valueTags() : null);
     }
 
     /**
@@ -217,12 +219,15 @@ final class CacheCore {
      * A get-or-compute policy in store terms.
      *
      * @param ttlMillis how long a value is fresh: milliseconds, {@link Store#FOREVER}, or 0 for "do not store"
+     * @param valueTags the tags of a loaded value ({@link ComputeOptions#valueTags()}), or null for none
      */
-    record Policy(long ttlMillis, long staleWhileRevalidateMillis, long staleIfErrorMillis, double earlyRefresh, Set<String> tags) {
+    record Policy(long ttlMillis, long staleWhileRevalidateMillis, long staleIfErrorMillis, double earlyRefresh, Set<String> tags,
+            Function<Object, Collection<String>> valueTags) {
         /** Whether values need an envelope: anything beyond the store's TTL is to be known of them. */
         boolean enveloped() {
             return ttlMillis != Store.FOREVER
-                    && (staleWhileRevalidateMillis > 0 || staleIfErrorMillis > 0 || earlyRefresh > 0) || !tags.isEmpty();
+                    && (staleWhileRevalidateMillis > 0 || staleIfErrorMillis > 0 || earlyRefresh > 0) || !tags.isEmpty()
+                    || valueTags != null;
         }
 
         /**

@@ -4,8 +4,10 @@ import dev.cachet.store.Envelope;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * How one {@code getOrCompute} call keeps its value: TTL, stale windows, early refresh and tags. A window
@@ -21,10 +23,18 @@ import java.util.Set;
  * @param staleWhileRevalidate the stale-while-revalidate window, or null for the cache's
  * @param staleIfError the stale-if-error window, or null for the cache's
  * @param earlyRefresh the XFetch beta (see {@link CacheOptions#earlyRefresh()}), or null for the cache's
- * @param tags tags of the value: {@link Cache#invalidateTags} of any of them makes it a miss everywhere
+ * @param tags tags of the value: {@link Cache#invalidateTags} of any of them makes it a miss everywhere; their
+ *     versions are read before the loader runs, so an invalidation while it runs makes the stored value a miss
+ * @param valueTags more tags, worked out from the loaded value (the products on a page, say); invalidating any
+ *     of them also makes the value a miss, but their versions are read once the loader has returned, so an
+ *     invalidation of one of them while the loader runs is not seen: a write that changes what the value shows
+ *     must also invalidate one of {@code tags} (the page's category) for the value to be safe against it
  */
-public record ComputeOptions(
-        Ttl ttl, Duration staleWhileRevalidate, Duration staleIfError, Double earlyRefresh, Set<String> tags) {
+public record ComputeOptions(Ttl ttl, Duration staleWhileRevalidate, Duration staleIfError, Double earlyRefresh, Set<String> tags,
+        Function<Object, Collection<String>> valueTags) {
+    // Before DEFAULTS, which the builder makes with it.
+    private static final Function<Object, Collection<String>> NO_VALUE_TAGS = value -> Set.of();
+
     /** The cache's default TTL and settings, no tags. */
     public static final ComputeOptions DEFAULTS = builder().build();
 
@@ -42,6 +52,12 @@ public record ComputeOptions(
         }
         tags = Set.copyOf(Objects.requireNonNull(tags, "tags"));
         tags.forEach(Envelope::checkTagName);
+        Objects.requireNonNull(valueTags, "valueTags");
+    }
+
+    /** Whether {@link #valueTags()} can add tags. */
+    boolean hasValueTags() {
+        return valueTags != NO_VALUE_TAGS;
     }
 
     /** Options with {@code ttl} and everything else the cache's. */
@@ -77,6 +93,7 @@ public record ComputeOptions(
         private Duration staleIfError;
         private Double earlyRefresh;
         private Set<String> tags = Set.of();
+        private Function<Object, Collection<String>> valueTags = NO_VALUE_TAGS;
 
         private Builder() {
         }
@@ -116,9 +133,20 @@ public record ComputeOptions(
             return tags(Arrays.asList(tags));
         }
 
+        /**
+         * See {@link ComputeOptions#valueTags()}: {@code tags} of a loaded value of class {@code type}; a value
+         * of another class gets none.
+         */
+        public <V> Builder valueTags(Class<V> type, Function<? super V, ? extends Collection<String>> tags) {
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(tags, "tags");
+            this.valueTags = value -> type.isInstance(value) ? List.copyOf(tags.apply(type.cast(value))) : List.of();
+            return this;
+        }
+
         /** The options; checks them. */
         public ComputeOptions build() {
-            return new ComputeOptions(ttl, staleWhileRevalidate, staleIfError, earlyRefresh, tags);
+            return new ComputeOptions(ttl, staleWhileRevalidate, staleIfError, earlyRefresh, tags, valueTags);
         }
     }
 }

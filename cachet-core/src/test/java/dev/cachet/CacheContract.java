@@ -747,6 +747,38 @@ public abstract class CacheContract {
     }
 
     @Test
+    void tagsOfTheLoadedValueDropItToo() {
+        String category = tag("category");
+        String first = tag("product-1");
+        String second = tag("product-2");
+        AtomicInteger loads = new AtomicInteger();
+        ComputeOptions page = ComputeOptions.builder().ttl(Ttl.ofMinutes(5)).tags(category)
+                .valueTags(List.class, shown -> ((List<?>) shown).stream().map(Object::toString)
+                        .filter(item -> !item.startsWith("load-")).toList()).build();
+        TypeRef<List<String>> type = new TypeRef<>() {};
+        assertThat(cache.getOrCompute("page", type, page, () -> List.of(first, second, "load-" + loads.incrementAndGet())))
+                .endsWith("load-1");
+        assertThat(cache.getOrCompute("page", type, page, () -> List.of(first, "load-" + loads.incrementAndGet()))).endsWith("load-1");
+        cache.invalidateTags(second);
+        assertThat(cache.get("page", type)).as("dropped with one of the products it shows").isNull();
+        assertThat(cache.getOrCompute("page", type, page, () -> List.of(first, "load-" + loads.incrementAndGet()))).endsWith("load-2");
+        cache.invalidateTags(second);
+        assertThat(cache.get("page", type)).as("no longer shows that product").isNotNull();
+        cache.invalidateTags(category);
+        assertThat(cache.get("page", type)).isNull();
+    }
+
+    @Test
+    void aBadTagOfTheLoadedValueIsRefusedAndNothingIsStored() {
+        ComputeOptions bad = ComputeOptions.builder().valueTags(String.class, value -> List.of("bad\ntag")).build();
+        assertThatThrownBy(() -> cache.getOrCompute("k", String.class, bad, () -> "v"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tag 'bad?tag' holds a control character");
+        assertThat(cache.contains("k")).isFalse();
+        assertThat(cache.getOrCompute("k", String.class, Ttl.DEFAULT, () -> "after")).isEqualTo("after");
+        assertThat(cache.get("k", String.class)).as("stored: the failed call left no lease behind").isEqualTo("after");
+    }
+
+    @Test
     void tagsAreSharedByEveryCacheOnTheBackend() {
         String shared = tag("shared");
         Cache other = Cache.create(store, options().keyPrefix(prefix + "-other").build());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cachet.catalog.category.CategoryRepository;
 import dev.cachet.catalog.cli.CacheCli;
 import dev.cachet.catalog.product.Product;
+import dev.cachet.catalog.product.ProductPage;
 import dev.cachet.redis.LocalRedis;
 import dev.cachet.redis.TcpProxy;
 import dev.cachet.spring.CachetCaches;
@@ -108,7 +109,13 @@ class CacheCommandsIT {
         assertThat(caches.get("queries").contains("products:category:2:page:1")).isTrue();
         Run deleted = cache("invalidate", "--pattern", "products:category:2:*");
         assertThat(deleted.out()).contains("pattern 'products:category:2:*': 2 keys deleted");
-        assertThat(cache("invalidate", "--tag", "product:5").out()).contains("invalidated tag product:5, in 4 caches");
+        cache("warm", "--category", "2");
+        ProductPage shown = caches.get("queries").get("products:category:2:page:1", ProductPage.class);
+        long onPage = shown.results().getLast().id();
+        assertThat(cache("invalidate", "--tag", "product:" + onPage).out()).contains("invalidated tag product:" + onPage + ", in 4 caches");
+        assertThat(caches.get("queries").get("products:category:2:page:1", ProductPage.class))
+                .as("the page that shows the product went with it").isNull();
+        assertThat(caches.get("queries").get("products:category:2:page:2", ProductPage.class)).as("the other page stays").isNotNull();
         assertThat(cache("invalidate", "--tag", "product:5", "--dry-run").out()).contains("would invalidate tag product:5");
     }
 

@@ -63,7 +63,8 @@ public class ProductService {
     /**
      * Page {@code page} (from 1) of the products the shop shows in a category, from the query cache. The page is
      * tagged with its category, whose tag every write of one of its products invalidates: that tag is read
-     * before the page loads, so a write during the load cannot leave the page stale. A page past the end is
+     * before the page loads, so a write during the load cannot leave the page stale; and with each product it
+     * shows, read once it has loaded. A page past the end is
      * answered from page 1's count and never cached, so made-up page numbers cannot fill the cache; a category
      * that does not exist is a {@link NoSuchElementException}, and nothing is cached for it.
      */
@@ -82,8 +83,18 @@ public class ProductService {
     }
 
     private ProductPage cachedPage(long categoryId, int page) {
-        ComputeOptions options = ComputeOptions.builder().tags(CacheInvalidation.category(categoryId)).build();
-        return queries.getOrCompute(pageKey(categoryId, page), ProductPage.class, options, () -> loadPage(categoryId, page));
+        return queries.getOrCompute(pageKey(categoryId, page), ProductPage.class, pageOptions(categoryId, Ttl.DEFAULT),
+                () -> loadPage(categoryId, page));
+    }
+
+    /**
+     * A page is tagged with its category, read before it loads, and with each product on it, so that invalidating
+     * one product's tag (a write, or {@code cache invalidate --tag product:ID}) drops the pages that show it too.
+     */
+    private static ComputeOptions pageOptions(long categoryId, Ttl ttl) {
+        return ComputeOptions.builder().ttl(ttl).tags(CacheInvalidation.category(categoryId))
+                .valueTags(ProductPage.class, shown -> shown.results().stream().map(product -> CacheInvalidation.product(product.id())).toList())
+                .build();
     }
 
     private ProductPage loadPage(long categoryId, int page) {
@@ -111,7 +122,7 @@ public class ProductService {
     public Warmed warm(long categoryId, Ttl ttl, IntConsumer progress) {
         long total = products.countShownInCategory(categoryId);
         int pages = (int) ((total + PER_PAGE - 1) / PER_PAGE);
-        ComputeOptions pageOptions = ComputeOptions.builder().ttl(ttl).tags(CacheInvalidation.category(categoryId)).build();
+        ComputeOptions pageOptions = pageOptions(categoryId, ttl);
         int warmed = 0;
         for (int page = 1; page <= pages; page++) {
             int number = page;
