@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
@@ -51,6 +52,7 @@ public final class TieredStore implements Store {
     private final AtomicLongArray epochs = new AtomicLongArray(STRIPES);
     private final AtomicLong flushes = new AtomicLong();
     private final AtomicLong tagInvalidations = new AtomicLong();
+    private final ConcurrentHashMap<String, Fill> filling = new ConcurrentHashMap<>();
     private final LongAdder firstTierHits = new LongAdder();
     private final LongAdder secondTierReads = new LongAdder();
     private final LongAdder invalidationsReceived = new LongAdder();
@@ -154,12 +156,40 @@ public final class TieredStore implements Store {
         return source.isLive() ? fill(key) : second.getEntry(key);
     }
 
-    /** Reads the second tier and copies a hit into the first, unless an invalidation came in between. */
+    /**
+     * Reads the second tier and copies a hit into the first, unless an invalidation came in between. Misses of
+     * a key share the read under way when nothing was invalidated or written here since it started: when a
+     * first-tier copy expires under load, one read goes to Redis instead of one per request, and a burst of
+     * them cannot time out together and open the breaker.
+     */
     private CompletableFuture<StoredEntry> fill(String key) {
         int stripe = stripe(key);
         long seenEpoch = epochs.get(stripe);
         long seenFlushes = flushes.get();
         long seenTagInvalidations = tagInvalidations.get();
+        Fill running = filling.get(key);
+        if (running != null && running.epoch() == seenEpoch && running.flushes() == seenFlushes
+                && running.tagInvalidations() == seenTagInvalidations) {
+            return running.entry();
+        }
+        CompletableFuture<StoredEntry> entry = new CompletableFuture<>();
+        Fill mine = new Fill(seenEpoch, seenFlushes, seenTagInvalidations, entry);
+        filling.put(key, mine);
+        read(key, stripe, seenEpoch, seenFlushes, seenTagInvalidations).whenComplete((read, error) -> {
+            filling.remove(key, mine);
+            if (error != null) {
+                entry.completeExceptionally(error);
+            } else {
+                entry.complete(read);
+            }
+        });
+        return entry;
+    }
+
+    /** A second-tier read under way, with the invalidation counters as they were when it started. */
+    private record Fill(long epoch, long flushes, long tagInvalidations, CompletableFuture<StoredEntry> entry) {}
+
+    private CompletableFuture<StoredEntry> read(String key, int stripe, long seenEpoch, long seenFlushes, long seenTagInvalidations) {
         return second.getEntry(key).thenCompose(entry -> {
             if (entry == null || !source.isLive()) {
                 return completedFuture(entry);
@@ -257,7 +287,21 @@ public final class TieredStore implements Store {
 
     /** Runs a write on the second tier, then drops the key from the first whatever the outcome. */
     private <T> CompletableFuture<T> write(String key, CompletableFuture<T> secondTier) {
-        return secondTier.whenComplete((result, error) -> first.delete(key));
+        return secondTier.whenComplete((result, error) -> dropWritten(key));
+    }
+
+    /**
+     * Drops a key written here from the first tier, and moves its epoch so that a read of it that began
+     * before the write neither keeps its old value there nor is shared with a read that begins after.
+     */
+    private void dropWritten(String key) {
+        epochs.incrementAndGet(stripe(key));
+        first.delete(key);
+    }
+
+    private void dropWritten(Collection<String> keys) {
+        keys.forEach(key -> epochs.incrementAndGet(stripe(key)));
+        first.deleteMany(keys);
     }
 
     @Override
@@ -272,7 +316,7 @@ public final class TieredStore implements Store {
 
     @Override
     public CompletableFuture<Set<String>> setMany(Map<String, byte[]> entries, long ttlMillis) {
-        return second.setMany(entries, ttlMillis).whenComplete((failed, error) -> first.deleteMany(entries.keySet()));
+        return second.setMany(entries, ttlMillis).whenComplete((failed, error) -> dropWritten(entries.keySet()));
     }
 
     @Override
@@ -287,7 +331,7 @@ public final class TieredStore implements Store {
 
     @Override
     public CompletableFuture<Long> deleteMany(Collection<String> keys) {
-        return second.deleteMany(keys).whenComplete((count, error) -> first.deleteMany(keys));
+        return second.deleteMany(keys).whenComplete((count, error) -> dropWritten(keys));
     }
 
     @Override
@@ -311,7 +355,10 @@ public final class TieredStore implements Store {
     @Override
     public CompletableFuture<Long> deleteMatching(String pattern, Predicate<String> filter, boolean dryRun) {
         CompletableFuture<Long> secondTier = second.deleteMatching(pattern, filter, dryRun);
-        return dryRun ? secondTier : secondTier.whenComplete((count, error) -> first.deleteMatching(pattern, filter, false));
+        return dryRun ? secondTier : secondTier.whenComplete((count, error) -> {
+            flushes.incrementAndGet();
+            first.deleteMatching(pattern, filter, false);
+        });
     }
 
     @Override

@@ -58,6 +58,46 @@ class TieredStoreTest {
     }
 
     @Test
+    void concurrentMissesOfAKeyShareOneSecondTierRead() {
+        CompletableFuture<Object> reply = new CompletableFuture<>();
+        second.nextReply.set(reply);
+        CompletableFuture<byte[]> firstRead = tiered.get("k");
+        CompletableFuture<byte[]> secondRead = tiered.get("k");
+        CompletableFuture<byte[]> otherKey = tiered.get("other");
+        reply.complete(new StoredEntry(bytes("v"), 60_000));
+        assertThat(firstRead.join()).isEqualTo(bytes("v"));
+        assertThat(secondRead.join()).isEqualTo(bytes("v"));
+        assertThat(otherKey.join()).isNull();
+        assertThat(second.calls).as("one read of k, one of the other key").hasValue(2);
+    }
+
+    @Test
+    void aMissAfterAnInvalidationDoesNotShareTheReadThatBeganBefore() {
+        CompletableFuture<Object> reply = new CompletableFuture<>();
+        second.nextReply.set(reply);
+        CompletableFuture<byte[]> before = tiered.get("k");
+        source.listener.invalidate(List.of("k"));
+        second.delegate.set("k", bytes("new"), Store.FOREVER).join();
+        CompletableFuture<byte[]> after = tiered.get("k");
+        reply.complete(new StoredEntry(bytes("old"), 60_000));
+        assertThat(before.join()).isEqualTo(bytes("old"));
+        assertThat(after.join()).isEqualTo(bytes("new"));
+    }
+
+    @Test
+    void aMissAfterAWriteHereDoesNotShareTheReadThatBeganBefore() {
+        CompletableFuture<Object> reply = new CompletableFuture<>();
+        second.nextReply.set(reply);
+        CompletableFuture<byte[]> before = tiered.get("k");
+        tiered.set("k", bytes("written"), Store.FOREVER).join();
+        CompletableFuture<byte[]> after = tiered.get("k");
+        reply.complete(new StoredEntry(bytes("old"), 60_000));
+        assertThat(before.join()).isEqualTo(bytes("old"));
+        assertThat(after.join()).as("read your own write").isEqualTo(bytes("written"));
+        assertThat(tiered.get("k").join()).as("the old read did not stick in the first tier").isEqualTo(bytes("written"));
+    }
+
+    @Test
     void aFillThatRacedAnInvalidationDoesNotStick() {
         second.delegate.set("k", bytes("old"), Store.FOREVER).join();
         CompletableFuture<Object> reply = new CompletableFuture<>();
