@@ -53,6 +53,7 @@ public final class CatalogBenchmark {
     /** The products the by-id phases read: a hot set that the warm-up reads in full before anything is measured. */
     private static final int HOT_IDS = 1_000;
     private static final Pattern BORROWS = Pattern.compile("(?m)^hikaricp_connections_usage_seconds_count\\{[^}]*} ([0-9.Ee+-]+)$");
+    private static final Pattern REQUESTS = Pattern.compile("(?m)^http_server_requests_seconds_count\\{([^}]*)} ([0-9.Ee+-]+)$");
 
     private Client client;
 
@@ -202,9 +203,13 @@ public final class CatalogBenchmark {
         }
         // As long as the measurement: the JIT, the pools and the caches settle before anything counts.
         client.drive(service, endpoint, connections, seconds, ids, byId);
-        double borrowsBefore = borrows(service);
+        String uri = endpoint.replaceFirst("\\?.*", "");
+        Counters before = counters(service, uri);
         Load load = client.drive(service, endpoint, connections, seconds, ids, byId);
-        double borrowsPerRequest = (borrows(service) - borrowsBefore) / Math.max(1, load.requests());
+        Counters after = counters(service, uri);
+        // Over what the service itself served in the window: requests still queued from the warm-up when it
+        // starts, or from the measurement when it ends, are counted on both sides of the ratio.
+        double borrowsPerRequest = (after.borrows() - before.borrows()) / Math.max(1, after.requests() - before.requests());
         Phase phase = new Phase(endpoint, service.name(), connections, load.requests(), load.failures(), load.seconds(),
                 load.p50(), load.p99(), borrowsPerRequest);
         System.err.printf(Locale.ROOT, "%s %s, %d connections: %,.0f req/s, p50 %.2f ms, p99 %.2f ms, %.2f queries/request%n",
@@ -248,14 +253,28 @@ public final class CatalogBenchmark {
                 latency.getValueAtPercentile(99));
     }
 
-    /** Connections the service borrowed from its pool so far: each is one database round trip here. */
-    private double borrows(Service service) throws Exception {
-        Matcher matcher = BORROWS.matcher(get(service.url("/actuator/prometheus"), null).body());
-        double total = 0;
-        while (matcher.find()) {
-            total += Double.parseDouble(matcher.group(1));
+    /** What the service counted so far: connections borrowed from its pool, and requests it served at {@code uri}. */
+    private record Counters(double borrows, double requests) {}
+
+    /**
+     * The service's counters, from one scrape: each borrowed connection is one database round trip here (a read
+     * runs one statement per borrow, outside any transaction).
+     */
+    private Counters counters(Service service, String uri) throws Exception {
+        String metrics = get(service.url("/actuator/prometheus"), null).body();
+        double borrows = 0;
+        Matcher borrowed = BORROWS.matcher(metrics);
+        while (borrowed.find()) {
+            borrows += Double.parseDouble(borrowed.group(1));
         }
-        return total;
+        double requests = 0;
+        Matcher served = REQUESTS.matcher(metrics);
+        while (served.find()) {
+            if (served.group(1).contains("uri=\"" + uri + "\"")) {
+                requests += Double.parseDouble(served.group(2));
+            }
+        }
+        return new Counters(borrows, requests);
     }
 
     private static List<Long> activeIds() throws SQLException {
