@@ -53,7 +53,8 @@ public final class CatalogBenchmark {
     /** The products the by-id phases read: a hot set that the warm-up reads in full before anything is measured. */
     private static final int HOT_IDS = 1_000;
     private static final Pattern BORROWS = Pattern.compile("(?m)^hikaricp_connections_usage_seconds_count\\{[^}]*} ([0-9.Ee+-]+)$");
-    private static final Pattern REQUESTS = Pattern.compile("(?m)^http_server_requests_seconds_count\\{([^}]*)} ([0-9.Ee+-]+)$");
+    // Labels up to the last "} ": a uri label holds braces of its own ("/api/products/{id}").
+    private static final Pattern REQUESTS = Pattern.compile("(?m)^http_server_requests_seconds_count\\{(.*)} ([0-9.Ee+-]+)$");
 
     private Client client;
 
@@ -68,14 +69,26 @@ public final class CatalogBenchmark {
 
     /** One measurement; latencies in nanoseconds. */
     private record Phase(String endpoint, String service, int connections, long requests, long failures, double seconds,
-            double p50, double p99, double borrowsPerRequest) {
+            double mean, double p50, double p99, double borrowsPerRequest) {
         double rps() {
             return requests / seconds;
         }
+
+        /**
+         * The time the answered requests took in all, over the time the connections had (Little's law): a
+         * closed-loop client keeps one request per connection in flight, so this cannot be much over 1. When it
+         * is, the load generator's latencies do not describe the requests it counted.
+         */
+        double busy() {
+            return mean * requests / 1e9 / (connections * seconds);
+        }
     }
 
-    /** What one load run saw: answered requests (status 200), failures, seconds, and p50 and p99 in nanoseconds. */
-    record Load(long requests, long failures, double seconds, double p50, double p99) {}
+    /**
+     * What one load run saw: answered requests (status 200), failures, seconds, and the mean, p50 and p99
+     * latency in nanoseconds.
+     */
+    record Load(long requests, long failures, double seconds, double mean, double p50, double p99) {}
 
     /** Sends the load of one phase. */
     interface Client {
@@ -211,7 +224,7 @@ public final class CatalogBenchmark {
         // starts, or from the measurement when it ends, are counted on both sides of the ratio.
         double borrowsPerRequest = (after.borrows() - before.borrows()) / Math.max(1, after.requests() - before.requests());
         Phase phase = new Phase(endpoint, service.name(), connections, load.requests(), load.failures(), load.seconds(),
-                load.p50(), load.p99(), borrowsPerRequest);
+                load.mean(), load.p50(), load.p99(), borrowsPerRequest);
         System.err.printf(Locale.ROOT, "%s %s, %d connections: %,.0f req/s, p50 %.2f ms, p99 %.2f ms, %.2f queries/request%n",
                 service.name(), endpoint, connections, phase.rps(), phase.p50() / 1e6, phase.p99() / 1e6, borrowsPerRequest);
         return phase;
@@ -249,7 +262,8 @@ public final class CatalogBenchmark {
                 });
             }
         }
-        return new Load(requests.sum(), failures.sum(), (System.nanoTime() - start) / 1e9, latency.getValueAtPercentile(50),
+        return new Load(requests.sum(), failures.sum(), (System.nanoTime() - start) / 1e9, latency.getMean(),
+                latency.getValueAtPercentile(50),
                 latency.getValueAtPercentile(99));
     }
 
@@ -302,6 +316,14 @@ public final class CatalogBenchmark {
                     phase.connections(), phase.rps(), phase.p50() / 1e6, phase.p99() / 1e6, phase.failures(), phase.borrowsPerRequest());
         }
         System.out.println();
+        for (Phase phase : phases) {
+            if (phase.busy() > 1.1) {
+                System.out.printf(Locale.ROOT, "%s %s at %d connections: the latencies are not consistent with the rate (mean %.1f ms"
+                        + " x %,d requests is %.1f times the %d connections x %.1f s there were), so its p50 and p99 say little%n",
+                        phase.service(), phase.endpoint(), phase.connections(), phase.mean() / 1e6, phase.requests(), phase.busy(),
+                        phase.connections(), phase.seconds());
+            }
+        }
         for (int count : connections) {
             for (String endpoint : List.of("/api/products?category=1&page=1", "/api/products/{id}")) {
                 Phase cached = find(phases, endpoint, "cached", count);

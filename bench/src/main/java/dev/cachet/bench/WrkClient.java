@@ -21,6 +21,7 @@ final class WrkClient implements CatalogBenchmark.Client {
     private static final Pattern COMPLETED = Pattern.compile("(\\d+) requests in ([0-9.]+)(us|ms|s|m)");
     private static final Pattern NOT_OK = Pattern.compile("Non-2xx or 3xx responses: (\\d+)");
     private static final Pattern SOCKET_ERRORS = Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
+    private static final Pattern MEAN = Pattern.compile("(?m)^\\s+Latency\\s+([0-9.]+)(us|ms|s|m)\\s");
     private static final Pattern PERCENTILE = Pattern.compile("(?m)^\\s+(50|99)(?:\\.000)?%\\s+([0-9.]+)(us|ms|s|m)\\s*$");
 
     /** Whether wrk is on the PATH. */
@@ -95,8 +96,9 @@ final class WrkClient implements CatalogBenchmark.Client {
         if (Double.isNaN(p50) || Double.isNaN(p99)) {
             throw new IllegalStateException("no p50 and p99 in wrk's output:\n" + output);
         }
+        Matcher mean = find(MEAN, output, "the mean latency");
         // wrk counts every completed request; one answered with an error must not raise the rate.
-        return new CatalogBenchmark.Load(requests - notOkCount, failures, seconds, p50, p99);
+        return new CatalogBenchmark.Load(requests - notOkCount, failures, seconds, nanos(mean.group(1), mean.group(2)), p50, p99);
     }
 
     private static Matcher find(Pattern pattern, String output, String what) {

@@ -32,13 +32,14 @@ class WrkClientTest {
         assertThat(load.requests()).as("answered with 200 only").isEqualTo(146_000);
         assertThat(load.failures()).isEqualTo(403);
         assertThat(load.seconds()).isEqualTo(10.0);
+        assertThat(load.mean()).isCloseTo(3_440_000, within(1.0));
         assertThat(load.p50()).isCloseTo(812_000, within(1.0));
         assertThat(load.p99()).isCloseTo(10_720_000, within(1.0));
     }
 
     @Test
     void aReportWithoutPercentilesIsRefused() {
-        assertThatThrownBy(() -> WrkClient.parse("146400 requests in 10.00s, 74.36MB read\n"))
+        assertThatThrownBy(() -> WrkClient.parse("146400 requests in 10.00s, 74.36MB read\n    Latency     3.44ms    1.63ms  24.43ms   94.52%\n"))
                 .hasMessageContaining("no p50 and p99");
     }
 }
