@@ -164,9 +164,16 @@ class OpsKitIT {
         Map<String, Object> postgres = map(services.get("postgres"));
         assertThat(postgres.get("image")).isEqualTo("postgres:15");
         Map<String, Object> database = map(postgres.get("environment"));
-        assertThat((String) environment.get("SPRING_DATASOURCE_URL")).endsWith("/" + database.get("POSTGRES_DB"));
+        assertThat(((String) environment.get("SPRING_DATASOURCE_URL")).replaceFirst("\\?.*", "")).endsWith("/" + database.get("POSTGRES_DB"));
         assertThat(environment.get("SPRING_DATASOURCE_USERNAME")).isEqualTo(database.get("POSTGRES_USER"));
         assertThat(environment.get("SPRING_DATASOURCE_PASSWORD")).isEqualTo(database.get("POSTGRES_PASSWORD"));
+
+        for (Map.Entry<String, Object> service : services.entrySet()) {
+            Object ports = map(service.getValue()).get("ports");
+            if (ports != null) {
+                assertThat(strings(ports)).as(service.getKey() + " publishes its ports on loopback only").allMatch(port -> port.startsWith("127.0.0.1:"));
+            }
+        }
 
         Map<String, Object> redis = map(services.get("redis"));
         assertThat(redis.get("image")).isEqualTo("redis:7");
