@@ -105,7 +105,7 @@ final class CacheCore {
                 (compute.staleWhileRevalidate() != null ? compute.staleWhileRevalidate() : options.staleWhileRevalidate()).toMillis(),
                 (compute.staleIfError() != null ? compute.staleIfError() : options.staleIfError()).toMillis(),
                 compute.earlyRefresh() != null ? compute.earlyRefresh() : options.earlyRefresh(),
-                compute.tags(), compute.hasValueTags() ? compute.valueTags() : null);
+                compute.tags(), compute.valueTags());
     }
 
     /**

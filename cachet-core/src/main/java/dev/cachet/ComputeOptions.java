@@ -28,13 +28,11 @@ import java.util.function.Function;
  * @param valueTags more tags, worked out from the loaded value (the products on a page, say); invalidating any
  *     of them also makes the value a miss, but their versions are read once the loader has returned, so an
  *     invalidation of one of them while the loader runs is not seen: a write that changes what the value shows
- *     must also invalidate one of {@code tags} (the page's category) for the value to be safe against it
+ *     must also invalidate one of {@code tags} (the page's category) for the value to be safe against it; null
+ *     for none
  */
 public record ComputeOptions(Ttl ttl, Duration staleWhileRevalidate, Duration staleIfError, Double earlyRefresh, Set<String> tags,
         Function<Object, Collection<String>> valueTags) {
-    // Before DEFAULTS, which the builder makes with it.
-    private static final Function<Object, Collection<String>> NO_VALUE_TAGS = value -> Set.of();
-
     /** The cache's default TTL and settings, no tags. */
     public static final ComputeOptions DEFAULTS = builder().build();
 
@@ -52,12 +50,6 @@ public record ComputeOptions(Ttl ttl, Duration staleWhileRevalidate, Duration st
         }
         tags = Set.copyOf(Objects.requireNonNull(tags, "tags"));
         tags.forEach(Envelope::checkTagName);
-        Objects.requireNonNull(valueTags, "valueTags");
-    }
-
-    /** Whether {@link #valueTags()} can add tags. */
-    boolean hasValueTags() {
-        return valueTags != NO_VALUE_TAGS;
     }
 
     /** Options with {@code ttl} and everything else the cache's. */
@@ -93,7 +85,7 @@ public record ComputeOptions(Ttl ttl, Duration staleWhileRevalidate, Duration st
         private Duration staleIfError;
         private Double earlyRefresh;
         private Set<String> tags = Set.of();
-        private Function<Object, Collection<String>> valueTags = NO_VALUE_TAGS;
+        private Function<Object, Collection<String>> valueTags;
 
         private Builder() {
         }

@@ -64,9 +64,9 @@ public class ProductService {
      * Page {@code page} (from 1) of the products the shop shows in a category, from the query cache. The page is
      * tagged with its category, whose tag every write of one of its products invalidates: that tag is read
      * before the page loads, so a write during the load cannot leave the page stale; and with each product it
-     * shows, read once it has loaded. A page past the end is
-     * answered from page 1's count and never cached, so made-up page numbers cannot fill the cache; a category
-     * that does not exist is a {@link NoSuchElementException}, and nothing is cached for it.
+     * shows, read once it has loaded. A page past the end is answered from page 1's count and never cached, so
+     * made-up page numbers cannot fill the cache; a category that does not exist is a
+     * {@link NoSuchElementException}, and nothing is cached for it.
      */
     public ProductPage page(long categoryId, int page) {
         if (!caching) {

@@ -76,26 +76,24 @@ class ApiErrors {
 
     @ExceptionHandler(NoSuchElementException.class)
     ResponseEntity<Map<String, String>> notFound(NoSuchElementException e) {
-        Map<String, String> body = new LinkedHashMap<>();
-        body.put("error", "not found");
-        body.put("message", e.getMessage());
-        return ResponseEntity.status(HttpStatus.NOT_FOUND).body(body);
+        return error(HttpStatus.NOT_FOUND, "not found", null, e.getMessage());
     }
 
     private static ResponseEntity<Map<String, String>> conflict(String message) {
-        Map<String, String> body = new LinkedHashMap<>();
-        body.put("error", "conflict");
-        body.put("message", message);
-        return ResponseEntity.status(HttpStatus.CONFLICT).body(body);
+        return error(HttpStatus.CONFLICT, "conflict", null, message);
     }
 
     private static ResponseEntity<Map<String, String>> badRequest(String field, String message) {
+        return error(HttpStatus.BAD_REQUEST, "invalid request", field, message);
+    }
+
+    private static ResponseEntity<Map<String, String>> error(HttpStatus status, String error, String field, String message) {
         Map<String, String> body = new LinkedHashMap<>();
-        body.put("error", "invalid request");
+        body.put("error", error);
         if (field != null) {
             body.put("field", field);
         }
         body.put("message", message);
-        return ResponseEntity.badRequest().body(body);
+        return ResponseEntity.status(status).body(body);
     }
 }
