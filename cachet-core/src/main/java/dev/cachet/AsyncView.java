@@ -222,7 +222,7 @@ final class AsyncView implements AsyncCache {
 
     @Override
     public CompletableFuture<Long> clear() {
-        return core.store.deleteMatching(Store.escapeGlob(core.keys.clearPrefix()) + "*", key -> true, false);
+        return core.store.clear(core.keys.clearPrefix());
     }
 
     @Override

@@ -170,8 +170,9 @@ public interface Cache {
     boolean contains(String key);
 
     /**
-     * Deletes every entry under this cache's key prefix, at every version, and returns how many; other data
-     * in the backend is left alone (on Redis: SCAN and UNLINK in batches, never FLUSHDB or KEYS).
+     * Deletes every entry under this cache's key prefix, at every version, and returns how many, or -1 from a
+     * store that cannot count them; other data in the backend is left alone (on Redis: SCAN and UNLINK in
+     * batches, never FLUSHDB or KEYS; on Memcached, which cannot list keys, a namespace version moves).
      */
     long clear();
 
@@ -183,6 +184,7 @@ public interface Cache {
      *
      * @throws IllegalArgumentException if the pattern is empty or holds a control character
      * @throws IllegalStateException if the cache has a custom key function
+     * @throws UnsupportedOperationException if the store cannot list its keys (Memcached)
      */
     long deleteByPattern(String pattern);
 
@@ -191,7 +193,8 @@ public interface Cache {
 
     /**
      * Deletes every entry under this cache's prefix whose version is not this view's, and returns how many:
-     * after a version bump, the old entries go without a flush. Needs the standard key function.
+     * after a version bump, the old entries go without a flush. Needs the standard key function and a store
+     * that can list its keys ({@link UnsupportedOperationException} otherwise).
      */
     long purgeOldVersions();
 

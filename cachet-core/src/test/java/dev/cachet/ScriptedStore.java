@@ -4,6 +4,7 @@ import dev.cachet.local.LocalStore;
 import dev.cachet.store.LeasedRead;
 import dev.cachet.store.Store;
 import dev.cachet.store.StoredEntry;
+import dev.cachet.store.Versioned;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.List;
@@ -59,6 +60,16 @@ public final class ScriptedStore implements Store {
     @Override
     public CompletableFuture<StoredEntry> getEntry(String key) {
         return maybeFail(() -> delegate.getEntry(key));
+    }
+
+    @Override
+    public CompletableFuture<Versioned> getVersioned(String key) {
+        return maybeFail(() -> delegate.getVersioned(key));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> compareAndSet(String key, long cas, byte[] value, long ttlMillis) {
+        return maybeFail(() -> delegate.compareAndSet(key, cas, value, ttlMillis));
     }
 
     @Override

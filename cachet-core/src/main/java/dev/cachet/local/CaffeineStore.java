@@ -11,6 +11,7 @@ import dev.cachet.store.Glob;
 import dev.cachet.store.LeasedRead;
 import dev.cachet.store.Store;
 import dev.cachet.store.StoredEntry;
+import dev.cachet.store.Versioned;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,8 +42,8 @@ final class CaffeineStore implements Store {
     private static final CompletableFuture<Boolean> TRUE = completedFuture(true);
     private static final CompletableFuture<Boolean> FALSE = completedFuture(false);
 
-    /** A value and the ticker reading at which it expires. */
-    private record Entry(byte[] value, long expiresAt) {}
+    /** A value, the ticker reading at which it expires, and its compare-and-set token. */
+    private record Entry(byte[] value, long expiresAt, long cas) {}
 
     /** A lease on a key: its token and the ticker reading at which it lapses. */
     private record Lease(long token, long expiresAt) {}
@@ -59,6 +60,8 @@ final class CaffeineStore implements Store {
     private final ConcurrentMap<String, String> tagVersions;
     /** Versions count up from a random start, so a version is never given twice, even across restarts. */
     private final AtomicLong nextVersion = new AtomicLong(ThreadLocalRandom.current().nextLong(1L << 62));
+    /** Every write gives its entry the next token, so a compare-and-set sees any write since its read. */
+    private final AtomicLong nextCas = new AtomicLong();
 
     CaffeineStore(LocalStoreOptions options) {
         this.name = options.name();
@@ -99,7 +102,7 @@ final class CaffeineStore implements Store {
 
     private Entry entry(byte[] value, long ttlMillis) {
         long expiresAt = ttlMillis == FOREVER ? NEVER : ticker.read() + TimeUnit.MILLISECONDS.toNanos(ttlMillis);
-        return new Entry(value, expiresAt);
+        return new Entry(value, expiresAt, nextCas.incrementAndGet());
     }
 
     @Override
@@ -125,18 +128,35 @@ final class CaffeineStore implements Store {
     @Override
     public CompletableFuture<StoredEntry> getEntry(String key) {
         Entry entry = read(key);
-        if (entry == null) {
-            return completedFuture(null);
-        }
+        long ttl = entry == null ? 0 : remainingMillis(entry);
+        return completedFuture(ttl == 0 ? null : new StoredEntry(entry.value, ttl));
+    }
+
+    @Override
+    public CompletableFuture<Versioned> getVersioned(String key) {
+        Entry entry = cache.getIfPresent(key);
+        long ttl = entry == null ? 0 : remainingMillis(entry);
+        return completedFuture(ttl == 0 ? null : new Versioned(entry.value, ttl, entry.cas));
+    }
+
+    /** Whole milliseconds left, rounded up; {@link #FOREVER}; or 0 once expired. */
+    private long remainingMillis(Entry entry) {
         if (entry.expiresAt == NEVER) {
-            return completedFuture(new StoredEntry(entry.value, FOREVER));
+            return FOREVER;
         }
         long nanos = entry.expiresAt - ticker.read();
-        if (nanos <= 0) {
-            return completedFuture(null);
-        }
-        long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999));
-        return completedFuture(new StoredEntry(entry.value, millis));
+        return nanos <= 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> compareAndSet(String key, long cas, byte[] value, long ttlMillis) {
+        leases.remove(key);
+        boolean[] written = new boolean[1];
+        cache.asMap().computeIfPresent(key, (k, old) -> {
+            written[0] = old.cas == cas;
+            return !written[0] ? old : value == null ? null : entry(value, ttlMillis);
+        });
+        return written[0] ? TRUE : FALSE;
     }
 
     @Override
@@ -287,7 +307,7 @@ final class CaffeineStore implements Store {
                 } catch (ArithmeticException e) {
                     throw new IllegalStateException("incrementing key '" + k + "' by " + delta + " would overflow");
                 }
-                return new Entry(Long.toString(next).getBytes(StandardCharsets.US_ASCII), old.expiresAt);
+                return new Entry(Long.toString(next).getBytes(StandardCharsets.US_ASCII), old.expiresAt, nextCas.incrementAndGet());
             });
             return completedFuture(Long.parseLong(new String(updated.value, StandardCharsets.US_ASCII)));
         } catch (NoSuchElementException | IllegalStateException e) {

@@ -5,6 +5,7 @@ import dev.cachet.Ticker;
 import dev.cachet.store.LeasedRead;
 import dev.cachet.store.Store;
 import dev.cachet.store.StoredEntry;
+import dev.cachet.store.Versioned;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -156,6 +157,17 @@ public final class GuardedStore implements Store {
     }
 
     @Override
+    public CompletableFuture<Versioned> getVersioned(String key) {
+        return guard("GET", key, true, () -> delegate.getVersioned(key), () -> null);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> compareAndSet(String key, long cas, byte[] value, long ttlMillis) {
+        return guard("COMPARE_AND_SET", key, false, () -> delegate.compareAndSet(key, cas, value, ttlMillis), () -> false,
+                new Invalidates(List.of(key), List.of()));
+    }
+
+    @Override
     public CompletableFuture<List<byte[]>> getMany(List<String> keys) {
         return guard("GET_MANY", describe(keys), true, () -> delegate.getMany(keys),
                 () -> new ArrayList<>(Collections.nCopies(keys.size(), null)));
@@ -245,6 +257,11 @@ public final class GuardedStore implements Store {
     public CompletableFuture<Long> deleteMatching(String pattern, Predicate<String> filter, boolean dryRun) {
         return guard(dryRun ? "COUNT_MATCHING" : "DELETE_MATCHING", pattern, false,
                 () -> delegate.deleteMatching(pattern, filter, dryRun), () -> 0L);
+    }
+
+    @Override
+    public CompletableFuture<Long> clear(String prefix) {
+        return guard("CLEAR", prefix, false, () -> delegate.clear(prefix), () -> 0L);
     }
 
     /** Closes the backend; invalidations still pending are given up, and logged. */

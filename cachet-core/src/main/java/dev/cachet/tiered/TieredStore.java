@@ -6,6 +6,7 @@ import dev.cachet.store.Envelope;
 import dev.cachet.store.LeasedRead;
 import dev.cachet.store.Store;
 import dev.cachet.store.StoredEntry;
+import dev.cachet.store.Versioned;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -214,6 +215,17 @@ public final class TieredStore implements Store {
         return first.tagVersions(stamps.keySet(), FOREVER).thenApply(versions -> Envelope.parse(value).withTags(versions).toBytes());
     }
 
+    /** From the second tier, which every instance writes: a compare-and-set must see their writes. */
+    @Override
+    public CompletableFuture<Versioned> getVersioned(String key) {
+        return second.getVersioned(key);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> compareAndSet(String key, long cas, byte[] value, long ttlMillis) {
+        return write(key, second.compareAndSet(key, cas, value, ttlMillis));
+    }
+
     /** The first tier answers hits; leases are the second tier's, which every instance shares. */
     @Override
     public CompletableFuture<LeasedRead> getOrLease(String key, long leaseMillis) {
@@ -358,6 +370,14 @@ public final class TieredStore implements Store {
         return dryRun ? secondTier : secondTier.whenComplete((count, error) -> {
             flushes.incrementAndGet();
             first.deleteMatching(pattern, filter, false);
+        });
+    }
+
+    @Override
+    public CompletableFuture<Long> clear(String prefix) {
+        return second.clear(prefix).whenComplete((count, error) -> {
+            flushes.incrementAndGet();
+            first.clear(prefix);
         });
     }
 

@@ -6,6 +6,7 @@ import dev.cachet.store.Glob;
 import dev.cachet.store.LeasedRead;
 import dev.cachet.store.Store;
 import dev.cachet.store.StoredEntry;
+import dev.cachet.store.Versioned;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -116,6 +117,36 @@ final class LettuceStore implements Store {
             StoredEntry entry = new StoredEntry((byte[]) reply.get(0), pttl == -1 ? FOREVER : pttl);
             return cluster ? checked(entry.value()).thenApply(value -> value == null ? null : entry) : CompletableFuture.completedFuture(entry);
         }).exceptionallyCompose(error -> foreignOnWrongType(error).thenApply(bytes -> null));
+    }
+
+    /**
+     * Redis has no compare-and-set token, so the token is the value's: the first 64 bits of its SHA-1, which
+     * {@link Script#COMPARE_AND_SET} checks where the value is. Two different values with one token are as
+     * likely as a collision of 64 random bits; the same value written again keeps its token, which is what a
+     * compare-and-set of bytes means.
+     */
+    @Override
+    public CompletableFuture<Versioned> getVersioned(String key) {
+        return this.<List<Object>>call(key, c -> Script.GET_VERSIONED.run(c, key)).thenApply(reply -> {
+            if (reply == null || reply.isEmpty()) {
+                return null;
+            }
+            long pttl = (Long) reply.get(1);
+            if (pttl != -1 && pttl <= 0) {
+                return null;
+            }
+            byte[] value = (byte[]) reply.get(0);
+            return new Versioned(value, pttl == -1 ? FOREVER : pttl, Long.parseUnsignedLong(Script.sha1Hex(value).substring(0, 16), 16));
+        }).exceptionallyCompose(error -> foreignOnWrongType(error).thenApply(foreign -> null));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> compareAndSet(String key, long cas, byte[] value, long ttlMillis) {
+        String[] keys = {key, leaseKey(key)};
+        byte[] digest = String.format("%016x", cas).getBytes(StandardCharsets.US_ASCII);
+        byte[] ttl = value == null ? new byte[0] : ascii(ttlMillis);
+        byte[] bytes = value == null ? new byte[0] : value;
+        return this.<Long>call(key, c -> Script.COMPARE_AND_SET.run(c, keys, digest, ttl, bytes)).thenApply(stored -> stored == 1);
     }
 
     /** Lease keys live outside every cache's prefix: {@code clear()} never counts them, tracking never reports them. */

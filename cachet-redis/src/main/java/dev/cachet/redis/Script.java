@@ -117,6 +117,26 @@ final class Script {
             end
             return version""", ScriptOutputType.VALUE);
 
+    /** GET and PTTL of KEYS[1], with nothing hidden: {} when absent, else {value, pttl}. */
+    static final Script GET_VERSIONED = new Script("""
+            local value = redis.call('GET', KEYS[1])
+            if not value then return {} end
+            return {value, redis.call('PTTL', KEYS[1])}""", ScriptOutputType.MULTI);
+
+    /**
+     * Compare-and-set where the token is the value itself, by digest: only while the SHA-1 of KEYS[1]'s value
+     * begins with the hex ARGV[1], SET it to ARGV[3] (PX ARGV[2], or no expiry for -1), or UNLINK it when
+     * ARGV[2] is empty; voids the lease KEYS[2] as every write does.
+     */
+    static final Script COMPARE_AND_SET = new Script("""
+            local value = redis.call('GET', KEYS[1])
+            if not value or string.sub(redis.sha1hex(value), 1, 16) ~= ARGV[1] then return 0 end
+            redis.call('UNLINK', KEYS[2])
+            if ARGV[2] == '' then redis.call('UNLINK', KEYS[1])
+            elseif ARGV[2] == '-1' then redis.call('SET', KEYS[1], ARGV[3])
+            else redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[2]) end
+            return 1""", ScriptOutputType.INTEGER);
+
     /** UNLINK of the lease KEYS[1] only while it holds the token ARGV[1]. */
     static final Script RELEASE_LEASE = new Script("""
             if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('UNLINK', KEYS[1]) end

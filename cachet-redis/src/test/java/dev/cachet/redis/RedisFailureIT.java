@@ -8,6 +8,7 @@ import dev.cachet.AsyncCache;
 import dev.cachet.Cache;
 import dev.cachet.CacheBackendException;
 import dev.cachet.CacheOptions;
+import dev.cachet.TcpProxy;
 import dev.cachet.Ttl;
 import dev.cachet.resilience.CircuitBreaker;
 import dev.cachet.resilience.ResilienceOptions;
@@ -157,7 +158,7 @@ class RedisFailureIT {
     @Test
     void redisGoingAwayUnderLoadCostsHitRatioNotAvailability() throws Exception {
         TcpProxy proxy = proxy();
-        Cache cache = cacheOn(proxy.url(), true);
+        Cache cache = cacheOn("redis://127.0.0.1:" + proxy.port(), true);
         assertThat(cache.set("k", "v")).isTrue();
 
         Queue<Throwable> leaked = new ConcurrentLinkedQueue<>();
@@ -202,7 +203,7 @@ class RedisFailureIT {
     @Test
     void aFrozenRedisCostsOneDeadlinePerProbeThenRecovers() throws Exception {
         TcpProxy proxy = proxy();
-        Cache cache = cacheOn(proxy.url(), true);
+        Cache cache = cacheOn("redis://127.0.0.1:" + proxy.port(), true);
         assertThat(cache.set("k", "v")).isTrue();
 
         proxy.pause();
@@ -223,7 +224,7 @@ class RedisFailureIT {
     @Test
     void whatFailedToBeInvalidatedWhileRedisWasCutIsTakenOutWhenItAnswersAgain() throws Exception {
         TcpProxy proxy = proxy();
-        Cache writer = cacheOn(proxy.url(), true);
+        Cache writer = cacheOn("redis://127.0.0.1:" + proxy.port(), true);
         // Another instance, which never lost Redis: it reads whatever Redis holds.
         Cache reader = cacheOn(LocalRedis.URL, true);
         String tag = prefix + ":product:1";
@@ -251,7 +252,7 @@ class RedisFailureIT {
     @Test
     void asyncWritesAreRefusedNotQueuedWhenRedisCannotKeepUp() throws Exception {
         TcpProxy proxy = proxy();
-        Store store = RedisStore.create(RedisStoreOptions.builder().url(proxy.url())
+        Store store = RedisStore.create(RedisStoreOptions.builder().url("redis://127.0.0.1:" + proxy.port())
                 .requestQueueSize(100).commandTimeout(Duration.ofSeconds(5)).build());
         closeLater.add(store);
         AsyncCache cache = Cache.create(store, CacheOptions.builder().keyPrefix(prefix).build()).async();

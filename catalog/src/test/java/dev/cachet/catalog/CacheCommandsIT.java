@@ -2,12 +2,12 @@ package dev.cachet.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cachet.TcpProxy;
 import dev.cachet.catalog.category.CategoryRepository;
 import dev.cachet.catalog.cli.CacheCli;
 import dev.cachet.catalog.product.Product;
 import dev.cachet.catalog.product.ProductPage;
 import dev.cachet.redis.LocalRedis;
-import dev.cachet.redis.TcpProxy;
 import dev.cachet.spring.CachetCaches;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -3,8 +3,8 @@ package dev.cachet.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.cachet.TcpProxy;
 import dev.cachet.redis.LocalRedis;
-import dev.cachet.redis.TcpProxy;
 import dev.cachet.spring.CachetCaches;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,4 +1,4 @@
-package dev.cachet.redis;
+package dev.cachet;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,10 +33,6 @@ public final class TcpProxy implements AutoCloseable {
 
     public int port() {
         return port;
-    }
-
-    String url() {
-        return "redis://127.0.0.1:" + port;
     }
 
     /** Closes every connection and stops listening: connects are refused until {@link #restore()}. */
