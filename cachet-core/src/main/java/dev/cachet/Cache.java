@@ -1,6 +1,5 @@
 package dev.cachet;
 
-import dev.cachet.resilience.GuardedStore;
 import dev.cachet.store.Store;
 import java.util.Collection;
 import java.util.List;
@@ -30,8 +29,10 @@ import java.util.concurrent.Callable;
  */
 public interface Cache {
     /**
-     * A cache over {@code store}. Unless the store is already a {@link GuardedStore} (to share one circuit
-     * breaker between caches), it is guarded with {@link CacheOptions#resilience()}.
+     * A cache over {@code store}. Unless the store is already wrapped in a
+     * {@link dev.cachet.resilience.GuardedStore} (to share one circuit breaker between caches), it is wrapped in
+     * one with {@link CacheOptions#resilience()}: fail-soft, the breaker and the replay of failed invalidations
+     * are that decorator's, not the cache's.
      */
     static Cache create(Store store, CacheOptions options) {
         return new SyncCache(new CacheCore(store, options).async(options.version()));

@@ -8,8 +8,6 @@ import java.lang.reflect.Type;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
@@ -23,8 +21,7 @@ final class CacheCore {
     final GuardedStore strictStore;
     final Keys keys;
     final ValueFormat format;
-    /** In-flight loads of {@code getOrCompute}, by stored key: one loader per key per process. */
-    final ConcurrentHashMap<String, CompletableFuture<Object>> loading = new ConcurrentHashMap<>();
+    final GetOrCompute getOrCompute = new GetOrCompute(this);
 
     final LongAdder hits = new LongAdder();
     final LongAdder misses = new LongAdder();

@@ -15,8 +15,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -35,8 +33,8 @@ import java.util.function.Supplier;
  *
  * <p>A {@code set}, {@code setMany}, {@code delete}, {@code deleteMany} or {@code invalidateTags} that failed
  * may have left the backend's old value in place, which every instance would read again once the backend
- * answers. The guard remembers those keys and tags (up to {@link ResilienceOptions#maxPendingInvalidations()})
- * and invalidates them before it reads from the backend again, and in the background every
+ * answers. The guard remembers those keys and tags (up to {@link ResilienceOptions#maxPendingInvalidations()};
+ * {@code PendingInvalidations} keeps and replays them) and invalidates them before it reads from the backend again, and in the background every
  * {@link ResilienceOptions#openDuration()} until that succeeds, so that an instance without traffic replays
  * too. Until then every read is answered as if the backend were down; writes go ahead, because one that lands
  * before the replay is only taken out by it. Invalidations still pending when the store
@@ -50,7 +48,6 @@ public final class GuardedStore implements Store {
      * progress), so that the retry costs at most one more deadline on top of a few milliseconds.
      */
     private static final long RETRY_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-    private static final System.Logger LOG = System.getLogger(GuardedStore.class.getName());
 
     private final Store delegate;
     private final boolean failSoft;
@@ -67,18 +64,12 @@ public final class GuardedStore implements Store {
         final ErrorLog errors;
         final Ticker ticker;
         final PendingInvalidations pending;
-        final long retryMillis;
-        final AtomicReference<CompletableFuture<Void>> replaying = new AtomicReference<>();
-        final AtomicBoolean retryScheduled = new AtomicBoolean();
-        final AtomicBoolean dropLogged = new AtomicBoolean();
-        volatile boolean closed;
 
-        Shared(String backend, ResilienceOptions options) {
-            this.breaker = new CircuitBreaker(backend, options);
-            this.errors = new ErrorLog(backend, options);
+        Shared(Store backend, ResilienceOptions options) {
+            this.breaker = new CircuitBreaker(backend.name(), options);
+            this.errors = new ErrorLog(backend.name(), options);
             this.ticker = options.ticker();
-            this.pending = new PendingInvalidations(options.maxPendingInvalidations());
-            this.retryMillis = options.openDuration().toMillis();
+            this.pending = new PendingInvalidations(backend, breaker, errors, options);
         }
     }
 
@@ -102,7 +93,7 @@ public final class GuardedStore implements Store {
             throw new IllegalArgumentException("store " + delegate.name() + " is already guarded");
         }
         Objects.requireNonNull(delegate, "delegate");
-        return new GuardedStore(delegate, options.failSoft(), options.retryReads(), new Shared(delegate.name(), options));
+        return new GuardedStore(delegate, options.failSoft(), options.retryReads(), new Shared(delegate, options));
     }
 
     /**
@@ -267,11 +258,7 @@ public final class GuardedStore implements Store {
     /** Closes the backend; invalidations still pending are given up, and logged. */
     @Override
     public void close() {
-        shared.closed = true;
-        if (!pending.isEmpty()) {
-            LOG.log(System.Logger.Level.WARNING, "cache backend {0} closed with {1} failed invalidations not replayed;"
-                    + " their old values stay until they expire", delegate.name(), pending.size());
-        }
+        pending.close();
         delegate.close();
     }
 
@@ -291,7 +278,7 @@ public final class GuardedStore implements Store {
                 return afterReplay(operation, key, read, call, fallback, invalidates);
             }
             // A write need not wait: if it lands before the replay, the replay only takes it out again, a miss.
-            replay();
+            pending.replay();
         }
         if (!breaker.tryAcquire()) {
             return fail(operation, key, new CacheBackendException.CircuitOpen(delegate.name()), fallback, invalidates);
@@ -311,78 +298,10 @@ public final class GuardedStore implements Store {
      */
     private <T> CompletableFuture<T> afterReplay(String operation, String key, boolean read,
             Supplier<CompletableFuture<T>> call, Supplier<T> fallback, Invalidates invalidates) {
-        return replay().handle((done, error) -> error == null
+        return pending.replay().handle((done, error) -> error == null
                         ? guard(operation, key, read, call, fallback, invalidates)
                         : fail(operation, key, (CacheBackendException) Store.unwrap(error), fallback, invalidates))
                 .thenCompose(Function.identity());
-    }
-
-    /** Replays the pending invalidations, once at a time; fails with the backend's failure. */
-    private CompletableFuture<Void> replay() {
-        CompletableFuture<Void> mine = new CompletableFuture<>();
-        CompletableFuture<Void> running = shared.replaying.compareAndExchange(null, mine);
-        if (running != null) {
-            return running;
-        }
-        PendingInvalidations.Batch batch = pending.batch();
-        CompletableFuture<?> sent;
-        if (batch.isEmpty()) {
-            sent = CompletableFuture.completedFuture(null);
-        } else if (!breaker.tryAcquire()) {
-            sent = CompletableFuture.failedFuture(new CacheBackendException.CircuitOpen(delegate.name()));
-        } else {
-            // A tiered store's deletes and tag invalidations also reach its first tier and every instance's.
-            sent = CompletableFuture.allOf(
-                    batch.keys().isEmpty() ? CompletableFuture.completedFuture(null) : attempt(() -> delegate.deleteMany(batch.keys())),
-                    batch.tags().isEmpty() ? CompletableFuture.completedFuture(null) : attempt(() -> delegate.invalidateTags(batch.tags())));
-        }
-        sent.whenComplete((ignored, error) -> {
-            shared.replaying.set(null);
-            Throwable cause = error == null ? null : Store.unwrap(error);
-            if (cause == null) {
-                if (!batch.isEmpty()) {
-                    breaker.onSuccess();
-                    pending.replayed(batch);
-                    shared.dropLogged.set(false);
-                    LOG.log(System.Logger.Level.INFO, "cache backend {0}: replayed {1} failed invalidations",
-                            delegate.name(), batch.seen().size());
-                }
-                mine.complete(null);
-            } else if (cause instanceof CacheBackendException backend) {
-                // An open breaker is counted by the reads it turns away, not again by each replay it stops.
-                if (!(backend instanceof CacheBackendException.CircuitOpen)) {
-                    errors.record("REPLAY_INVALIDATIONS", describe(batch.names()), backend);
-                    if (!(backend instanceof CacheBackendException.Refused)) {
-                        breaker.onFailure();
-                    }
-                }
-                mine.completeExceptionally(backend);
-            } else {
-                // Not the backend's failure but a bug; pending stays pending rather than the store failing for good.
-                mine.completeExceptionally(new CacheBackendException("replaying failed invalidations failed", cause));
-            }
-        });
-        return mine;
-    }
-
-    /**
-     * Keeps trying the replay while anything is pending, so that an instance with no traffic of its own
-     * still takes out what other instances would otherwise read.
-     */
-    private void scheduleReplay() {
-        if (shared.closed || !shared.retryScheduled.compareAndSet(false, true)) {
-            return;
-        }
-        CompletableFuture.runAsync(() -> {
-            shared.retryScheduled.set(false);
-            if (!shared.closed && !pending.isEmpty()) {
-                replay().whenComplete((done, error) -> {
-                    if (error != null) {
-                        scheduleReplay();
-                    }
-                });
-            }
-        }, CompletableFuture.delayedExecutor(shared.retryMillis, TimeUnit.MILLISECONDS));
     }
 
     private <T> CompletableFuture<T> recover(String operation, String key, boolean read, long started, CompletableFuture<T> first,
@@ -424,25 +343,12 @@ public final class GuardedStore implements Store {
             String operation, String key, CacheBackendException error, Supplier<T> fallback, Invalidates invalidates) {
         errors.record(operation, key, error);
         if (invalidates != null) {
-            remember(invalidates);
+            pending.remember(invalidates.keys(), invalidates.tags());
         }
         return failSoft ? CompletableFuture.completedFuture(fallback.get()) : CompletableFuture.failedFuture(error);
     }
 
-    /** A write or delete that may not have reached the backend leaves its old value there: that must go too. */
-    private void remember(Invalidates invalidates) {
-        int lost = pending.add(invalidates.keys(), invalidates.tags());
-        if (lost > 0 && shared.dropLogged.compareAndSet(false, true)) {
-            LOG.log(System.Logger.Level.ERROR, "cache backend {0}: {1} failed invalidations could not be remembered,"
-                    + " {2} are pending already; their old values stay until they expire",
-                    delegate.name(), lost, pending.size());
-        }
-        if (!pending.isEmpty()) {
-            scheduleReplay();
-        }
-    }
-
-    private static <T> CompletableFuture<T> attempt(Supplier<CompletableFuture<T>> call) {
+    static <T> CompletableFuture<T> attempt(Supplier<CompletableFuture<T>> call) {
         try {
             return call.get();
         } catch (RuntimeException e) {
@@ -451,7 +357,7 @@ public final class GuardedStore implements Store {
     }
 
 
-    private static String describe(Collection<String> keys) {
+    static String describe(Collection<String> keys) {
         return keys.isEmpty() ? "" : keys.iterator().next() + (keys.size() > 1 ? " and " + (keys.size() - 1) + " more" : "");
     }
 }
