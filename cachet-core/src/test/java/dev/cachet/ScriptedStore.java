@@ -158,6 +158,11 @@ public final class ScriptedStore implements Store {
     }
 
     @Override
+    public CompletableFuture<Long> clear(String prefix) {
+        return maybeFail(() -> delegate.clear(prefix));
+    }
+
+    @Override
     public void close() {
         delegate.close();
     }
