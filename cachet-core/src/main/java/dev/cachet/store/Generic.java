@@ -24,10 +24,6 @@ import java.util.concurrent.ThreadLocalRandom;
 final class Generic {
     /** The first byte of a lease placeholder: {@code 10100001}, which neither an envelope nor a Cachet value has. */
     static final byte PLACEHOLDER = (byte) 0xA1;
-    /** Where a refresh's lease is kept, beside the key it is for. */
-    static final String LEASE_PREFIX = "cachet-lease:";
-    /** Where each tag's version is kept. */
-    static final String TAG_PREFIX = "cachet-tag:";
     /** Increments that keep losing their compare-and-set to other writers give up after this many tries. */
     private static final int INCREMENT_TRIES = 100;
 
@@ -35,11 +31,11 @@ final class Generic {
     }
 
     static String leaseKey(String key) {
-        return LEASE_PREFIX + key;
+        return Store.LEASE_PREFIX + key;
     }
 
     static String tagKey(String tag) {
-        return TAG_PREFIX + tag;
+        return Store.TAG_PREFIX + tag;
     }
 
     private static byte[] placeholder(long token) {

@@ -61,6 +61,15 @@ public interface Store extends AutoCloseable {
     /** TTL meaning "no expiry". */
     long FOREVER = -1;
 
+    /**
+     * Where tag versions live, outside every cache's prefix: {@code cachet-tag:{tag}}, on every store that keeps
+     * them as keys, so that operators and ACL rules can name them.
+     */
+    String TAG_PREFIX = "cachet-tag:";
+
+    /** Where leases kept apart from their key live, outside every cache's prefix: {@code cachet-lease:{key}}. */
+    String LEASE_PREFIX = "cachet-lease:";
+
     // --- primitives ---------------------------------------------------------------------------------------
 
     /** A short description for logs and metrics, such as {@code redis://127.0.0.1:6379}. */

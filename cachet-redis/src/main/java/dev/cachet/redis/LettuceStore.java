@@ -83,8 +83,6 @@ final class LettuceStore implements Store {
         return read.exceptionallyCompose(LettuceStore::foreignOnWrongType);
     }
 
-    /** Tag keys live outside every cache's prefix, shared by all caches on one Redis database. */
-    static final String TAG_PREFIX = "cachet-tag:";
 
     /** {@code value}, or null when one of its tag stamps is no longer current (on a Cluster only). */
     private CompletableFuture<byte[]> checked(byte[] value) {
@@ -149,8 +147,6 @@ final class LettuceStore implements Store {
         return this.<Long>call(key, c -> Script.COMPARE_AND_SET.run(c, keys, digest, ttl, bytes)).thenApply(stored -> stored == 1);
     }
 
-    /** Lease keys live outside every cache's prefix: {@code clear()} never counts them, tracking never reports them. */
-    static final String LEASE_PREFIX = "cachet-lease:";
 
     /**
      * Where the lease of {@code key} is kept: in the same cluster slot as the key, so that one script can

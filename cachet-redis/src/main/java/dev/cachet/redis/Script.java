@@ -1,5 +1,6 @@
 package dev.cachet.redis;
 
+import dev.cachet.store.Store;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -42,7 +43,7 @@ final class Script {
               end
               return string.sub(v, at)
             end
-            """.replace("TAG_PREFIX", LettuceStore.TAG_PREFIX);
+            """.replace("TAG_PREFIX", Store.TAG_PREFIX);
 
     /** The same function for a Cluster, where the caller checks stamps after the read. */
     private static final String KEEP_STAMPS = "local function current(v) return v end\n"
