@@ -37,14 +37,17 @@ final class CacheFactory {
 
     private final Map<String, CacheProperties> settings;
     private final List<String> applicationPackages;
+    private final ClassLoader classLoader;
 
     /**
      * @param settings each alias' settings, {@code cachet.defaults} with the alias' own on top
      * @param applicationPackages the application's packages, whose classes may be read back from JSON
+     * @param classLoader the application's, which tells whether an optional store module is there
      */
-    CacheFactory(Map<String, CacheProperties> settings, List<String> applicationPackages) {
+    CacheFactory(Map<String, CacheProperties> settings, List<String> applicationPackages, ClassLoader classLoader) {
         this.settings = settings;
         this.applicationPackages = applicationPackages;
+        this.classLoader = classLoader;
     }
 
     /** Each alias' settings: a copy of {@code cachet.defaults} with {@code cachet.caches.<alias>.*} bound over it. */
@@ -72,6 +75,7 @@ final class CacheFactory {
 
         Map<String, CachetCaches.Entry> entries = new LinkedHashMap<>();
         Map<RedisStoreOptions, Store> redisByOptions = new HashMap<>();
+        MemcachedCaches memcachedStores = new MemcachedCaches(classLoader);
         List<AutoCloseable> owned = new ArrayList<>();
         try {
             settings.forEach((alias, cache) -> {
@@ -94,6 +98,10 @@ final class CacheFactory {
                         TieredStore tiered = own(owned, TieredStore.create(first, second,
                                 RedisInvalidations.create(redis, cacheOptions.keyPrefix() + ":"), tieredOptions));
                         yield new CachetCaches.Entry(Cache.create(tiered, cacheOptions), cache, second, first, tiered);
+                    }
+                    case MEMCACHED -> {
+                        Store shared = memcachedStores.shared(alias, cache, owned::add);
+                        yield new CachetCaches.Entry(Cache.create(shared, cacheOptions), cache, null, null, null);
                     }
                 };
                 entries.put(alias, entry);
@@ -190,12 +198,13 @@ final class CacheFactory {
                 }))
                 .leaseTtl(positive(alias, "lease-ttl", cache.getLeaseTtl()))
                 .leaseWait(notNegative(alias, "lease-wait", cache.getLeaseWait()))
-                // A redis cache reads new bytes every time: nothing to share.
-                .sharedDecodedValues(cache.getStore() == StoreType.REDIS ? 0 : cache.getSharedDecodedValues())
+                // A redis or memcached cache reads new bytes every time: nothing to share.
+                .sharedDecodedValues(cache.getStore() == StoreType.REDIS || cache.getStore() == StoreType.MEMCACHED
+                        ? 0 : cache.getSharedDecodedValues())
                 .build());
     }
 
-    private static Duration positive(String alias, String property, Duration value) {
+    static Duration positive(String alias, String property, Duration value) {
         if (value == null || !value.isPositive()) {
             throw invalid(alias, property, value, "must be a positive duration");
         }
@@ -231,7 +240,7 @@ final class CacheFactory {
     }
 
     /** Runs a builder step, naming the property when the step refuses its value. */
-    private static <T> T check(String alias, String property, Object value, Supplier<T> step) {
+    static <T> T check(String alias, String property, Object value, Supplier<T> step) {
         try {
             return step.get();
         } catch (InvalidConfigurationPropertyValueException e) {

@@ -2,6 +2,7 @@ package dev.cachet.spring;
 
 import java.util.List;
 import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -30,7 +31,10 @@ public class CachetAutoConfiguration {
     @ConditionalOnMissingBean
     public CachetCaches cachetCaches(CachetProperties properties, BeanFactory beanFactory, Environment environment) {
         List<String> packages = AutoConfigurationPackages.has(beanFactory) ? AutoConfigurationPackages.get(beanFactory) : List.of();
-        return new CacheFactory(CacheFactory.resolve(properties, Binder.get(environment)), packages).build();
+        ClassLoader classLoader = beanFactory instanceof ConfigurableBeanFactory configurable && configurable.getBeanClassLoader() != null
+                ? configurable.getBeanClassLoader()
+                : CachetAutoConfiguration.class.getClassLoader();
+        return new CacheFactory(CacheFactory.resolve(properties, Binder.get(environment)), packages, classLoader).build();
     }
 
     /** Spring's cache manager over the caches; transaction-aware when Spring's transaction support is present. */

@@ -22,7 +22,7 @@ public final class CachetCaches implements AutoCloseable {
      *
      * @param cache the cache
      * @param settings {@code cachet.defaults} with the alias' own settings on top
-     * @param redis the Redis store behind it, or null for a local cache
+     * @param redis the Redis store behind it, or null for a local or memcached cache
      * @param local the in-process store (the whole store, or a tiered store's first tier), or null
      * @param tiered the tiered store, or null
      */
@@ -94,7 +94,7 @@ public final class CachetCaches implements AutoCloseable {
         return entry(alias).settings();
     }
 
-    /** How {@code alias} keeps its entries: {@code local}, {@code redis} or {@code tiered}. */
+    /** How {@code alias} keeps its entries: {@code local}, {@code redis}, {@code tiered} or {@code memcached}. */
     public String storeType(String alias) {
         return settings(alias).getStore().name().toLowerCase(Locale.ROOT);
     }

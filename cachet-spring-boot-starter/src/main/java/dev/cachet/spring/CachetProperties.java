@@ -219,27 +219,30 @@ public class CachetProperties {
         /** In Redis, shared by every instance. */
         REDIS,
         /** In process in front of Redis, kept coherent across instances by Redis client tracking. */
-        TIERED
+        TIERED,
+        /** In Memcached, shared by every instance; needs {@code dev.cachet:cachet-memcached} on the classpath. */
+        MEMCACHED
     }
 
     /** One cache. */
     public static class CacheProperties {
-        /** Where entries are kept: local, redis or tiered. */
+        /** Where entries are kept: local, redis, tiered or memcached. */
         private StoreType store = StoreType.LOCAL;
 
         /**
          * Redis URL for the redis and tiered stores: redis://[user:password@]host[:port][/db], rediss:// for
-         * TLS, redis-socket:///path, redis-sentinel://host:port/db#master.
+         * TLS, redis-socket:///path, redis-sentinel://host:port/db#master; for the memcached store, its servers:
+         * memcached://host[:port][,host[:port]...] (keys spread over them by consistent hashing).
          */
         private String url = "redis://127.0.0.1:6379";
 
         /** Whether the URL names a seed node of a Redis Cluster. */
         private boolean cluster;
 
-        /** Deadline of each Redis command; keep it far below the query a cache hit saves. */
+        /** Deadline of each Redis or Memcached command; keep it far below the query a cache hit saves. */
         private Duration commandTimeout = Duration.ofMillis(150);
 
-        /** Deadline of connecting to Redis. */
+        /** Deadline of connecting to Redis or to a Memcached server. */
         private Duration connectTimeout = Duration.ofMillis(500);
 
         /** TTL of entries written without one. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cachet.Cache;
 import dev.cachet.Ttl;
+import dev.cachet.memcached.LocalMemcached;
 import dev.cachet.redis.LocalRedis;
 import dev.cachet.redis.RedisServers;
 import dev.cachet.spring.actuate.CachetActuatorAutoConfiguration;
@@ -162,6 +163,48 @@ class CachetAutoConfigurationIT {
         failsNaming("cachet.caches.products.shared-decoded-values", "must not be negative",
                 "cachet.caches.products.shared-decoded-values=-1");
         failsNaming("cachet.caches", "lower-case letters", "cachet.caches.Bad_Alias.store=local");
+        failsNaming("cachet.caches.sessions.url", "memcached://host[:port]",
+                "cachet.caches.sessions.store=memcached");
+        failsNaming("cachet.caches.sessions.url", "port",
+                "cachet.caches.sessions.store=memcached", "cachet.caches.sessions.url=memcached://127.0.0.1:99999");
+        failsNaming("cachet.caches.sessions.cluster", "spreads its keys over the servers",
+                "cachet.caches.sessions.store=memcached", "cachet.caches.sessions.url=" + LocalMemcached.URL,
+                "cachet.caches.sessions.cluster=true");
+    }
+
+    @Test
+    void memcachedCachesShareAStorePerServerList() {
+        LocalMemcached.require();
+        contexts.withPropertyValues(
+                        "cachet.defaults.key-prefix=" + run,
+                        "cachet.caches.sessions.store=memcached",
+                        "cachet.caches.sessions.url=" + LocalMemcached.URL,
+                        "cachet.caches.carts.store=memcached",
+                        "cachet.caches.carts.url=" + LocalMemcached.URL)
+                .run(context -> {
+                    CachetCaches caches = context.getBean(CachetCaches.class);
+                    assertThat(caches.storeType("sessions")).isEqualTo("memcached");
+                    assertThat(caches.redisStore("sessions")).isEmpty();
+                    Cache sessions = caches.get("sessions");
+                    sessions.set("s1", "alice");
+                    assertThat(sessions.get("s1", String.class)).isEqualTo("alice");
+                    assertThat(caches.get("carts").get("s1", String.class)).as("another prefix").isNull();
+                    assertThat(sessions.options().sharedDecodedValues()).isZero();
+                    assertThat(sessions.clear()).isEqualTo(-1);
+                    assertThat(sessions.get("s1", String.class)).isNull();
+                });
+    }
+
+    @Test
+    void aMemcachedCacheWithoutTheMemcachedModuleIsRefusedByName() {
+        contexts.withClassLoader(new FilteredClassLoader("dev.cachet.memcached"))
+                .withPropertyValues("cachet.caches.sessions.store=memcached", "cachet.caches.sessions.url=" + LocalMemcached.URL)
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).rootCause()
+                            .hasMessageContaining("Property cachet.caches.sessions.store")
+                            .hasMessageContaining("dev.cachet:cachet-memcached");
+                });
     }
 
     @Test
