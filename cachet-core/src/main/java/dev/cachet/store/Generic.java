@@ -14,7 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The defaults of {@link Store}: leases, tag versions, increment and the checked reads, over the primitives
@@ -26,6 +28,11 @@ final class Generic {
     static final byte PLACEHOLDER = (byte) 0xA1;
     /** Increments that keep losing their compare-and-set to other writers give up after this many tries. */
     private static final int INCREMENT_TRIES = 100;
+    /**
+     * An increment that lost its compare-and-set waits a random while before it tries again, up to twice as long
+     * each time and at most this long: callers that retried in step would keep colliding.
+     */
+    private static final long LONGEST_INCREMENT_PAUSE_MICROS = 10_000;
 
     private Generic() {
     }
@@ -126,7 +133,10 @@ final class Generic {
                 if (tries <= 1) {
                     throw new CacheBackendException("key '" + key + "' kept changing under " + store.name() + "; the increment was not applied", null);
                 }
-                return increment(store, key, delta, tries - 1);
+                int lost = INCREMENT_TRIES - tries;
+                long pause = ThreadLocalRandom.current().nextLong(1 + Math.min(LONGEST_INCREMENT_PAUSE_MICROS, 50L << Math.min(lost, 20)));
+                Executor later = CompletableFuture.delayedExecutor(pause, TimeUnit.MICROSECONDS);
+                return CompletableFuture.supplyAsync(() -> key, later).thenCompose(again -> increment(store, key, delta, tries - 1));
             });
         });
     }
