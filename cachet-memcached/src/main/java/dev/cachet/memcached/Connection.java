@@ -12,11 +12,15 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -39,6 +43,9 @@ final class Connection {
     private final long delayMaxNanos;
     private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
     private final AtomicReference<Throwable> lastFailure = new AtomicReference<>();
+    /** Commands callers have sent and the event loop has not written yet. */
+    private final Queue<Command> outbox = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean draining = new AtomicBoolean();
     private volatile Channel channel;
     private volatile boolean closed;
     private int failedAttempts;
@@ -144,43 +151,60 @@ final class Connection {
     }
 
     /**
-     * Writes {@code commands} in order and flushes once; each fails at its deadline if no reply came. Without
-     * a connection they fail at once.
+     * Queues {@code commands} to be written in order; each fails at its deadline if no reply came. Without a
+     * connection they fail at once.
      */
     void send(List<Command> commands) {
         if (closed) {
             failAll(commands, new MemcachedStore.Closed(name));
             return;
         }
-        Channel current = channel;
-        if (current == null) {
-            Throwable cause = lastFailure.get();
-            failAll(commands, new CacheBackendException("not connected to " + name
-                    + (cause == null ? "" : ": " + cause.getMessage()), cause));
+        if (channel == null) {
+            failAll(commands, notConnected());
             return;
         }
-        Runnable write = () -> {
-            for (Command command : commands) {
-                expireAtDeadline(command);
-                current.write(command).addListener((ChannelFuture written) -> {
-                    if (!written.isSuccess()) {
-                        command.reply.completeExceptionally(new CacheBackendException(
-                                "could not send to " + name + ": " + written.cause().getMessage(), written.cause()));
-                        written.channel().close();
-                    }
-                });
+        outbox.addAll(commands);
+        // One task writes whatever callers queued meanwhile, and flushes once: under load, one wake-up of the
+        // event loop and one write to the socket carry many commands.
+        if (draining.compareAndSet(false, true)) {
+            try {
+                loop.execute(this::drain);
+            } catch (RejectedExecutionException e) {
+                draining.set(false);
+                failAll(drained(), new MemcachedStore.Closed(name));
             }
-            current.flush();
-        };
-        if (loop.inEventLoop()) {
-            write.run();
+        }
+    }
+
+    private CacheBackendException notConnected() {
+        Throwable cause = lastFailure.get();
+        return new CacheBackendException("not connected to " + name + (cause == null ? "" : ": " + cause.getMessage()), cause);
+    }
+
+    /** Writes what is queued to the connection and flushes; runs on the event loop. */
+    private void drain() {
+        // Cleared first, so that a command queued after the last poll below schedules a drain of its own.
+        draining.set(false);
+        List<Command> commands = drained();
+        Channel current = channel;
+        if (current == null || !current.isActive()) {
+            failAll(commands, closed ? new MemcachedStore.Closed(name) : notConnected());
             return;
         }
-        try {
-            loop.execute(write);
-        } catch (RejectedExecutionException e) {
-            failAll(commands, new MemcachedStore.Closed(name));
+        for (Command command : commands) {
+            expireAtDeadline(command);
+            // A failed write closes the channel, which fails every command written and not answered.
+            current.write(command, current.voidPromise());
         }
+        current.flush();
+    }
+
+    private List<Command> drained() {
+        List<Command> commands = new ArrayList<>();
+        for (Command command = outbox.poll(); command != null; command = outbox.poll()) {
+            commands.add(command);
+        }
+        return commands;
     }
 
     private void expireAtDeadline(Command command) {
