@@ -13,6 +13,7 @@ import java.util.Map;
  * @param rounds how many measured rounds each contender and operation gets
  * @param keys how many distinct keys are read and written
  * @param redis the Redis URL both Redis contenders use
+ * @param memcached the Memcached servers both Memcached contenders use, as {@code memcached://host:port[,host:port]}
  * @param only which pairs of contenders or scenarios run
  * @param hot the share of get-phase reads that go to the first 20% of the keys, or 0 for uniform reads
  * @param firstTierEntries the bound of the tiered pair's first tier, at most {@code keys}
@@ -20,7 +21,7 @@ import java.util.Map;
  * @param stampedeKeys how many cold keys the stampede scenario races on, one after the other
  * @param stampedeCallers how many callers race on each cold key
  */
-record BenchOptions(int threads, int valueBytes, int seconds, int rounds, int keys, String redis, Only only, double hot,
+record BenchOptions(int threads, int valueBytes, int seconds, int rounds, int keys, String redis, String memcached, Only only, double hot,
         int firstTierEntries, int propagationWrites, int stampedeKeys, int stampedeCallers) {
     /** Which pairs or scenarios run. */
     enum Only {
@@ -32,6 +33,8 @@ record BenchOptions(int threads, int valueBytes, int seconds, int rounds, int ke
         TIERED,
         /** Reads answered by the tiered store's first tier against raw Caffeine. */
         L1,
+        /** Cachet's Memcached store against raw xmemcached, and against Cachet's Redis store on the same workload. */
+        MEMCACHED,
         /** How long a write on one tiered instance takes to leave another one's first tier. */
         COHERENCE,
         /** Many callers of get-or-compute on one cold key, over several instances: how often the loader runs. */
@@ -43,7 +46,8 @@ record BenchOptions(int threads, int valueBytes, int seconds, int rounds, int ke
     static final String USAGE = """
             usage: java -jar cachet-bench.jar [--threads=50] [--value-bytes=1024] [--seconds=3] [--rounds=3]
                                               [--keys=10000] [--redis=redis://127.0.0.1:6379]
-                                              [--only=redis|local|tiered|l1|coherence|stampede|all] [--hot=0]
+                                              [--memcached=memcached://127.0.0.1:11211]
+                                              [--only=redis|local|tiered|l1|memcached|coherence|stampede|all] [--hot=0]
                                               [--first-tier-entries=all] [--propagation-writes=500] [--stampede-keys=20]
                                               [--stampede-callers=500]""";
 
@@ -60,6 +64,7 @@ record BenchOptions(int threads, int valueBytes, int seconds, int rounds, int ke
         values.put("rounds", "3");
         values.put("keys", "10000");
         values.put("redis", "redis://127.0.0.1:6379");
+        values.put("memcached", "memcached://127.0.0.1:11211");
         values.put("only", "all");
         values.put("hot", "0");
         values.put("first-tier-entries", "all");
@@ -86,6 +91,7 @@ record BenchOptions(int threads, int valueBytes, int seconds, int rounds, int ke
                 positive(values, "rounds"),
                 positive(values, "keys"),
                 values.get("redis"),
+                values.get("memcached"),
                 only(values.get("only")),
                 hot(values.get("hot"), keys),
                 firstTierEntries,
@@ -112,7 +118,7 @@ record BenchOptions(int threads, int valueBytes, int seconds, int rounds, int ke
             return Only.valueOf(text.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException unknown) {
             throw new IllegalArgumentException(
-                    "--only must be redis, local, tiered, l1, coherence, stampede or all, was '" + text + "'", unknown);
+                    "--only must be redis, local, tiered, l1, memcached, coherence, stampede or all, was '" + text + "'", unknown);
         }
     }
 
@@ -140,7 +146,12 @@ record BenchOptions(int threads, int valueBytes, int seconds, int rounds, int ke
 
     /** Whether any pair of contenders runs, as opposed to scenarios only. */
     boolean runsAnyPair() {
-        return runs(Only.REDIS) || runs(Only.LOCAL) || runs(Only.TIERED) || runs(Only.L1);
+        return runs(Only.REDIS) || runs(Only.LOCAL) || runs(Only.TIERED) || runs(Only.L1) || runs(Only.MEMCACHED);
+    }
+
+    /** Whether the Memcached pairs run. */
+    boolean needsMemcached() {
+        return runs(Only.MEMCACHED);
     }
 
     /** Whether any pair that runs needs Redis. */
@@ -151,7 +162,7 @@ record BenchOptions(int threads, int valueBytes, int seconds, int rounds, int ke
     /** The settings as arguments, so a report shows every value in force, defaults included. */
     String asArguments() {
         return "--threads=" + threads + " --value-bytes=" + valueBytes + " --seconds=" + seconds + " --rounds=" + rounds
-                + " --keys=" + keys + " --redis=" + redis + " --only=" + only.name().toLowerCase(Locale.ROOT) + " --hot=" + hot
+                + " --keys=" + keys + " --redis=" + redis + " --memcached=" + memcached + " --only=" + only.name().toLowerCase(Locale.ROOT) + " --hot=" + hot
                 + " --first-tier-entries=" + firstTierEntries
                 + " --propagation-writes=" + propagationWrites + " --stampede-keys=" + stampedeKeys
                 + " --stampede-callers=" + stampedeCallers;

@@ -6,6 +6,8 @@ import dev.cachet.CacheStats;
 import dev.cachet.Ttl;
 import dev.cachet.local.LocalStore;
 import dev.cachet.local.LocalStoreOptions;
+import dev.cachet.memcached.MemcachedStore;
+import dev.cachet.memcached.MemcachedStoreOptions;
 import dev.cachet.redis.RedisInvalidations;
 import dev.cachet.redis.RedisStore;
 import dev.cachet.redis.RedisStoreOptions;
@@ -75,6 +77,12 @@ final class CachetContender implements Contender {
         Store store = TieredStore.create(LocalStore.create(LocalStoreOptions.builder().maximumEntries(firstTierEntries).build()),
                 RedisStore.create(redis), RedisInvalidations.create(redis, prefix + ":"), options);
         return new CachetContender(name, store, prefix, keys, ttl, firstTierEntries);
+    }
+
+    /** Cachet on the Memcached store at {@code url} (its servers), with the store's default options. */
+    static CachetContender memcached(String url, int keys, Ttl ttl) {
+        Store store = MemcachedStore.create(MemcachedStoreOptions.builder().url(url).build());
+        return new CachetContender("cachet-memcached", store, "bench-cachet-memcached", keys, ttl);
     }
 
     /** Cachet on the local store, bounded to {@code maximumEntries}. */

@@ -2,7 +2,10 @@ package dev.cachet.bench;
 
 import dev.cachet.Ttl;
 import dev.cachet.bench.BenchOptions.Only;
+import dev.cachet.memcached.MemcachedStoreOptions;
 import io.lettuce.core.RedisException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,7 +19,7 @@ import java.util.Map;
  * Cachet's Redis store against raw Lettuce on the same Redis, and Cachet's local store against raw Caffeine
  * with the same bound. A third pair measures what a first tier buys: Cachet's tiered store (local in front
  * of Redis) against Cachet's Redis store alone; a fourth, reads answered by the tiered store's first tier
- * against raw Caffeine. For each contender it measures reads of present keys and (except in the fourth
+ * against raw Caffeine; and Cachet's Memcached store against raw xmemcached and against Cachet's Redis store. For each contender it measures reads of present keys and (except in the fourth
  * pair) writes, from many platform threads at once, and reports throughput, p50 and p99 latency, and
  * Cachet's throughput as a ratio of the raw one (for the tiered pair: tiered over Redis alone).
  *
@@ -30,9 +33,10 @@ import java.util.Map;
  * run wrote is deleted at the end, by prefix, never by flushing the database.
  *
  * <p>Usage: {@code java -jar cachet-bench.jar [--threads=50] [--value-bytes=1024] [--seconds=3] [--rounds=3]
- * [--keys=10000] [--redis=redis://127.0.0.1:6379] [--only=redis|local|tiered|l1|coherence|stampede|all] [--hot=0]
+ * [--keys=10000] [--redis=redis://127.0.0.1:6379] [--memcached=memcached://127.0.0.1:11211]
+ * [--only=redis|local|tiered|l1|memcached|coherence|stampede|all] [--hot=0]
  * [--propagation-writes=500] [--stampede-keys=20] [--stampede-callers=500]}. Exits with 1 when Redis is
- * unreachable or a measurement cannot be trusted, and with 2 on a bad argument.
+ * or Memcached is unreachable or a measurement cannot be trusted, and with 2 on a bad argument.
  */
 public final class StoreBenchmark {
     /** Long enough to outlast any run, short enough that an interrupted run leaves nothing behind for long. */
@@ -82,7 +86,19 @@ public final class StoreBenchmark {
                 return;
             }
         }
-        printHeader(args, options, redisVersion);
+        String memcachedVersion = null;
+        if (options.needsMemcached()) {
+            try {
+                memcachedVersion = MemcachedProbe.version(memcachedServers(options.memcached()));
+            } catch (IOException | IllegalArgumentException e) {
+                System.err.println(e.getMessage());
+                System.err.println("Start memcached (memcached -d -u nobody -l 127.0.0.1 -p 11211 -m 256), point --memcached= at one,"
+                        + " or leave it out with --only=redis, local, tiered or l1.");
+                System.exit(1);
+                return;
+            }
+        }
+        printHeader(args, options, redisVersion, memcachedVersion);
         try (LoadRunner runner = new LoadRunner(options.threads(), options.keys(), options.valueBytes(), options.hot())) {
             new StoreBenchmark(options, runner).run();
         } catch (IllegalStateException e) {
@@ -106,6 +122,9 @@ public final class StoreBenchmark {
         if (options.runs(Only.L1)) {
             comparisons.addAll(l1Pair());
         }
+        if (options.runs(Only.MEMCACHED)) {
+            comparisons.addAll(memcachedPairs());
+        }
         List<String> scenarios = new ArrayList<>();
         if (options.runs(Only.COHERENCE)) {
             scenarios.add(new CoherenceScenario(options.redis(), options.propagationWrites(), TTL).run(notes));
@@ -126,7 +145,7 @@ public final class StoreBenchmark {
         notes.forEach(System.out::println);
     }
 
-    private static void printHeader(String[] args, BenchOptions options, String redisVersion) {
+    private static void printHeader(String[] args, BenchOptions options, String redisVersion, String memcachedVersion) {
         Runtime runtime = Runtime.getRuntime();
         String command = ProcessHandle.current().info().commandLine()
                 .orElse("java -jar cachet-bench.jar " + String.join(" ", args));
@@ -140,6 +159,9 @@ public final class StoreBenchmark {
                 System.getProperty("java.vm.name"), System.getProperty("java.vm.vendor"));
         if (redisVersion != null) {
             System.out.println("redis:    " + redisVersion + " at " + options.redis());
+        }
+        if (memcachedVersion != null) {
+            System.out.println("memcached: " + memcachedVersion + " at " + options.memcached());
         }
         if (!options.runsAnyPair()) {
             return;
@@ -192,6 +214,31 @@ public final class StoreBenchmark {
         try (CachetContender l1 = CachetContender.l1(options.redis(), options.keys(), TTL)) {
             return measure("l1", l1, caffeine(options.keys()), READS);
         }
+    }
+
+    /**
+     * Cachet's Memcached store against raw xmemcached on the same servers, then against Cachet's Redis store:
+     * what the store costs over a plain client, and how the two backends compare behind the same API.
+     */
+    private List<Comparison> memcachedPairs() throws InterruptedException {
+        List<Comparison> comparisons = new ArrayList<>();
+        int ttlSeconds = (int) (TTL.toMillis() / 1_000);
+        try (CachetContender cachet = CachetContender.memcached(options.memcached(), options.keys(), TTL);
+                XmemcachedContender raw = XmemcachedContender.connect(memcachedServers(options.memcached()), options.keys(), ttlSeconds)) {
+            comparisons.addAll(measure("memcached", cachet, raw, READS_AND_WRITES));
+        }
+        try (CachetContender memcached = CachetContender.memcached(options.memcached(), options.keys(), TTL);
+                CachetContender redis = CachetContender.redis(options.redis(), options.keys(), TTL)) {
+            comparisons.addAll(measure("memcached-redis", memcached, redis, READS_AND_WRITES));
+        }
+        return comparisons;
+    }
+
+    /** The servers of a {@code memcached://} URL, resolved. */
+    private static List<InetSocketAddress> memcachedServers(String url) {
+        return MemcachedStoreOptions.builder().url(url).build().servers().stream()
+                .map(server -> new InetSocketAddress(server.getHostString(), server.getPort()))
+                .toList();
     }
 
     private List<Comparison> measure(String pair, CachetContender cachet, Contender raw, List<Operation> operations)
