@@ -32,10 +32,6 @@ final class MemcachedServer implements AutoCloseable {
         return port;
     }
 
-    String url() {
-        return "memcached://" + HOST + ":" + port;
-    }
-
     /** Starts the process and waits until it accepts connections. */
     void start() throws IOException {
         ProcessBuilder builder = new ProcessBuilder("memcached", "-p", Integer.toString(port), "-l", HOST, "-U", "0", "-m", "16")

@@ -1,283 +1,45 @@
 package dev.cachet.redis;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
-
-import dev.cachet.AsyncCache;
-import dev.cachet.Cache;
-import dev.cachet.CacheBackendException;
-import dev.cachet.CacheOptions;
-import dev.cachet.TcpProxy;
-import dev.cachet.Ttl;
-import dev.cachet.resilience.CircuitBreaker;
-import dev.cachet.resilience.ResilienceOptions;
+import dev.cachet.OutageContract;
 import dev.cachet.store.Store;
-import java.io.IOException;
-import java.net.ServerSocket;
+import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.NoSuchElementException;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
-import java.util.Queue;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 
-/**
- * Redis outages made real: a port where nothing listens, and a Redis behind a proxy that is cut or frozen
- * in the middle of a run. The store runs with its production defaults (150 ms deadline, breaker opening
- * after 5 failures for 1 s, reconnection backing off to at most 500 ms).
- */
-class RedisFailureIT {
-    /** Far below one command deadline per call: proof that an open breaker does not wait on Redis. */
-    private static final Duration OPEN_BREAKER_BUDGET_FOR_200_CALLS = Duration.ofSeconds(1);
-    /** How soon the cache must work again after Redis comes back. */
-    private static final Duration RECOVERY = Duration.ofSeconds(2);
-
-    private final List<AutoCloseable> closeLater = new ArrayList<>();
-    private String prefix;
-
+/** {@link OutageContract} on Redis: the one on 6379, behind a proxy that is cut or frozen. */
+class RedisFailureIT extends OutageContract {
     @BeforeAll
     static void redisIsUp() {
         LocalRedis.require();
     }
 
-    @BeforeEach
-    void prefix() {
-        prefix = "failure-" + UUID.randomUUID();
+    private static String url(String host, int port) {
+        return "redis://" + host + ":" + port;
     }
 
-    @AfterEach
-    void close() throws Exception {
-        for (AutoCloseable closeable : closeLater.reversed()) {
-            closeable.close();
-        }
+    @Override
+    protected Store newStore(String host, int port) {
+        return RedisStore.create(RedisStoreOptions.builder().url(url(host, port)).build());
     }
 
-    private Cache cacheOn(String url, boolean failSoft) {
-        Store store = RedisStore.create(RedisStoreOptions.builder().url(url).build());
-        closeLater.add(store);
-        return Cache.create(store, CacheOptions.builder().keyPrefix(prefix)
-                .resilience(ResilienceOptions.builder().failSoft(failSoft).build()).build());
-    }
-
-    private TcpProxy proxy() throws IOException {
-        TcpProxy proxy = new TcpProxy(LocalRedis.HOST, LocalRedis.PORT);
-        closeLater.add(proxy);
-        return proxy;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    /** Every operation, asserting the fail-soft answer of each. */
-    private static void everyOperationFailsSoft(Cache cache) {
-        assertThat(cache.get("k", String.class)).isNull();
-        assertThat(cache.get("k", String.class, "default")).isEqualTo("default");
-        assertThat(cache.set("k", "v")).isFalse();
-        assertThat(cache.add("k", "v")).isFalse();
-        assertThat(cache.getMany(List.of("a", "b"), String.class)).isEmpty();
-        assertThat(cache.setMany(Map.of("a", "1", "b", "2"))).containsExactlyInAnyOrder("a", "b");
-        assertThat(cache.delete("k")).isFalse();
-        assertThat(cache.deleteMany(List.of("a", "b"))).isZero();
-        assertThat(cache.incr("n")).isEqualTo(OptionalLong.empty());
-        assertThat(cache.touch("k", Ttl.ofMinutes(1))).isFalse();
-        assertThat(cache.contains("k")).isFalse();
-        assertThat(cache.clear()).isZero();
-        assertThat(cache.incrVersion("k")).isEqualTo(OptionalInt.empty());
-        assertThat(cache.getOrCompute("k", String.class, () -> "from the database")).isEqualTo("from the database");
-        assertThat(cache.async().get("k", String.class).join()).isNull();
-    }
-
-    /** What a miss costs a service: a database query of about a millisecond. */
-    private static String queryTheDatabase() {
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-        return "row";
-    }
-
-    private static Duration timeOf(Runnable calls) {
-        long start = System.nanoTime();
-        calls.run();
-        return Duration.ofNanos(System.nanoTime() - start);
-    }
-
-    private static void openBreakerCallsCostMicroseconds(Cache cache) {
-        assertThat(cache.stats().breaker()).isEqualTo(CircuitBreaker.State.OPEN);
-        Duration elapsed = timeOf(() -> {
-            for (int i = 0; i < 100; i++) {
-                cache.get("k" + i, String.class);
-                cache.set("k" + i, "v");
-            }
-        });
-        assertThat(elapsed).isLessThan(OPEN_BREAKER_BUDGET_FOR_200_CALLS);
-        assertThat(cache.stats().errorsByCause()).containsKey("CircuitOpen");
-    }
-
-    private static void awaitWorkingAgain(Cache cache) {
-        await().atMost(RECOVERY).pollInterval(Duration.ofMillis(20)).until(() ->
-                cache.set("back", "again") && "again".equals(cache.get("back", String.class)));
-        assertThat(cache.stats().breaker()).isEqualTo(CircuitBreaker.State.CLOSED);
-    }
-
-    @Test
-    void aStoreWhereNothingListensMissesWithoutThrowing() throws IOException {
-        Cache cache = cacheOn("redis://127.0.0.1:" + freePort(), true);
-        everyOperationFailsSoft(cache);
-        await().atMost(Duration.ofSeconds(5)).until(() -> {
-            cache.get("k", String.class);
-            return cache.stats().breaker() == CircuitBreaker.State.OPEN;
-        });
-        openBreakerCallsCostMicroseconds(cache);
-        assertThat(cache.stats().misses()).isPositive();
-    }
-
-    @Test
-    void strictModeThrowsTheBackendFailure() throws IOException {
-        Cache cache = cacheOn("redis://127.0.0.1:" + freePort(), false);
-        assertThatThrownBy(() -> cache.get("k", String.class))
-                .isInstanceOf(CacheBackendException.class).hasMessageContaining("127.0.0.1");
-        assertThatThrownBy(() -> cache.incr("n")).isInstanceOf(CacheBackendException.class);
-        assertThatThrownBy(() -> cache.async().set("k", "v", Ttl.DEFAULT).join()).hasCauseInstanceOf(CacheBackendException.class);
-    }
-
-    @Test
-    void redisGoingAwayUnderLoadCostsHitRatioNotAvailability() throws Exception {
-        TcpProxy proxy = proxy();
-        Cache cache = cacheOn("redis://127.0.0.1:" + proxy.port(), true);
-        assertThat(cache.set("k", "v")).isTrue();
-
-        Queue<Throwable> leaked = new ConcurrentLinkedQueue<>();
-        AtomicBoolean running = new AtomicBoolean(true);
-        List<Thread> load = new ArrayList<>();
-        for (int t = 0; t < 20; t++) {
-            int id = t;
-            load.add(Thread.ofVirtual().start(() -> {
-                for (int i = 0; running.get(); i++) {
-                    try {
-                        String key = "load-" + id + "-" + (i % 50);
-                        cache.getOrCompute(key, String.class, Ttl.ofMinutes(1), RedisFailureIT::queryTheDatabase);
-                        cache.set(key, "row");
-                        cache.incr("missing-" + id).ifPresent(n -> leaked.add(new AssertionError("incr of a missing key")));
-                    } catch (NoSuchElementException expectedWhileRedisIsUp) {
-                        // incr on a missing key is a caller error while Redis answers, as in Django.
-                    } catch (Throwable e) {
-                        leaked.add(e);
-                    }
-                }
-            }));
-        }
-
-        try {
-            proxy.cut();
-            await().atMost(Duration.ofSeconds(5)).until(() -> cache.stats().breaker() == CircuitBreaker.State.OPEN);
-            everyOperationFailsSoft(cache);
-            openBreakerCallsCostMicroseconds(cache);
-
-            proxy.restore();
-            awaitWorkingAgain(cache);
-        } finally {
-            running.set(false);
-            for (Thread thread : load) {
-                thread.join(TimeUnit.SECONDS.toMillis(10));
-            }
-        }
-        assertThat(leaked).isEmpty();
-        assertThat(cache.get("back", String.class)).isEqualTo("again");
-    }
-
-    @Test
-    void aFrozenRedisCostsOneDeadlinePerProbeThenRecovers() throws Exception {
-        TcpProxy proxy = proxy();
-        Cache cache = cacheOn("redis://127.0.0.1:" + proxy.port(), true);
-        assertThat(cache.set("k", "v")).isTrue();
-
-        proxy.pause();
-        Duration untilOpen = timeOf(() -> {
-            while (cache.stats().breaker() != CircuitBreaker.State.OPEN) {
-                assertThat(cache.get("k", String.class)).isNull();
-            }
-        });
-        assertThat(cache.stats().errorsByCause()).containsKey("RedisCommandTimeoutException");
-        assertThat(untilOpen).isLessThan(Duration.ofSeconds(5));
-        openBreakerCallsCostMicroseconds(cache);
-
-        proxy.resume();
-        awaitWorkingAgain(cache);
-        assertThat(cache.get("k", String.class)).isEqualTo("v");
-    }
-
-    @Test
-    void whatFailedToBeInvalidatedWhileRedisWasCutIsTakenOutWhenItAnswersAgain() throws Exception {
-        TcpProxy proxy = proxy();
-        Cache writer = cacheOn("redis://127.0.0.1:" + proxy.port(), true);
-        // Another instance, which never lost Redis: it reads whatever Redis holds.
-        Cache reader = cacheOn(LocalRedis.URL, true);
-        String tag = prefix + ":product:1";
-        assertThat(writer.set("deleted", "old")).isTrue();
-        assertThat(writer.set("rewritten", "old")).isTrue();
-        assertThat(writer.set("tagged", "old", Ttl.ofMinutes(5), List.of(tag))).isTrue();
-        assertThat(reader.get("tagged", String.class)).isEqualTo("old");
-
-        proxy.cut();
-        assertThat(writer.delete("deleted")).isFalse();
-        assertThat(writer.set("rewritten", "new")).isFalse();
-        assertThat(writer.invalidateTags(List.of(tag))).isFalse();
-        assertThat(writer.stats().pendingInvalidations()).isEqualTo(3);
-        assertThat(reader.getMany(List.of("deleted", "rewritten", "tagged"), String.class))
-                .as("Redis itself still holds the old values").hasSize(3);
-
-        proxy.restore();
-        // The writer gets no more calls: its background replay must do it, within a probe interval or two.
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
-                .until(() -> reader.getMany(List.of("deleted", "rewritten", "tagged"), String.class).isEmpty());
-        assertThat(writer.stats().pendingInvalidations()).isZero();
-        assertThat(writer.get("rewritten", String.class)).isNull();
-    }
-
-    @Test
-    void asyncWritesAreRefusedNotQueuedWhenRedisCannotKeepUp() throws Exception {
-        TcpProxy proxy = proxy();
-        Store store = RedisStore.create(RedisStoreOptions.builder().url("redis://127.0.0.1:" + proxy.port())
+    @Override
+    protected Store newStoreAllowing100InFlight(String host, int port) {
+        return RedisStore.create(RedisStoreOptions.builder().url(url(host, port))
                 .requestQueueSize(100).commandTimeout(Duration.ofSeconds(5)).build());
-        closeLater.add(store);
-        AsyncCache cache = Cache.create(store, CacheOptions.builder().keyPrefix(prefix).build()).async();
+    }
 
-        proxy.pause();
-        List<CompletableFuture<Boolean>> writes = new ArrayList<>();
-        for (int i = 0; i < 5_000; i++) {
-            writes.add(cache.set("burst-" + i, "v", Ttl.ofMinutes(1)));
-        }
-        long waiting = writes.stream().filter(w -> !w.isDone()).count();
-        long refused = writes.stream().filter(w -> w.isDone() && !w.join()).count();
-        assertThat(waiting).isLessThanOrEqualTo(100);
-        assertThat(refused).isGreaterThanOrEqualTo(4_900);
+    @Override
+    protected InetSocketAddress sharedServer() {
+        return new InetSocketAddress(LocalRedis.HOST, LocalRedis.PORT);
+    }
 
-        assertThat(cache.sync().stats().breaker()).as("refusing is self-protection, not an outage").isEqualTo(CircuitBreaker.State.CLOSED);
+    @Override
+    protected Duration commandTimeout() {
+        return RedisStoreOptions.DEFAULT_COMMAND_TIMEOUT;
+    }
 
-        proxy.resume();
-        CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
-        assertThat(writes.stream().filter(CompletableFuture::join).count()).isEqualTo(waiting);
-
-        Map<String, Object> many = new LinkedHashMap<>();
-        for (int i = 0; i < 5_000; i++) {
-            many.put("many-" + i, i);
-        }
-        assertThat(cache.setMany(many, Ttl.ofMinutes(1)).join()).as("a large setMany is not refused by its own size").isEmpty();
-        cache.clear().join();
+    @Override
+    protected String timeoutCause() {
+        return "RedisCommandTimeoutException";
     }
 }
