@@ -3,6 +3,7 @@ package dev.cachet.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cachet.memcached.LocalMemcached;
 import dev.cachet.redis.LocalRedis;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -37,8 +38,9 @@ class SpringCacheIT {
     public record Product(long id, String name, BigDecimal price, LocalDate added) {}
 
     @BeforeAll
-    static void redisIsUp() {
+    static void serversAreUp() {
         LocalRedis.require();
+        LocalMemcached.require();
     }
 
     private void withCache(String store, boolean allowNulls, CacheTest test) {
@@ -47,7 +49,7 @@ class SpringCacheIT {
                 .withConfiguration(AutoConfigurations.of(CachetAutoConfiguration.class))
                 .withPropertyValues(
                         "cachet.caches.products.store=" + store,
-                        "cachet.caches.products.url=" + LocalRedis.URL,
+                        "cachet.caches.products.url=" + (store.equals("memcached") ? LocalMemcached.URL : LocalRedis.URL),
                         "cachet.caches.products.key-prefix=" + prefix,
                         "cachet.caches.products.allow-null-values=" + allowNulls,
                         "cachet.caches.products.allowed-types=" + Product.class.getName())
@@ -69,7 +71,7 @@ class SpringCacheIT {
     private static final Product PHONE = new Product(42, "phone", new BigDecimal("199.90"), LocalDate.of(2026, 11, 26));
 
     @ParameterizedTest
-    @ValueSource(strings = {"local", "redis", "tiered"})
+    @ValueSource(strings = {"local", "redis", "tiered", "memcached"})
     void valuesComeBackWithTheirTypes(String store) {
         withCache(store, true, cache -> {
             cache.put(1L, PHONE);
@@ -89,7 +91,7 @@ class SpringCacheIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"local", "redis", "tiered"})
+    @ValueSource(strings = {"local", "redis", "tiered", "memcached"})
     void nullsAreCachedWhenAllowed(String store) {
         withCache(store, true, cache -> {
             cache.put("nothing", null);
@@ -121,7 +123,7 @@ class SpringCacheIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"local", "redis", "tiered"})
+    @ValueSource(strings = {"local", "redis", "tiered", "memcached"})
     void getWithALoaderRunsItOnceHoweverManyThreadsAsk(String store) {
         withCache(store, true, cache -> {
             AtomicInteger loads = new AtomicInteger();
@@ -187,7 +189,7 @@ class SpringCacheIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"local", "redis", "tiered"})
+    @ValueSource(strings = {"local", "redis", "tiered", "memcached"})
     void retrieveIsAsynchronous(String store) {
         withCache(store, true, cache -> {
             assertThat(cache.retrieve("absent").join()).isNull();

@@ -78,7 +78,12 @@ public final class CachetEndpoint {
             done.put("invalidated", cache.invalidateTags(tag));
         } else {
             done.put("pattern", pattern);
-            done.put(onlyCount ? "matching" : "deleted", onlyCount ? cache.countByPattern(pattern) : cache.deleteByPattern(pattern));
+            try {
+                done.put(onlyCount ? "matching" : "deleted", onlyCount ? cache.countByPattern(pattern) : cache.deleteByPattern(pattern));
+            } catch (UnsupportedOperationException cannotList) {
+                // Memcached cannot list keys: the request cannot be served, whatever the pattern.
+                throw new InvalidEndpointRequestException(cannotList.getMessage(), "the store of '" + alias + "' cannot delete by pattern");
+            }
         }
         return done;
     }

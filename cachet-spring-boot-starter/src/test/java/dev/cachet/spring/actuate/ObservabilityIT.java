@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.cachet.Cache;
 import dev.cachet.ComputeOptions;
 import dev.cachet.Ttl;
+import dev.cachet.memcached.LocalMemcached;
 import dev.cachet.redis.LocalRedis;
 import dev.cachet.redis.RedisServers;
 import dev.cachet.spring.RunningServer;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
@@ -47,6 +49,8 @@ class ObservabilityIT extends RunningServer {
         registry.add("cachet.caches.products.stale-if-error", () -> "1m");
         registry.add("cachet.caches.pages.store", () -> "tiered");
         registry.add("cachet.caches.sessions.store", () -> "local");
+        registry.add("cachet.caches.carts.store", () -> "memcached");
+        registry.add("cachet.caches.carts.url", () -> LocalMemcached.URL);
         // Nothing listens there: a fail-soft cache whose Redis is down.
         int dead = RedisServers.freePort();
         registry.add("cachet.caches.broken.store", () -> "redis");
@@ -57,6 +61,11 @@ class ObservabilityIT extends RunningServer {
 
     @Autowired
     RedisMonitor monitor;
+
+    @BeforeAll
+    static void memcachedIsUp() {
+        LocalMemcached.require();
+    }
 
     private HttpResponse<String> call(String method, String path) throws Exception {
         return send(method, path);
@@ -89,6 +98,8 @@ class ObservabilityIT extends RunningServer {
             return caches.tieredStore("pages").orElseThrow().firstTierHits() > 0;
         });
         caches.get("sessions").set("s1", "alice");
+        caches.get("carts").set("c1", "two lamps");
+        caches.get("carts").get("c1", String.class);
         for (int i = 0; i < 10; i++) {
             caches.get("broken").get("k", String.class);
         }
@@ -126,6 +137,7 @@ class ObservabilityIT extends RunningServer {
                 "cachet_tier_gets_total{cache=\"pages\",tier=\"second\"}",
                 "cachet_invalidations_received_total{cache=\"pages\"}",
                 "cachet_local_size{cache=\"sessions\"}",
+                "cachet_gets_total{cache=\"carts\",result=\"hit\"}",
                 "cachet_redis_memory_used_bytes{" + server + "}",
                 "cachet_redis_clients{" + server + "}",
                 "cachet_redis_keyspace_hits_total{" + server + "}",
@@ -168,6 +180,8 @@ class ObservabilityIT extends RunningServer {
         assertThat(call("DELETE", "/actuator/cachet/products?key=a&tag=b").statusCode()).isEqualTo(400);
         assertThat(call("DELETE", "/actuator/cachet/nope?key=a").statusCode()).isEqualTo(400);
         assertThat(call("DELETE", "/actuator/cachet/products?key=a&dryRun=true").statusCode()).isEqualTo(400);
+        HttpResponse<String> unlisted = call("DELETE", "/actuator/cachet/carts?pattern=c*");
+        assertThat(unlisted.statusCode()).as("memcached cannot list keys").isEqualTo(400);
         products.clear();
     }
 }
