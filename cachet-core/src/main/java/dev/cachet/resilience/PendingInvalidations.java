@@ -1,6 +1,7 @@
 package dev.cachet.resilience;
 
 import dev.cachet.CacheBackendException;
+import dev.cachet.Ticker;
 import dev.cachet.store.Store;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -47,6 +48,14 @@ final class PendingInvalidations {
         }
     }
 
+    /** What a replay sends when nothing is pending. */
+    private static final Batch EMPTY = new Batch(List.of(), List.of(), Map.of());
+    /**
+     * After the store refused a replay (too much in flight), replays are not tried again for this long: under
+     * that load every call would otherwise copy and send everything pending, only to be refused again.
+     */
+    private static final long REFUSED_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
     private final Store backend;
     private final CircuitBreaker breaker;
     private final ErrorLog errors;
@@ -58,6 +67,9 @@ final class PendingInvalidations {
     private final AtomicReference<CompletableFuture<Void>> replaying = new AtomicReference<>();
     private final AtomicBoolean retryScheduled = new AtomicBoolean();
     private final AtomicBoolean dropLogged = new AtomicBoolean();
+    private final Ticker ticker;
+    private volatile CacheBackendException.Refused lastRefusal;
+    private volatile long refusedAt;
     private volatile boolean closed;
 
     PendingInvalidations(Store backend, CircuitBreaker breaker, ErrorLog errors, ResilienceOptions options) {
@@ -66,6 +78,7 @@ final class PendingInvalidations {
         this.errors = errors;
         this.limit = options.maxPendingInvalidations();
         this.retryMillis = options.openDuration().toMillis();
+        this.ticker = options.ticker();
     }
 
     boolean isEmpty() {
@@ -117,45 +130,63 @@ final class PendingInvalidations {
         if (running != null) {
             return running;
         }
-        Batch batch = batch();
+        // Each call that finds something pending asks for a replay: while the backend cannot take one, the
+        // answer must cost no more than the call, not a copy of everything pending.
+        Batch batch = EMPTY;
         CompletableFuture<?> sent;
-        if (batch.isEmpty()) {
+        CacheBackendException.Refused refused = lastRefusal;
+        if (pending.isEmpty()) {
             sent = CompletableFuture.completedFuture(null);
+        } else if (refused != null && ticker.read() - refusedAt < REFUSED_PAUSE_NANOS) {
+            sent = CompletableFuture.failedFuture(refused);
         } else if (!breaker.tryAcquire()) {
             sent = CompletableFuture.failedFuture(new CacheBackendException.CircuitOpen(backend.name()));
         } else {
+            batch = batch();
+            Batch sending = batch;
             // A tiered store's deletes and tag invalidations also reach its first tier and every instance's.
             sent = CompletableFuture.allOf(
-                    batch.keys().isEmpty() ? CompletableFuture.completedFuture(null) : GuardedStore.attempt(() -> backend.deleteMany(batch.keys())),
-                    batch.tags().isEmpty() ? CompletableFuture.completedFuture(null) : GuardedStore.attempt(() -> backend.invalidateTags(batch.tags())));
+                    sending.keys().isEmpty() ? CompletableFuture.completedFuture(null) : GuardedStore.attempt(() -> backend.deleteMany(sending.keys())),
+                    sending.tags().isEmpty() ? CompletableFuture.completedFuture(null) : GuardedStore.attempt(() -> backend.invalidateTags(sending.tags())));
         }
-        sent.whenComplete((ignored, error) -> {
-            replaying.set(null);
-            Throwable cause = error == null ? null : Store.unwrap(error);
-            if (cause == null) {
-                if (!batch.isEmpty()) {
-                    breaker.onSuccess();
-                    batch.seen().forEach(pending::remove);
-                    dropLogged.set(false);
-                    LOG.log(System.Logger.Level.INFO, "cache backend {0}: replayed {1} failed invalidations",
-                            backend.name(), batch.seen().size());
-                }
-                mine.complete(null);
-            } else if (cause instanceof CacheBackendException failure) {
-                // An open breaker is counted by the reads it turns away, not again by each replay it stops.
-                if (!(failure instanceof CacheBackendException.CircuitOpen)) {
-                    errors.record("REPLAY_INVALIDATIONS", GuardedStore.describe(batch.names()), failure);
-                    if (!(failure instanceof CacheBackendException.Refused)) {
-                        breaker.onFailure();
-                    }
-                }
-                mine.completeExceptionally(failure);
-            } else {
-                // Not the backend's failure but a bug; pending stays pending rather than the store failing for good.
-                mine.completeExceptionally(new CacheBackendException("replaying failed invalidations failed", cause));
-            }
-        });
+        Batch sentBatch = batch;
+        sent.whenComplete((ignored, error) -> settle(sentBatch, error, mine));
         return mine;
+    }
+
+    /** Takes out what {@code batch} replayed, or records why it could not be, and answers {@code mine}. */
+    private void settle(Batch batch, Throwable error, CompletableFuture<Void> mine) {
+        replaying.set(null);
+        Throwable cause = error == null ? null : Store.unwrap(error);
+        if (cause == null) {
+            lastRefusal = null;
+            if (!batch.isEmpty()) {
+                breaker.onSuccess();
+                batch.seen().forEach(pending::remove);
+                dropLogged.set(false);
+                LOG.log(System.Logger.Level.INFO, "cache backend {0}: replayed {1} failed invalidations",
+                        backend.name(), batch.seen().size());
+            }
+            mine.complete(null);
+        } else if (cause instanceof CacheBackendException failure) {
+            // The pause's own answer was counted when the refusal first came.
+            boolean repeated = failure == lastRefusal;
+            if (failure instanceof CacheBackendException.Refused refusal && !repeated) {
+                refusedAt = ticker.read();
+                lastRefusal = refusal;
+            }
+            // An open breaker is counted by the reads it turns away, not again by each replay it stops.
+            if (!(failure instanceof CacheBackendException.CircuitOpen) && !repeated) {
+                errors.record("REPLAY_INVALIDATIONS", GuardedStore.describe(batch.names()), failure);
+                if (!(failure instanceof CacheBackendException.Refused)) {
+                    breaker.onFailure();
+                }
+            }
+            mine.completeExceptionally(failure);
+        } else {
+            // Not the backend's failure but a bug; pending stays pending rather than the store failing for good.
+            mine.completeExceptionally(new CacheBackendException("replaying failed invalidations failed", cause));
+        }
     }
 
     private Batch batch() {

@@ -208,6 +208,28 @@ class GuardedStoreTest {
     }
 
     @Test
+    void afterARefusedReplayCallsMissWithoutAskingTheBackendForAMoment() {
+        GuardedStore store = guard(true);
+        store.set("k", bytes(1), Store.FOREVER).join();
+        backend.error = () -> new CacheBackendException.Refused("too much in flight");
+        backend.failures.set(2);
+        assertThat(store.delete("k").join()).isFalse();
+        assertThat(store.get("k").join()).as("the replay was refused").isNull();
+        int calls = backend.calls.get();
+        for (int i = 0; i < 100; i++) {
+            assertThat(store.get("k").join()).isNull();
+            store.set("other", bytes(1), Store.FOREVER).join();
+        }
+        assertThat(backend.calls.get() - calls).as("only the writes reached the backend").isEqualTo(100);
+        assertThat(store.breakerState()).isEqualTo(CircuitBreaker.State.CLOSED);
+
+        ticker.advance(Duration.ofMillis(10));
+        assertThat(store.get("k").join()).isNull();
+        assertThat(store.pendingInvalidations()).isZero();
+        assertThat(backend.delegate.get("k").join()).as("replayed once the pause is over").isNull();
+    }
+
+    @Test
     void aFailedTagInvalidationIsReplayed() {
         GuardedStore store = guard(true);
         String before = store.tagVersions(List.of("t"), Store.FOREVER).join().get("t");
