@@ -2,11 +2,14 @@ package dev.cachet.memcached;
 
 import static java.util.concurrent.CompletableFuture.completedFuture;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.cachet.CacheBackendException;
 import dev.cachet.ValueTooLargeException;
 import dev.cachet.store.Store;
 import dev.cachet.store.Versioned;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -48,9 +51,20 @@ final class MetaStore implements Store {
     /** An {@code add} that keeps meeting a key being rewritten gives up (false) after this many tries. */
     private static final int ADD_TRIES = 3;
     private static final long NO_FLAGS = 0;
+    private static final int FLAGS_READ_KEPT = 10_000;
 
     private final Servers servers;
     private final int maxItemSize;
+    /** An item as {@link #getVersioned} read it: its key and its CAS. */
+    private record Read(String key, long cas) {}
+
+    /**
+     * The client flags of the items {@link #getVersioned} read lately, by key and CAS: the compare-and-set that
+     * usually follows such a read writes them back without reading them again. Bounded; a forgotten read costs
+     * that compare-and-set one more round trip.
+     */
+    private final Cache<Read, Long> flagsRead = Caffeine.newBuilder().maximumSize(FLAGS_READ_KEPT)
+            .expireAfterWrite(Duration.ofSeconds(10)).build();
     /** The version of each namespace as this instance last read it; what its writes carry. */
     private final Map<String, Long> versions = new ConcurrentHashMap<>();
 
@@ -79,8 +93,13 @@ final class MetaStore implements Store {
     @Override
     public CompletableFuture<Versioned> getVersioned(String key) {
         Command item = new Command("mg", WireKey.of(key), "v f t c", null);
-        return visible(key, item).thenApply(found -> found == null ? null
-                : new Versioned(found.value(), Expiry.remainingMillis(found.number('t')), found.number('c')));
+        return visible(key, item).thenApply(found -> {
+            if (found == null) {
+                return null;
+            }
+            flagsRead.put(new Read(key, found.number('c')), found.number('f'));
+            return new Versioned(found.value(), Expiry.remainingMillis(found.number('t')), found.number('c'));
+        });
     }
 
     /**
@@ -411,6 +430,13 @@ final class MetaStore implements Store {
         String expiry = " T" + exptime(ttlMillis);
         if (namespaceOf(key) == null) {
             return servers.send(new Command("ms", wire, compare + " F" + NO_FLAGS + expiry, value)).thenApply(Reply::hit);
+        }
+        // The item keeps the namespace version it was read under: a clear since then must hide the new value
+        // too, as a delete would have failed the compare-and-set. Unchanged since the read (the CAS says so),
+        // its flags are still those of the read.
+        Long flags = flagsRead.getIfPresent(new Read(key, cas));
+        if (flags != null) {
+            return servers.send(new Command("ms", wire, compare + " F" + flags + expiry, value)).thenApply(Reply::hit);
         }
         return servers.send(new Command("mg", wire, "f c", null)).thenCompose(found -> !found.hit() || found.number('c') != cas
                 ? completedFuture(false)
