@@ -31,7 +31,8 @@ import java.util.function.Predicate;
  * validated; values arrive encoded. TTLs are milliseconds, positive, or {@link #FOREVER}; a zero TTL never
  * reaches a store (the cache turns it into a delete). {@code add} is atomic (stores only if absent, even
  * against a concurrent {@code add}); {@code compareAndSet} is atomic against every other write to the key;
- * the token from {@code getVersioned} changes on every write to the key. Every method is asynchronous and
+ * the token from {@code getVersioned} changes whenever the key is written with other bytes (a backend may
+ * change it on every write, as Memcached does). Every method is asynchronous and
  * must not block the calling thread on I/O.
  *
  * <p><b>Leases</b> (as in Facebook's memcache): on a miss, {@link #getOrLease} grants one caller the right to

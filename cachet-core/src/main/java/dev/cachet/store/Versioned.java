@@ -8,7 +8,7 @@ import java.util.Objects;
  *
  * @param value the stored bytes, exactly as stored (a lease placeholder or a stale-stamped envelope included)
  * @param ttlMillis remaining milliseconds, or {@link Store#FOREVER}
- * @param cas a token that changes whenever the value at the key is written (Memcached's CAS unique, a
+ * @param cas a token that changes whenever the key is written with other bytes (Memcached's CAS unique, a
  *     counter, a digest of the value); only {@link Store#compareAndSet} on the same store interprets it
  */
 public record Versioned(byte[] value, long ttlMillis, long cas) {
