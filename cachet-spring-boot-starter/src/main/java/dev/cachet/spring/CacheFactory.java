@@ -33,7 +33,8 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
  * connected until all are good. Caches on the same Redis share one connection.
  */
 final class CacheFactory {
-    private static final Pattern ALIAS = Pattern.compile("[a-z0-9][a-z0-9-]*");
+    /** An alias that can stand in a property name as it is; any other is written in brackets. */
+    private static final Pattern PLAIN_ALIAS = Pattern.compile("[a-z0-9][a-z0-9-]*");
 
     private final Map<String, CacheProperties> settings;
     private final List<String> applicationPackages;
@@ -54,12 +55,10 @@ final class CacheFactory {
     static Map<String, CacheProperties> resolve(CachetProperties properties, Binder binder) {
         Map<String, CacheProperties> resolved = new LinkedHashMap<>();
         for (String alias : properties.getCaches().keySet()) {
-            if (!ALIAS.matcher(alias).matches()) {
-                throw new InvalidConfigurationPropertyValueException("cachet.caches", alias,
-                        "a cache alias is lower-case letters, digits and '-', starting with a letter or digit");
-            }
+            checkAlias(alias);
             CacheProperties merged = properties.getDefaults().copy();
-            binder.bind("cachet.caches." + alias, Bindable.ofInstance(merged));
+            // In brackets, so that a name Spring code uses as it is (productCache, catalog.products) binds too.
+            binder.bind("cachet.caches[" + alias + "]", Bindable.ofInstance(merged));
             // A shared prefix goes in front of each cache's own, so that caches never share keys.
             String own = properties.getCaches().get(alias).getKeyPrefix();
             String shared = properties.getDefaults().getKeyPrefix();
@@ -250,7 +249,25 @@ final class CacheFactory {
         }
     }
 
+    /**
+     * Checks that {@code alias} can name a cache: any name a Spring application gives one, written in brackets
+     * in the properties when it is not lower-case letters, digits and '-' ({@code cachet.caches[productCache].store}).
+     */
+    private static void checkAlias(String alias) {
+        if (alias.isBlank() || alias.indexOf('[') >= 0 || alias.indexOf(']') >= 0
+                || alias.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidConfigurationPropertyValueException("cachet.caches", alias,
+                    "a cache alias must not be blank, nor hold brackets or control characters");
+        }
+    }
+
+    /** The property {@code property} of {@code alias}, as it is written in the application's properties. */
+    static String propertyName(String alias, String property) {
+        String cache = PLAIN_ALIAS.matcher(alias).matches() ? "cachet.caches." + alias : "cachet.caches[" + alias + "]";
+        return cache + "." + property;
+    }
+
     static InvalidConfigurationPropertyValueException invalid(String alias, String property, Object value, String reason) {
-        return new InvalidConfigurationPropertyValueException("cachet.caches." + alias + "." + property, value, reason);
+        return new InvalidConfigurationPropertyValueException(propertyName(alias, property), value, reason);
     }
 }

@@ -43,7 +43,7 @@ public class CachetAutoConfiguration {
     @ConditionalOnProperty(name = "cachet.cache-manager.enabled", matchIfMissing = true)
     public CacheManager cacheManager(CachetCaches caches) {
         boolean transactions = ClassUtils.isPresent(TRANSACTIONS, CachetAutoConfiguration.class.getClassLoader());
-        return new CachetCacheManager(caches, transactions);
+        return CachetCacheManager.of(caches, transactions);
     }
 
     /** Warns once per Redis, at start-up, when its memory is unbounded or it refuses writes when full. */

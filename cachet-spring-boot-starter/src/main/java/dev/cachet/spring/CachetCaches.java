@@ -69,8 +69,8 @@ public final class CachetCaches implements AutoCloseable {
     private Entry entry(String alias) {
         Entry entry = entries.get(alias);
         if (entry == null) {
-            throw new NoSuchElementException("no cache '" + alias + "' is configured (cachet.caches." + alias
-                    + ".*); configured: " + entries.keySet());
+            throw new NoSuchElementException("no cache '" + alias + "' is configured (" + CacheFactory.propertyName(alias, "*")
+                    + "); configured: " + entries.keySet());
         }
         return entry;
     }

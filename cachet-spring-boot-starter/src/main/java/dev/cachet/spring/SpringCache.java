@@ -81,9 +81,10 @@ final class SpringCache extends AbstractValueAdaptingCache {
         return holder.value() == null ? NullValue.INSTANCE : holder.value();
     }
 
+    /** A value as it is stored; any {@link NullValue}, not only Spring's singleton, stands for a cached null. */
     private Holder hold(Object value) {
         Object stored = toStoreValue(value);
-        return new Holder(stored == NullValue.INSTANCE ? null : stored);
+        return new Holder(stored instanceof NullValue ? null : stored);
     }
 
     @Override

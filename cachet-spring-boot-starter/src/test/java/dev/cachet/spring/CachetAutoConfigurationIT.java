@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -28,6 +29,8 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cache.CacheManager;
+import org.springframework.cache.annotation.Cacheable;
+import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.cache.concurrent.ConcurrentMapCacheManager;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -162,7 +165,7 @@ class CachetAutoConfigurationIT {
                 "cachet.caches.products.max-pending-invalidations=-1");
         failsNaming("cachet.caches.products.shared-decoded-values", "must not be negative",
                 "cachet.caches.products.shared-decoded-values=-1");
-        failsNaming("cachet.caches", "lower-case letters", "cachet.caches.Bad_Alias.store=local");
+        failsNaming("cachet.caches", "must not be blank", "cachet.caches[ ].store=local");
         failsNaming("cachet.caches.sessions.url", "memcached://host[:port]",
                 "cachet.caches.sessions.store=memcached");
         failsNaming("cachet.caches.sessions.url", "port",
@@ -170,6 +173,87 @@ class CachetAutoConfigurationIT {
         failsNaming("cachet.caches.sessions.cluster", "spreads its keys over the servers",
                 "cachet.caches.sessions.store=memcached", "cachet.caches.sessions.url=" + LocalMemcached.URL,
                 "cachet.caches.sessions.cluster=true");
+    }
+
+    /** What a Spring application writes, with no code of its own for Cachet: names as its own code has them. */
+    public static class Catalog {
+        private final AtomicInteger loads = new AtomicInteger();
+
+        public int loads() {
+            return loads.get();
+        }
+
+        @Cacheable("productCache")
+        public String product(long id) {
+            loads.incrementAndGet();
+            return "product " + id;
+        }
+
+        @Cacheable("catalog.products")
+        public String page(int page) {
+            loads.incrementAndGet();
+            return "page " + page;
+        }
+
+        @Cacheable("orderHistory")
+        public String orders(String customer) {
+            loads.incrementAndGet();
+            return "orders of " + customer;
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableCaching
+    static class CatalogApplication {
+        @Bean
+        Catalog catalog() {
+            return new Catalog();
+        }
+    }
+
+    @Test
+    void anyCacheNameASpringApplicationUsesWorksFromProperties() {
+        contexts.withUserConfiguration(CatalogApplication.class)
+                .withPropertyValues(
+                        "cachet.defaults.key-prefix=" + run,
+                        "cachet.defaults.url=" + LocalRedis.URL,
+                        // As Spring Boot keeps a map key that is not lower-case kebab: in brackets.
+                        "cachet.caches[productCache].store=redis",
+                        "cachet.caches[productCache].default-ttl=1h",
+                        "cachet.caches[catalog.products].store=tiered",
+                        // Or in its relaxed form, which the cache manager finds for orderHistory.
+                        "cachet.caches.order-history.store=local")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    Catalog catalog = context.getBean(Catalog.class);
+                    for (int i = 0; i < 3; i++) {
+                        assertThat(catalog.product(7)).isEqualTo("product 7");
+                        assertThat(catalog.page(2)).isEqualTo("page 2");
+                        assertThat(catalog.orders("alice")).isEqualTo("orders of alice");
+                    }
+                    assertThat(catalog.loads()).isEqualTo(3);
+
+                    CachetCaches caches = context.getBean(CachetCaches.class);
+                    assertThat(caches.all()).containsOnlyKeys("productCache", "catalog.products", "order-history");
+                    assertThat(caches.get("productCache").options().defaultTtl()).isEqualTo(Ttl.ofHours(1));
+                    assertThat(caches.get("productCache").options().keyPrefix()).isEqualTo(run + ":productCache");
+                    assertThat(caches.get("productCache").get("7", SpringValues.Holder.class).value()).isEqualTo("product 7");
+                    CacheManager manager = context.getBean(CacheManager.class);
+                    assertThat(manager.getCache("orderHistory").getName()).isEqualTo("orderHistory");
+                    assertThat(manager.getCache("orderHistory").getNativeCache()).isSameAs(caches.get("order-history"));
+                    assertThat(manager.getCache("order_history").getNativeCache()).isSameAs(caches.get("order-history"));
+                    assertThat(manager.getCache("prodcts")).as("a typo finds nothing").isNull();
+                    caches.all().values().forEach(Cache::clear);
+                });
+    }
+
+    @Test
+    void theRelaxedFormOfANameIsBootsPropertyForm() {
+        assertThat(CachetCacheManager.relaxed("productCache")).isEqualTo("product-cache");
+        assertThat(CachetCacheManager.relaxed("catalog.products")).isEqualTo("catalog-products");
+        assertThat(CachetCacheManager.relaxed("order_history")).isEqualTo("order-history");
+        assertThat(CachetCacheManager.relaxed("HTTPResponses")).isEqualTo("httpresponses");
+        assertThat(CachetCacheManager.relaxed("products")).isEqualTo("products");
     }
 
     @Test

@@ -14,20 +14,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.beans.BeanUtils;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cache.Cache;
 import org.springframework.cache.CacheManager;
 import org.springframework.cache.interceptor.SimpleKey;
+import org.springframework.cache.support.NullValue;
 
 /**
  * Spring's {@link Cache} contract, as Spring's own in-memory caches keep it, on every store: the same
@@ -163,6 +167,85 @@ class SpringCacheIT {
                 throw bug;
             })).isInstanceOf(Cache.ValueRetrievalException.class).hasCause(bug);
             assertThat(cache.get("k")).isNull();
+        });
+    }
+
+    // --- Spring's own contract for a cache, as the fixtures of Spring's cache tests state it --------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "redis", "tiered", "memcached"})
+    void putAndTypedGetsAsSpringsFixtureStatesThem(String store) {
+        withCache(store, true, cache -> {
+            String key = UUID.randomUUID().toString();
+            assertThat(cache.get(key)).isNull();
+            assertThat(cache.get(key, String.class)).isNull();
+            assertThat(cache.get(key, Object.class)).isNull();
+
+            cache.put(key, "george");
+            assertThat(cache.get(key).get()).isEqualTo("george");
+            assertThat(cache.get(key, String.class)).isEqualTo("george");
+            assertThat(cache.get(key, Object.class)).isEqualTo("george");
+            assertThat(cache.get(key, (Class<?>) null)).isEqualTo("george");
+
+            cache.put(key, null);
+            assertThat(cache.get(key)).isNotNull();
+            assertThat(cache.get(key).get()).isNull();
+            assertThat(cache.get(key, String.class)).isNull();
+
+            // A NullValue that is not Spring's singleton (one read back from elsewhere) is a cached null too.
+            cache.put(key, BeanUtils.instantiateClass(NullValue.class));
+            assertThat(cache.get(key)).isNotNull();
+            assertThat(cache.get(key).get()).isNull();
+            assertThat(cache.get(key, Object.class)).isNull();
+
+            assertThat(cache.getName()).isEqualTo("products");
+            assertThat(cache.getNativeCache()).isInstanceOf(dev.cachet.Cache.class);
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "redis", "tiered", "memcached"})
+    void theValueLoaderAsSpringsFixtureStatesIt(String store) {
+        withCache(store, true, cache -> {
+            String loaded = UUID.randomUUID().toString();
+            assertThat(cache.<Object>get(loaded, () -> "test")).isEqualTo("test");
+            assertThat(cache.get(loaded).get()).isEqualTo("test");
+            String loadedNull = UUID.randomUUID().toString();
+            assertThat(cache.<Object>get(loadedNull, () -> null)).isNull();
+            assertThat(cache.get(loadedNull)).isNotNull();
+            assertThat(cache.get(loadedNull).get()).isNull();
+
+            for (Object present : new Object[] {"existing", null}) {
+                String key = UUID.randomUUID().toString();
+                cache.put(key, present);
+                assertThat(cache.<Object>get(key, () -> {
+                    throw new IllegalStateException("the loader of a present key must not run");
+                })).isEqualTo(present);
+            }
+
+            String failing = UUID.randomUUID().toString();
+            assertThatThrownBy(() -> cache.get(failing, () -> {
+                throw new UnsupportedOperationException("expected");
+            })).isInstanceOf(Cache.ValueRetrievalException.class).cause().isInstanceOf(UnsupportedOperationException.class);
+
+            String contended = UUID.randomUUID().toString();
+            AtomicInteger counter = new AtomicInteger();
+            List<Integer> results = new CopyOnWriteArrayList<>();
+            CountDownLatch done = new CountDownLatch(10);
+            for (int i = 0; i < 10; i++) {
+                Thread.ofPlatform().start(() -> {
+                    try {
+                        results.add(cache.get(contended, () -> {
+                            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+                            return counter.incrementAndGet();
+                        }));
+                    } finally {
+                        done.countDown();
+                    }
+                });
+            }
+            assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(results).hasSize(10).containsOnly(1);
         });
     }
 
