@@ -13,6 +13,19 @@ import tools.jackson.databind.json.JsonMapper;
  * must never instantiate a class the data names unless that class is explicitly allowed.
  */
 public interface Codec {
+    /**
+     * JDK classes a cached value commonly holds, for the allow-list of {@link #typedJson}: collections, boxed
+     * numbers, dates, decimals. Named one by one: a package as wide as {@code java.util} holds classes that act
+     * when built (a {@code Timer} starts a thread), which data in a shared Redis must never be able to make.
+     */
+    List<String> JDK_VALUE_TYPES = List.of(
+            "java.util.ArrayList", "java.util.LinkedList", "java.util.HashMap", "java.util.LinkedHashMap",
+            "java.util.TreeMap", "java.util.HashSet", "java.util.LinkedHashSet", "java.util.TreeSet",
+            "java.util.ImmutableCollections$", "java.util.Collections$", "java.util.Arrays$ArrayList",
+            "java.util.UUID", "java.util.Date", "java.util.Locale", "java.util.Currency",
+            "java.time.", "java.math.BigDecimal", "java.math.BigInteger",
+            "java.lang.Long", "java.lang.Short", "java.lang.Byte", "java.lang.Float", "java.lang.Character");
+
     /** The format number written in each value's header: 1 to 7; 1 is the built-in JSON codec. */
     int format();
 

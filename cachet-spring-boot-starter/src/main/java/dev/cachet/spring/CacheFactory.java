@@ -165,7 +165,7 @@ final class CacheFactory {
                 .openDuration(positive(alias, "breaker.open-duration", cache.getBreaker().getOpenDuration()))
                 .maxPendingInvalidations(cache.getMaxPendingInvalidations())
                 .build());
-        List<String> allowed = new ArrayList<>(SpringValues.JDK_TYPES);
+        List<String> allowed = new ArrayList<>(Codec.JDK_VALUE_TYPES);
         allowed.add(SpringValues.Holder.class.getName());
         // The response cache's entries.
         allowed.add("dev.cachet.spring.web.CachedResponse");

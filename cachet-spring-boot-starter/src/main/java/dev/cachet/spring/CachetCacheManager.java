@@ -126,7 +126,7 @@ public final class CachetCacheManager extends AbstractTransactionSupportingCache
     public static final class Builder {
         private final Store store;
         private final Map<String, CacheOptions> caches = new LinkedHashMap<>();
-        private final List<String> allowedTypes = new ArrayList<>(SpringValues.JDK_TYPES);
+        private final List<String> allowedTypes = new ArrayList<>(Codec.JDK_VALUE_TYPES);
         private CacheOptions defaults = CacheOptions.DEFAULTS;
         private boolean allowNullValues = true;
         private boolean transactionAware;
