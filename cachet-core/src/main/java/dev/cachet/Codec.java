@@ -2,6 +2,7 @@ package dev.cachet;
 
 import java.util.List;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.jsontype.PolymorphicTypeValidator;
 
 /**
  * Turns values into bytes and back, with the type the caller asks for.
@@ -65,8 +66,19 @@ public interface Codec {
     }
 
     /**
+     * The validator behind {@link #json(List)} and {@link #typedJson(List)}, for a mapper of one's own: a class
+     * named in the data is allowed only if its fully qualified name starts with one of {@code allowedPrefixes},
+     * decided on the name alone, before the class is loaded.
+     *
+     * @throws IllegalArgumentException if a prefix is blank
+     */
+    static PolymorphicTypeValidator allowing(List<String> allowedPrefixes) {
+        return JsonCodec.allowList(allowedPrefixes);
+    }
+
+    /**
      * JSON through the given mapper, as configured; the caller is responsible for its polymorphic type
-     * validator.
+     * validator ({@link #allowing}).
      */
     static Codec json(JsonMapper mapper) {
         return new JsonCodec(mapper);

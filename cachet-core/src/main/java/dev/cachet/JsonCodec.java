@@ -31,7 +31,7 @@ final class JsonCodec implements Codec {
                 .build();
     }
 
-    private static AllowList allowList(List<String> allowedPrefixes) {
+    static PolymorphicTypeValidator allowList(List<String> allowedPrefixes) {
         List<String> prefixes = List.copyOf(allowedPrefixes);
         for (String prefix : prefixes) {
             if (prefix.isBlank()) {
