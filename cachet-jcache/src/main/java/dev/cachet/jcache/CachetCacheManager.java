@@ -1,0 +1,245 @@
+package dev.cachet.jcache;
+
+import dev.cachet.local.LocalStore;
+import dev.cachet.local.LocalStoreOptions;
+import dev.cachet.redis.RedisInvalidations;
+import dev.cachet.redis.RedisStore;
+import dev.cachet.redis.RedisStoreOptions;
+import dev.cachet.store.Store;
+import dev.cachet.tiered.TieredOptions;
+import dev.cachet.tiered.TieredStore;
+import java.net.URI;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.cache.Cache;
+import javax.cache.CacheException;
+import javax.cache.CacheManager;
+import javax.cache.configuration.CompleteConfiguration;
+import javax.cache.configuration.Configuration;
+import javax.cache.configuration.MutableConfiguration;
+import javax.cache.spi.CachingProvider;
+
+/**
+ * A JCache cache manager: the caches of one URI and class loader, all on the store its settings name. Caches on
+ * the {@code redis} store share one connection; each {@code local} cache has a store of its own, and each
+ * {@code tiered} cache its own first tier and invalidation connection (tracking is per key prefix).
+ */
+final class CachetCacheManager implements CacheManager {
+    private final CachetCachingProvider provider;
+    private final URI uri;
+    private final ClassLoader classLoader;
+    private final Properties properties;
+    private final Settings settings;
+    private final Values values;
+    private final ConcurrentHashMap<String, CachetCache<?, ?>> caches = new ConcurrentHashMap<>();
+    private Store sharedRedis;
+    private volatile boolean closed;
+
+    CachetCacheManager(CachetCachingProvider provider, URI uri, ClassLoader classLoader, Properties properties, Settings settings) {
+        this.provider = provider;
+        this.uri = uri;
+        this.classLoader = classLoader;
+        this.properties = properties;
+        this.settings = settings;
+        this.values = new Values(settings.allowedTypes());
+    }
+
+    @Override
+    public CachingProvider getCachingProvider() {
+        return provider;
+    }
+
+    @Override
+    public URI getURI() {
+        return uri;
+    }
+
+    @Override
+    public ClassLoader getClassLoader() {
+        return classLoader;
+    }
+
+    @Override
+    public Properties getProperties() {
+        return properties;
+    }
+
+    Settings settings() {
+        return settings;
+    }
+
+    @Override
+    public <K, V, C extends Configuration<K, V>> Cache<K, V> createCache(String cacheName, C configuration) {
+        checkOpen();
+        Objects.requireNonNull(cacheName, "cacheName");
+        Objects.requireNonNull(configuration, "configuration");
+        synchronized (caches) {
+            if (caches.containsKey(cacheName)) {
+                throw new CacheException("a cache named '" + cacheName + "' already exists in " + uri);
+            }
+            MutableConfiguration<K, V> copy = configuration instanceof CompleteConfiguration<K, V> complete
+                    ? new MutableConfiguration<>(complete)
+                    : new MutableConfiguration<K, V>().setTypes(configuration.getKeyType(), configuration.getValueType())
+                            .setStoreByValue(configuration.isStoreByValue());
+            String keyPrefix = settings.keyPrefix() + ":" + cacheName;
+            Store store = storeFor(keyPrefix);
+            CachetCache<K, V> cache;
+            try {
+                cache = new CachetCache<>(this, cacheName, copy, store, keyPrefix, values);
+            } catch (RuntimeException e) {
+                if (ownsStore()) {
+                    store.close();
+                }
+                throw e;
+            }
+            caches.put(cacheName, cache);
+            return cache;
+        }
+    }
+
+    private Store storeFor(String keyPrefix) {
+        return switch (settings.store()) {
+            case LOCAL -> localStore();
+            case REDIS -> {
+                synchronized (this) {
+                    if (sharedRedis == null) {
+                        sharedRedis = RedisStore.create(redisOptions());
+                    }
+                    yield sharedRedis;
+                }
+            }
+            case TIERED -> TieredStore.create(localStore(), RedisStore.create(redisOptions()),
+                    RedisInvalidations.create(redisOptions(), keyPrefix + ":"), TieredOptions.DEFAULTS);
+        };
+    }
+
+    private RedisStoreOptions redisOptions() {
+        try {
+            return RedisStoreOptions.builder().url(settings.redisUrl()).build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(Settings.REDIS_URL + " (or the manager's redis:// URI) is not a Redis URL: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private Store localStore() {
+        return LocalStore.create(LocalStoreOptions.builder().name("jcache").maximumEntries(settings.localMaximumEntries()).build());
+    }
+
+    /** Whether the cache's store belongs to it alone, so that closing the cache closes the store. */
+    boolean ownsStore() {
+        return settings.store() != Settings.StoreType.REDIS;
+    }
+
+    @Override
+    public <K, V> Cache<K, V> getCache(String cacheName, Class<K> keyType, Class<V> valueType) {
+        checkOpen();
+        Objects.requireNonNull(cacheName, "cacheName");
+        Objects.requireNonNull(keyType, "keyType");
+        Objects.requireNonNull(valueType, "valueType");
+        CachetCache<?, ?> cache = caches.get(cacheName);
+        if (cache == null) {
+            return null;
+        }
+        Configuration<?, ?> configuration = cache.getConfiguration(CompleteConfiguration.class);
+        if (!configuration.getKeyType().equals(keyType) || !configuration.getValueType().equals(valueType)) {
+            throw new ClassCastException("cache '" + cacheName + "' holds " + configuration.getKeyType().getName() + " to "
+                    + configuration.getValueType().getName() + ", not " + keyType.getName() + " to " + valueType.getName());
+        }
+        @SuppressWarnings("unchecked")
+        Cache<K, V> typed = (Cache<K, V>) cache;
+        return typed;
+    }
+
+    @Override
+    public <K, V> Cache<K, V> getCache(String cacheName) {
+        checkOpen();
+        Objects.requireNonNull(cacheName, "cacheName");
+        @SuppressWarnings("unchecked")
+        Cache<K, V> cache = (Cache<K, V>) caches.get(cacheName);
+        return cache;
+    }
+
+    @Override
+    public Iterable<String> getCacheNames() {
+        checkOpen();
+        return Collections.unmodifiableSet(new LinkedHashSet<>(caches.keySet()));
+    }
+
+    @Override
+    public void destroyCache(String cacheName) {
+        checkOpen();
+        Objects.requireNonNull(cacheName, "cacheName");
+        CachetCache<?, ?> cache = caches.remove(cacheName);
+        if (cache != null) {
+            cache.clear();
+            cache.close();
+        }
+    }
+
+    /** Forgets a cache that was closed, so that its name can be created again. */
+    void closed(CachetCache<?, ?> cache) {
+        caches.remove(cache.getName(), cache);
+    }
+
+    @Override
+    public void enableManagement(String cacheName, boolean enabled) {
+        checkOpen();
+        Objects.requireNonNull(cacheName, "cacheName");
+        CachetCache<?, ?> cache = caches.get(cacheName);
+        if (cache != null) {
+            cache.enableManagement(enabled);
+        }
+    }
+
+    @Override
+    public void enableStatistics(String cacheName, boolean enabled) {
+        checkOpen();
+        Objects.requireNonNull(cacheName, "cacheName");
+        CachetCache<?, ?> cache = caches.get(cacheName);
+        if (cache != null) {
+            cache.enableStatistics(enabled);
+        }
+    }
+
+    @Override
+    public void close() {
+        Store redis;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            redis = sharedRedis;
+        }
+        provider.released(this);
+        List.copyOf(caches.values()).forEach(CachetCache::close);
+        caches.clear();
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> type) {
+        if (type.isAssignableFrom(getClass())) {
+            return type.cast(this);
+        }
+        throw new IllegalArgumentException("a Cachet cache manager cannot be unwrapped to " + type.getName());
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("cache manager " + uri + " is closed");
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package dev.cachet.jcache;
+
+import java.util.concurrent.atomic.LongAdder;
+import javax.cache.management.CacheStatisticsMXBean;
+
+/**
+ * A JCache cache's counters, as its {@code CacheStatistics} MXBean shows them. Counted in this process only;
+ * times are averages in microseconds.
+ */
+final class Statistics implements CacheStatisticsMXBean {
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private final LongAdder puts = new LongAdder();
+    private final LongAdder removals = new LongAdder();
+    private final LongAdder getNanos = new LongAdder();
+    private final LongAdder putNanos = new LongAdder();
+    private final LongAdder removeNanos = new LongAdder();
+
+    void hits(long count) {
+        hits.add(count);
+    }
+
+    void misses(long count) {
+        misses.add(count);
+    }
+
+    void puts(long count) {
+        puts.add(count);
+    }
+
+    void removals(long count) {
+        removals.add(count);
+    }
+
+    void getTime(long startNanos) {
+        getNanos.add(System.nanoTime() - startNanos);
+    }
+
+    void putTime(long startNanos) {
+        putNanos.add(System.nanoTime() - startNanos);
+    }
+
+    void removeTime(long startNanos) {
+        removeNanos.add(System.nanoTime() - startNanos);
+    }
+
+    @Override
+    public void clear() {
+        for (LongAdder adder : new LongAdder[] {hits, misses, puts, removals, getNanos, putNanos, removeNanos}) {
+            adder.reset();
+        }
+    }
+
+    @Override
+    public long getCacheHits() {
+        return hits.sum();
+    }
+
+    @Override
+    public float getCacheHitPercentage() {
+        long gets = getCacheGets();
+        return gets == 0 ? 0 : 100f * getCacheHits() / gets;
+    }
+
+    @Override
+    public long getCacheMisses() {
+        return misses.sum();
+    }
+
+    @Override
+    public float getCacheMissPercentage() {
+        long gets = getCacheGets();
+        return gets == 0 ? 0 : 100f * getCacheMisses() / gets;
+    }
+
+    @Override
+    public long getCacheGets() {
+        return getCacheHits() + getCacheMisses();
+    }
+
+    @Override
+    public long getCachePuts() {
+        return puts.sum();
+    }
+
+    @Override
+    public long getCacheRemovals() {
+        return removals.sum();
+    }
+
+    /** Always 0: evictions happen inside the store, which does not report them. */
+    @Override
+    public long getCacheEvictions() {
+        return 0;
+    }
+
+    @Override
+    public float getAverageGetTime() {
+        return average(getNanos, getCacheGets());
+    }
+
+    @Override
+    public float getAveragePutTime() {
+        return average(putNanos, getCachePuts());
+    }
+
+    @Override
+    public float getAverageRemoveTime() {
+        return average(removeNanos, getCacheRemovals());
+    }
+
+    private static float average(LongAdder nanos, long count) {
+        return count == 0 ? 0 : nanos.sum() / 1_000f / count;
+    }
+}
