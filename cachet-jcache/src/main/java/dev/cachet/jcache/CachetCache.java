@@ -207,11 +207,7 @@ final class CachetCache<K, V> implements Cache<K, V> {
             lock.unlock();
         }
         if (counted) {
-            if (result.old() != null) {
-                hits(1);
-            } else {
-                misses(1);
-            }
+            countRead(result.old() != null);
         }
         announce(key, value, result);
         if (statisticsEnabled()) {
@@ -326,11 +322,7 @@ final class CachetCache<K, V> implements Cache<K, V> {
         } finally {
             lock.unlock();
         }
-        if (present) {
-            hits(1);
-        } else {
-            misses(1);
-        }
+        countRead(present);
         if (statisticsEnabled()) {
             statistics.removeTime(start);
         }
@@ -343,11 +335,7 @@ final class CachetCache<K, V> implements Cache<K, V> {
         Objects.requireNonNull(key, "key");
         long start = System.nanoTime();
         V removed = removeEntry(key, entries.storedKey(key), null);
-        if (removed != null) {
-            hits(1);
-        } else {
-            misses(1);
-        }
+        countRead(removed != null);
         if (statisticsEnabled()) {
             statistics.removeTime(start);
         }
@@ -396,11 +384,7 @@ final class CachetCache<K, V> implements Cache<K, V> {
         } finally {
             lock.unlock();
         }
-        if (present) {
-            hits(1);
-        } else {
-            misses(1);
-        }
+        countRead(present);
         if (result == null) {
             return null;
         }
@@ -551,11 +535,7 @@ final class CachetCache<K, V> implements Cache<K, V> {
         } catch (CacheException e) {
             throw e instanceof EntryProcessorException processorError ? processorError : new EntryProcessorException(e);
         }
-        if (current.present()) {
-            hits(1);
-        } else {
-            misses(1);
-        }
+        countRead(current.present());
         return true;
     }
 
@@ -902,6 +882,15 @@ final class CachetCache<K, V> implements Cache<K, V> {
 
     private boolean statisticsEnabled() {
         return configuration.isStatisticsEnabled();
+    }
+
+    /** Counts one read as a hit when {@code present}, else as a miss. */
+    private void countRead(boolean present) {
+        if (present) {
+            hits(1);
+        } else {
+            misses(1);
+        }
     }
 
     private void hits(long count) {
