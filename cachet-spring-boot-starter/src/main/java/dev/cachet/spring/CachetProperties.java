@@ -49,6 +49,85 @@ public class CachetProperties {
         }
     }
 
+    /** The JCache (JSR-107) cache manager over Cachet, when dev.cachet:cachet-jcache is on the class path. */
+    private final JCache jcache = new JCache();
+
+    public JCache getJcache() {
+        return jcache;
+    }
+
+    /** The JCache (JSR-107) cache manager over Cachet, for libraries that speak JCache (Hibernate's second-level cache). */
+    public static class JCache {
+        /** Whether to give the application a javax.cache.CacheManager over Cachet when cachet-jcache is present. */
+        private boolean enabled = true;
+
+        /** Where the JCache caches keep their entries: local, redis or tiered. */
+        private String store = "local";
+
+        /** Redis URL of the redis and tiered stores; cachet.defaults.url when unset. */
+        private String url;
+
+        /**
+         * Class-name prefixes that stored keys and values may name, besides common JDK types and the application's
+         * own packages (those of @SpringBootApplication).
+         */
+        private List<String> allowedTypes = new ArrayList<>();
+
+        /** First part of every stored key; cachet.defaults.key-prefix and ':jcache' when that is set, else 'jcache'. */
+        private String keyPrefix;
+
+        /** The bound of each JCache cache's in-process store (local, and the first tier of tiered). */
+        private long localMaximumEntries = 100_000;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getStore() {
+            return store;
+        }
+
+        public void setStore(String store) {
+            this.store = store;
+        }
+
+        public String getUrl() {
+            return url;
+        }
+
+        public void setUrl(String url) {
+            this.url = url;
+        }
+
+        public List<String> getAllowedTypes() {
+            return allowedTypes;
+        }
+
+        public void setAllowedTypes(List<String> allowedTypes) {
+            this.allowedTypes = allowedTypes;
+        }
+
+        public String getKeyPrefix() {
+            return keyPrefix;
+        }
+
+        public void setKeyPrefix(String keyPrefix) {
+            this.keyPrefix = keyPrefix;
+        }
+
+        public long getLocalMaximumEntries() {
+            return localMaximumEntries;
+        }
+
+        public void setLocalMaximumEntries(long localMaximumEntries) {
+            this.localMaximumEntries = localMaximumEntries;
+        }
+    }
+
     /** How Redis servers are watched for health and metrics. */
     private final Monitor monitor = new Monitor();
 
