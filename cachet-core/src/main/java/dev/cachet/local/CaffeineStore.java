@@ -172,7 +172,19 @@ final class CaffeineStore implements Store {
     @Override
     public CompletableFuture<LeasedRead> getOrLease(String key, long leaseMillis) {
         Entry entry = read(key);
-        return completedFuture(entry != null ? LeasedRead.hit(entry.value) : grant(key, leaseMillis));
+        if (entry != null) {
+            return completedFuture(LeasedRead.hit(entry.value));
+        }
+        // Again under the key's lock: a setIfLeased that had ended its lease but not yet stored its value when
+        // the read above ran must not leave this caller a lease of its own and a load to run for nothing.
+        LeasedRead[] answer = new LeasedRead[1];
+        cache.asMap().compute(key, (k, current) -> {
+            answer[0] = current != null && Envelope.stampsCurrent(current.value, tagVersions::get)
+                    ? LeasedRead.hit(current.value)
+                    : grant(k, leaseMillis);
+            return current;
+        });
+        return completedFuture(answer[0]);
     }
 
     @Override
