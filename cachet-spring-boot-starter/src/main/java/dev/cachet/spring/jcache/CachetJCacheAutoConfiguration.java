@@ -6,6 +6,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.UUID;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
 import javax.cache.spi.CachingProvider;
@@ -29,8 +30,6 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnProperty(name = "cachet.jcache.enabled", matchIfMissing = true)
 class CachetJCacheAutoConfiguration {
     static final String PROVIDER = "dev.cachet.jcache.CachetCachingProvider";
-    /** Names the manager within the provider; only a Redis URL as the URI would mean more. */
-    private static final URI MANAGER = URI.create("cachet:spring");
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean(CacheManager.class)
@@ -51,7 +50,10 @@ class CachetJCacheAutoConfiguration {
         ClassLoader classLoader = CachetJCacheAutoConfiguration.class.getClassLoader();
         CachingProvider provider = Caching.getCachingProvider(PROVIDER, classLoader);
         try {
-            return provider.getCacheManager(MANAGER, classLoader, settings);
+            // A URI of its own: the provider hands out one manager per URI, whatever the properties, and two
+            // application contexts in one JVM (tests, a parent and a child) must each get the one they describe.
+            URI manager = URI.create("cachet:spring:" + UUID.randomUUID());
+            return provider.getCacheManager(manager, classLoader, settings);
         } catch (IllegalArgumentException e) {
             // The provider names the property it refused; here it is a property of the application's.
             String message = String.valueOf(e.getMessage());
