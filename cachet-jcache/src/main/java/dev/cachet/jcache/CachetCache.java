@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
@@ -48,6 +50,8 @@ final class CachetCache<K, V> implements Cache<K, V> {
     private final CacheWriter<K, V> writer;
     private final Listeners<K, V> listeners = new Listeners<>(this);
     private final Statistics statistics = new Statistics();
+    /** Loads of {@link #loadAll} under way: closing waits for them, so that the loader is closed after its last use. */
+    private final Set<CompletableFuture<Void>> loading = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     CachetCache(CachetCacheManager manager, String name, MutableConfiguration<K, V> configuration, Store store,
@@ -158,7 +162,7 @@ final class CachetCache<K, V> implements Cache<K, V> {
             return;
         }
         List<K> wanted = List.copyOf(keys);
-        ForkJoinPool.commonPool().execute(() -> {
+        CompletableFuture<Void> task = CompletableFuture.runAsync(() -> {
             try {
                 List<K> toLoad = replaceExistingValues ? wanted : wanted.stream().filter(key -> !containsKey(key)).toList();
                 Map<K, V> loaded = toLoad.isEmpty() ? Map.of() : loader.loadAll(toLoad);
@@ -177,7 +181,9 @@ final class CachetCache<K, V> implements Cache<K, V> {
                     completionListener.onException(e instanceof CacheLoaderException ? e : new CacheLoaderException(e));
                 }
             }
-        });
+        }, ForkJoinPool.commonPool());
+        loading.add(task);
+        task.whenComplete((done, error) -> loading.remove(task));
     }
 
     // --- writes ------------------------------------------------------------------------------------------
@@ -671,6 +677,7 @@ final class CachetCache<K, V> implements Cache<K, V> {
             }
             closed = true;
         }
+        CompletableFuture.allOf(loading.toArray(CompletableFuture[]::new)).handle((done, error) -> null).join();
         manager.closed(this);
         Management.unregister(this, "CacheConfiguration");
         Management.unregister(this, "CacheStatistics");
