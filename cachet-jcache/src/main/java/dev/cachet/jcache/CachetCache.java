@@ -93,9 +93,7 @@ final class CachetCache<K, V> implements Cache<K, V> {
             misses(1);
             value = configuration.isReadThrough() && loader != null ? loadAndStore(key, stored) : null;
         }
-        if (statisticsEnabled()) {
-            statistics.getTime(start);
-        }
+        timedGet(start);
         return value;
     }
 
@@ -138,9 +136,7 @@ final class CachetCache<K, V> implements Cache<K, V> {
                 });
             }
         }
-        if (statisticsEnabled()) {
-            statistics.getTime(start);
-        }
+        timedGet(start);
         return found;
     }
 
@@ -216,9 +212,7 @@ final class CachetCache<K, V> implements Cache<K, V> {
             countRead(result.old() != null);
         }
         announce(key, value, result);
-        if (statisticsEnabled()) {
-            statistics.putTime(start);
-        }
+        timedPut(start);
         return result.old();
     }
 
@@ -257,9 +251,7 @@ final class CachetCache<K, V> implements Cache<K, V> {
             }
             announce(entry.getKey(), entry.getValue(), result);
         }
-        if (statisticsEnabled()) {
-            statistics.putTime(start);
-        }
+        timedPut(start);
         if (failure != null) {
             throw failure;
         }
@@ -289,9 +281,7 @@ final class CachetCache<K, V> implements Cache<K, V> {
         }
         misses(1);
         announce(key, value, result);
-        if (statisticsEnabled()) {
-            statistics.putTime(start);
-        }
+        timedPut(start);
         return true;
     }
 
@@ -301,9 +291,7 @@ final class CachetCache<K, V> implements Cache<K, V> {
         Objects.requireNonNull(key, "key");
         long start = System.nanoTime();
         V removed = removeEntry(key, entries.storedKey(key), null);
-        if (statisticsEnabled()) {
-            statistics.removeTime(start);
-        }
+        timedRemove(start);
         return removed != null;
     }
 
@@ -329,9 +317,7 @@ final class CachetCache<K, V> implements Cache<K, V> {
             lock.unlock();
         }
         countRead(present);
-        if (statisticsEnabled()) {
-            statistics.removeTime(start);
-        }
+        timedRemove(start);
         return removed != null;
     }
 
@@ -342,9 +328,7 @@ final class CachetCache<K, V> implements Cache<K, V> {
         long start = System.nanoTime();
         V removed = removeEntry(key, entries.storedKey(key), null);
         countRead(removed != null);
-        if (statisticsEnabled()) {
-            statistics.removeTime(start);
-        }
+        timedRemove(start);
         return removed;
     }
 
@@ -395,9 +379,7 @@ final class CachetCache<K, V> implements Cache<K, V> {
             return null;
         }
         announce(key, value, result);
-        if (statisticsEnabled()) {
-            statistics.putTime(start);
-        }
+        timedPut(start);
         return result.old();
     }
 
@@ -441,9 +423,7 @@ final class CachetCache<K, V> implements Cache<K, V> {
                 removeStored(key, entries.storedKey(key));
             }
         }
-        if (statisticsEnabled()) {
-            statistics.removeTime(start);
-        }
+        timedRemove(start);
         if (failure != null) {
             throw failure;
         }
@@ -519,9 +499,7 @@ final class CachetCache<K, V> implements Cache<K, V> {
                     if (ttl != 0) {
                         puts(1);
                     }
-                    if (statisticsEnabled()) {
-                        statistics.putTime(start);
-                    }
+                    timedPut(start);
                     announce(key, value, new Stored<>(current.value(), ttl != 0));
                 }
                 case REMOVED -> {
@@ -531,9 +509,7 @@ final class CachetCache<K, V> implements Cache<K, V> {
                             return false;
                         }
                         removals(1);
-                        if (statisticsEnabled()) {
-                            statistics.removeTime(start);
-                        }
+                        timedRemove(start);
                         listeners.removed(key, current.value());
                     }
                 }
@@ -889,6 +865,27 @@ final class CachetCache<K, V> implements Cache<K, V> {
 
     private boolean statisticsEnabled() {
         return configuration.isStatisticsEnabled();
+    }
+
+    /** Records how long a read begun at {@code start} (a {@link System#nanoTime()} reading) took, if statistics are on. */
+    private void timedGet(long start) {
+        if (statisticsEnabled()) {
+            statistics.getTime(start);
+        }
+    }
+
+    /** Records how long a write begun at {@code start} took, if statistics are on. */
+    private void timedPut(long start) {
+        if (statisticsEnabled()) {
+            statistics.putTime(start);
+        }
+    }
+
+    /** Records how long a removal begun at {@code start} took, if statistics are on. */
+    private void timedRemove(long start) {
+        if (statisticsEnabled()) {
+            statistics.removeTime(start);
+        }
     }
 
     /** Counts one read as a hit when {@code present}, else as a miss. */
