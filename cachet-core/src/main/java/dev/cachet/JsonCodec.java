@@ -2,6 +2,7 @@ package dev.cachet;
 
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.List;
+import java.util.Set;
 import java.util.Objects;
 import tools.jackson.databind.DatabindContext;
 import tools.jackson.databind.DefaultTyping;
@@ -59,7 +60,10 @@ final class JsonCodec implements Codec {
 
     /**
      * Decides on the class name alone, before Jackson loads the class: a class named by foreign data is
-     * never initialized unless it is on the list.
+     * never initialized unless it is on the list. An array is allowed when its component is: a primitive, a
+     * class on the list, or one of the few that say nothing of what the elements are ({@code Object},
+     * {@code Serializable}, {@code Number}, and the types JSON has), since each element names its own class
+     * and is checked in turn.
      */
     private static final class AllowList extends PolymorphicTypeValidator.Base {
         private static final long serialVersionUID = 1L;
@@ -69,10 +73,27 @@ final class JsonCodec implements Codec {
             this.prefixes = prefixes;
         }
 
+        private static final Set<String> ELEMENT_TYPES = Set.of("java.lang.Object", "java.io.Serializable", "java.lang.Number",
+                "java.lang.String", "java.lang.Integer", "java.lang.Boolean", "java.lang.Double");
+
         @Override
         public Validity validateSubClassName(DatabindContext ctxt, JavaType baseType, String subClassName) {
+            String name = subClassName;
+            if (name.startsWith("[")) {
+                name = name.substring(name.lastIndexOf('[') + 1);
+                if (name.length() == 1) {
+                    return Validity.ALLOWED;
+                }
+                if (!name.startsWith("L") || !name.endsWith(";")) {
+                    return Validity.DENIED;
+                }
+                name = name.substring(1, name.length() - 1);
+                if (ELEMENT_TYPES.contains(name)) {
+                    return Validity.ALLOWED;
+                }
+            }
             for (String prefix : prefixes) {
-                if (subClassName.startsWith(prefix)) {
+                if (name.startsWith(prefix)) {
                     return Validity.ALLOWED;
                 }
             }

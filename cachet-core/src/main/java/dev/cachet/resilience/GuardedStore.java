@@ -104,6 +104,11 @@ public final class GuardedStore implements Store {
         return failSoft ? new GuardedStore(delegate, false, retryReads, shared) : this;
     }
 
+    /** The store this one guards. */
+    public Store delegate() {
+        return delegate;
+    }
+
     /** Whether backend failures become misses and {@code false} rather than exceptions. */
     public boolean failSoft() {
         return failSoft;
