@@ -1,7 +1,9 @@
 package dev.cachet.jcache;
 
 import dev.cachet.jcache.StoredEntries.Current;
+import dev.cachet.resilience.GuardedStore;
 import dev.cachet.store.Store;
+import dev.cachet.store.StoredEntry;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -15,7 +17,10 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import javax.cache.Cache;
@@ -41,6 +46,7 @@ import javax.cache.processor.EntryProcessorResult;
  * statistics see the changes this process made.
  */
 final class CachetCache<K, V> implements Cache<K, V> {
+    private static final System.Logger LOG = System.getLogger(CachetCache.class.getName());
     private final CachetCacheManager manager;
     private final String name;
     private final MutableConfiguration<K, V> configuration;
@@ -52,14 +58,16 @@ final class CachetCache<K, V> implements Cache<K, V> {
     private final Statistics statistics = new Statistics();
     /** Loads of {@link #loadAll} under way: closing waits for them, so that the loader is closed after its last use. */
     private final Set<CompletableFuture<Void>> loading = ConcurrentHashMap.newKeySet();
+    /** The changes other processes make, on the tiered store; null on the others. */
+    private final Elsewhere elsewhere;
     private volatile boolean closed;
 
     CachetCache(CachetCacheManager manager, String name, MutableConfiguration<K, V> configuration, Store store,
-            String keyPrefix, Values values) {
+            String keyPrefix, Values values, boolean failSoft, RemoteChanges changes) {
         this.manager = manager;
         this.name = name;
         this.configuration = configuration;
-        this.entries = new StoredEntries(store, name, keyPrefix, values);
+        this.entries = new StoredEntries(store, name, keyPrefix, values, failSoft, changes != null);
         this.expiry = new ExpiryTtls(configuration.getExpiryPolicyFactory().create());
         this.loader = configuration.getCacheLoaderFactory() == null ? null : configuration.getCacheLoaderFactory().create();
         // A writer of supertypes takes our entries too; its factory's wildcard type says no more than that.
@@ -72,6 +80,10 @@ final class CachetCache<K, V> implements Cache<K, V> {
         }
         if (configuration.isStatisticsEnabled()) {
             Management.register(this, "CacheStatistics", statistics);
+        }
+        this.elsewhere = changes == null ? null : new Elsewhere();
+        if (changes != null) {
+            changes.observe(elsewhere);
         }
     }
 
@@ -657,6 +669,9 @@ final class CachetCache<K, V> implements Cache<K, V> {
         manager.closed(this);
         Management.unregister(this, "CacheConfiguration");
         Management.unregister(this, "CacheStatistics");
+        if (elsewhere != null) {
+            elsewhere.close();
+        }
         listeners.close();
         Listeners.closeQuietly(loader);
         Listeners.closeQuietly(writer);
@@ -677,7 +692,9 @@ final class CachetCache<K, V> implements Cache<K, V> {
      */
     @Override
     public <T> T unwrap(Class<T> type) {
-        for (Object candidate : new Object[] {this, entries.cachet(), entries.store()}) {
+        Store store = entries.store();
+        Store guarded = store instanceof GuardedStore guard ? guard.delegate() : store;
+        for (Object candidate : new Object[] {this, entries.cachet(), store, guarded}) {
             if (type.isInstance(candidate)) {
                 return type.cast(candidate);
             }
@@ -918,6 +935,69 @@ final class CachetCache<K, V> implements Cache<K, V> {
     private void removals(long count) {
         if (statisticsEnabled()) {
             statistics.removals(count);
+        }
+    }
+
+    // --- changes made elsewhere ----------------------------------------------------------------------------
+
+    /**
+     * Tells this process's listeners of the changes other processes make to the cache, as the tiered store's
+     * Redis tracking reports them: one thread per cache, in the order of the reports. A report says only that a
+     * key changed, so the event is worked out from what this process held and what Redis holds now: a value
+     * now is an update when this process held a copy (its old value) and a creation otherwise; no value now is
+     * a removal of the copy it held, or its expiry when that copy was within a second of its end. A key it did
+     * not hold and that is gone is not reported. Several quick changes of one key may be told as the last.
+     */
+    private final class Elsewhere implements RemoteChanges.Observer {
+        private static final long EXPIRING_MILLIS = 1_000;
+        private final ExecutorService events = Executors.newSingleThreadExecutor(
+                Thread.ofVirtual().name("cachet-jcache-events-" + name).factory());
+
+        @Override
+        public void changed(String stored, StoredEntry held) {
+            if (entries.ownChange(stored) || listeners.isEmpty() || closed) {
+                return;
+            }
+            try {
+                events.execute(() -> tell(stored, held));
+            } catch (RejectedExecutionException closing) {
+                // The cache closed meanwhile: its listeners are gone.
+            }
+        }
+
+        @Override
+        public void lost() {
+            entries.forgetOwnChanges();
+        }
+
+        private void tell(String stored, StoredEntry held) {
+            K key = cast(entries.keyOf(stored));
+            if (key == null || closed) {
+                return;
+            }
+            try {
+                V old = held == null ? null : entries.<V>of(held.value()).value();
+                Current<V> now = entries.peekOrFail(stored);
+                if (now.present()) {
+                    if (old != null) {
+                        listeners.updated(key, now.value(), old);
+                    } else {
+                        listeners.created(key, now.value());
+                    }
+                } else if (old != null) {
+                    if (held.ttlMillis() != Store.FOREVER && held.ttlMillis() <= EXPIRING_MILLIS) {
+                        listeners.expired(key, old);
+                    } else {
+                        listeners.removed(key, old);
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "cache " + name + ": telling listeners of a change made elsewhere failed", e);
+            }
+        }
+
+        void close() {
+            events.shutdown();
         }
     }
 }

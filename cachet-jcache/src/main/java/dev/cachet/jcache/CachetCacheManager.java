@@ -5,6 +5,8 @@ import dev.cachet.local.LocalStoreOptions;
 import dev.cachet.redis.RedisInvalidations;
 import dev.cachet.redis.RedisStore;
 import dev.cachet.redis.RedisStoreOptions;
+import dev.cachet.resilience.GuardedStore;
+import dev.cachet.resilience.ResilienceOptions;
 import dev.cachet.store.Store;
 import dev.cachet.tiered.TieredOptions;
 import dev.cachet.tiered.TieredStore;
@@ -86,13 +88,14 @@ final class CachetCacheManager implements CacheManager {
                     : new MutableConfiguration<K, V>().setTypes(configuration.getKeyType(), configuration.getValueType())
                             .setStoreByValue(configuration.isStoreByValue());
             String keyPrefix = settings.keyPrefix() + ":" + cacheName;
-            Store store = storeFor(keyPrefix);
+            Backing backing = storeFor(keyPrefix);
             CachetCache<K, V> cache;
             try {
-                cache = new CachetCache<>(this, cacheName, copy, store, keyPrefix, values);
+                cache = new CachetCache<>(this, cacheName, copy, backing.store(), keyPrefix, values, settings.failSoft(),
+                        backing.changes());
             } catch (RuntimeException e) {
                 if (ownsStore()) {
-                    store.close();
+                    backing.store().close();
                 }
                 throw e;
             }
@@ -101,20 +104,37 @@ final class CachetCacheManager implements CacheManager {
         }
     }
 
-    private Store storeFor(String keyPrefix) {
+    /** Where a cache keeps its entries, and, on the tiered store, the changes Redis reports. */
+    private record Backing(Store store, RemoteChanges changes) {}
+
+    private Backing storeFor(String keyPrefix) {
         return switch (settings.store()) {
-            case LOCAL -> localStore();
+            case LOCAL -> new Backing(localStore(), null);
             case REDIS -> {
                 synchronized (this) {
                     if (sharedRedis == null) {
-                        sharedRedis = RedisStore.create(redisOptions());
+                        sharedRedis = guarded(RedisStore.create(redisOptions()));
                     }
-                    yield sharedRedis;
+                    yield new Backing(sharedRedis, null);
                 }
             }
-            case TIERED -> TieredStore.create(localStore(), RedisStore.create(redisOptions()),
-                    RedisInvalidations.create(redisOptions(), keyPrefix + ":"), TieredOptions.DEFAULTS);
+            case TIERED -> {
+                Store first = localStore();
+                RemoteChanges changes = new RemoteChanges(RedisInvalidations.create(redisOptions(), keyPrefix + ":"), first);
+                yield new Backing(guarded(TieredStore.create(first, RedisStore.create(redisOptions()), changes, TieredOptions.DEFAULTS)),
+                        changes);
+            }
         };
+    }
+
+    /**
+     * Redis behind a breaker, which answers at once while Redis is down instead of after a command timeout each
+     * time, and which remembers the keys of writes that failed and invalidates them before reading again: a
+     * write that did not land must not leave the old entry to be read once Redis is back. Failures still reach
+     * the cache, which passes them on or, fail-soft, answers without the store.
+     */
+    private static Store guarded(Store redis) {
+        return GuardedStore.wrap(redis, ResilienceOptions.builder().failSoft(false).build());
     }
 
     private RedisStoreOptions redisOptions() {

@@ -49,6 +49,11 @@ final class Listeners<K, V> {
         }
     }
 
+    /** Whether any listener is registered. */
+    boolean isEmpty() {
+        return registrations.isEmpty();
+    }
+
     void created(K key, V value) {
         fire(new Event<>(source, EventType.CREATED, key, value, null));
     }

@@ -16,13 +16,17 @@ import java.util.Properties;
  * @param allowedTypes class-name prefixes that stored keys and values may name, besides common JDK types
  * @param keyPrefix the first part of every stored key; a cache's keys are under {@code {keyPrefix}:{cache name}}
  * @param localMaximumEntries the bound of each cache's in-process store ({@code local}, first tier of {@code tiered})
+ * @param failSoft whether a store failure makes a read a miss and a write one that is not kept (true), or a
+ *     {@link javax.cache.CacheException} (false, the default)
  */
-record Settings(StoreType store, String redisUrl, List<String> allowedTypes, String keyPrefix, long localMaximumEntries) {
+record Settings(StoreType store, String redisUrl, List<String> allowedTypes, String keyPrefix, long localMaximumEntries,
+        boolean failSoft) {
     static final String STORE = "cachet.jcache.store";
     static final String REDIS_URL = "cachet.jcache.redis-url";
     static final String ALLOWED_TYPES = "cachet.jcache.allowed-types";
     static final String KEY_PREFIX = "cachet.jcache.key-prefix";
     static final String LOCAL_MAXIMUM_ENTRIES = "cachet.jcache.local.maximum-entries";
+    static final String FAIL_SOFT = "cachet.jcache.fail-soft";
 
     static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
     static final String DEFAULT_KEY_PREFIX = "jcache";
@@ -71,7 +75,11 @@ record Settings(StoreType store, String redisUrl, List<String> allowedTypes, Str
         if (maximumEntries <= 0) {
             throw new IllegalArgumentException(LOCAL_MAXIMUM_ENTRIES + " must be a positive number, was '" + maximum + "'");
         }
-        return new Settings(store, redisUrl, allowed, keyPrefix, maximumEntries);
+        String failSoft = lookup(properties, FAIL_SOFT, "false").trim();
+        if (!failSoft.equalsIgnoreCase("true") && !failSoft.equalsIgnoreCase("false")) {
+            throw new IllegalArgumentException(FAIL_SOFT + " must be true or false, was '" + failSoft + "'");
+        }
+        return new Settings(store, redisUrl, allowed, keyPrefix, maximumEntries, Boolean.parseBoolean(failSoft));
     }
 
     private static boolean redisModulePresent() {

@@ -6,11 +6,13 @@ import dev.cachet.Ttl;
 import dev.cachet.store.Store;
 import dev.cachet.store.Versioned;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import javax.cache.CacheException;
 
 /**
@@ -19,20 +21,30 @@ import javax.cache.CacheException;
  * return a value use {@link Store#get} and {@link Store#getMany}, which the tiered store answers from its first
  * tier; reads to change an entry use {@link Store#getVersioned}, from the store of record. A lock per key
  * (striped) keeps this process's own changes of a key from racing each other. A store failure is a
- * {@link CacheException}.
+ * {@link CacheException}; fail-soft, a read the store cannot answer finds nothing and a write it cannot take
+ * counts as done and is not kept (the guarded store under a shared one remembers the key, and invalidates it
+ * before reading again), so that a cache whose store is down costs its users hits, never errors.
  */
 final class StoredEntries {
     private static final int LOCK_STRIPES = 1024;
 
     private final Store store;
+    private final boolean failSoft;
     private final dev.cachet.Cache cachet;
     private final Values values;
     private final String keysPattern;
     private final int keysFrom;
     private final ReentrantLock[] locks = new ReentrantLock[LOCK_STRIPES];
+    /**
+     * Reports still to come of this process's own writes, by stored key, when the store reports changes: a
+     * report of a key counted here is this process hearing of its own write, and is not someone else's change.
+     */
+    private final ConcurrentHashMap<String, Integer> echoes;
 
-    StoredEntries(Store store, String name, String keyPrefix, Values values) {
+    StoredEntries(Store store, String name, String keyPrefix, Values values, boolean failSoft, boolean reportsChanges) {
         this.store = store;
+        this.failSoft = failSoft;
+        this.echoes = reportsChanges ? new ConcurrentHashMap<>() : null;
         this.values = values;
         // A JCache TTL comes from the expiry policy, never from a cache default; values stay uncompressed so
         // that they are in the one layout this provider reads.
@@ -84,7 +96,8 @@ final class StoredEntries {
     /** The stored keys of the cache's entries now, each once. */
     Set<String> storedKeys() {
         Set<String> found = ConcurrentHashMap.newKeySet();
-        join(store.deleteMatching(keysPattern, key -> found.add(key) || true, true));
+        // Fail-soft, a listing the store broke off holds the keys it gave before.
+        read(store.deleteMatching(keysPattern, key -> found.add(key) || true, true), 0L);
         return found;
     }
 
@@ -95,19 +108,59 @@ final class StoredEntries {
 
     /** Reads an entry to change it: from the store of record (on the tiered store, Redis), with its token. */
     <V> Current<V> read(String stored) {
-        Versioned found = join(store.getVersioned(stored));
+        Versioned found = read(store.getVersioned(stored), null);
         return found == null ? new Current<>(null, null, null) : new Current<>(cast(values.decode(found.value())), found.value(), found);
     }
 
     /** Reads an entry to return it. */
     <V> Current<V> peek(String stored) {
-        return peeked(join(store.get(stored)));
+        return peeked(read(store.get(stored), null));
+    }
+
+    /** Reads an entry to return it, passing a store failure on even when fail-soft. */
+    <V> Current<V> peekOrFail(String stored) {
+        return peeked(join(store.get(stored), null, false));
+    }
+
+    /** An entry from its stored bytes. */
+    <V> Current<V> of(byte[] stored) {
+        return peeked(stored);
+    }
+
+    /**
+     * Whether a reported change of {@code stored} is this process's own write coming back, which it then no
+     * longer waits for.
+     */
+    boolean ownChange(String stored) {
+        boolean[] own = {false};
+        echoes.computeIfPresent(stored, (key, count) -> {
+            own[0] = true;
+            return count == 1 ? null : count - 1;
+        });
+        return own[0];
+    }
+
+    /** Reports may have been lost: the reports still awaited will not all come. */
+    void forgetOwnChanges() {
+        echoes.clear();
+    }
+
+    private void expectReport(String stored) {
+        if (echoes != null) {
+            echoes.merge(stored, 1, Integer::sum);
+        }
+    }
+
+    private void noReport(String stored) {
+        if (echoes != null) {
+            echoes.computeIfPresent(stored, (key, count) -> count == 1 ? null : count - 1);
+        }
     }
 
     /** Reads entries to return them, in the order of {@code stored}. */
     <V> List<Current<V>> peekAll(List<String> stored) {
         List<Current<V>> read = new ArrayList<>(stored.size());
-        for (byte[] found : join(store.getMany(stored))) {
+        for (byte[] found : read(store.getMany(stored), Collections.<byte[]>nCopies(stored.size(), null))) {
             read.add(peeked(found));
         }
         return read;
@@ -124,32 +177,78 @@ final class StoredEntries {
     boolean write(String stored, Current<?> current, Object value, long ttlMillis) {
         byte[] bytes = value == null ? null : values.encode(value);
         if (current.raw() != null) {
-            return join(store.compareAndSet(stored, current.raw().cas(), bytes, ttlMillis));
+            return written(stored, () -> store.compareAndSet(stored, current.raw().cas(), bytes, ttlMillis));
         }
-        return bytes == null || join(store.add(stored, bytes, ttlMillis));
+        return bytes == null || written(stored, () -> store.add(stored, bytes, ttlMillis));
     }
 
     /** Deletes the entry {@code current} read, unless it changed since; true when it did. */
     boolean deleteIfSame(String stored, Current<?> current) {
-        return join(store.deleteIfSame(stored, current.bytes()));
+        return written(stored, () -> store.deleteIfSame(stored, current.bytes()));
     }
 
     /** Gives an entry a new TTL from now. */
     void expire(String stored, long ttlMillis) {
-        join(store.expire(stored, ttlMillis));
+        written(stored, () -> store.expire(stored, ttlMillis));
     }
 
     /** Deletes every entry of the cache. */
     void clear() {
-        join(store.deleteMatching(keysPattern, key -> true, false));
+        join(store.deleteMatching(keysPattern, key -> {
+            expectReport(key);
+            return true;
+        }, false), 0L);
     }
 
-    private static <T> T join(CompletableFuture<T> future) {
+    /** What a read found; fail-soft, {@code whenDown} when the store cannot answer. */
+    private <T> T read(CompletableFuture<T> future, T whenDown) {
+        return join(future, whenDown);
+    }
+
+    /**
+     * Whether a write of {@code stored} went through; fail-soft, true when the store cannot take it, so that no
+     * caller retries. A write that failed may have left the old entry, which a read would find once the store
+     * answers again: it is deleted, and when that fails too the guard under a shared store remembers the key
+     * and deletes it before reading again.
+     */
+    private boolean written(String stored, Supplier<CompletableFuture<Boolean>> write) {
+        // Counted before the write: the report may arrive before the write's answer does.
+        expectReport(stored);
+        CompletableFuture<Boolean> future;
+        try {
+            future = write.get();
+        } catch (RuntimeException e) {
+            noReport(stored);
+            throw e;
+        }
+        return join(future.whenComplete((done, error) -> {
+            if (error != null || !done) {
+                noReport(stored);
+            }
+            if (error != null && Store.unwrap(error) instanceof CacheBackendException) {
+                expectReport(stored);
+                store.delete(stored).whenComplete((deleted, failed) -> {
+                    if (failed != null || !deleted) {
+                        noReport(stored);
+                    }
+                });
+            }
+        }), true);
+    }
+
+    private <T> T join(CompletableFuture<T> future, T whenDown) {
+        return join(future, whenDown, failSoft);
+    }
+
+    private static <T> T join(CompletableFuture<T> future, T whenDown, boolean soft) {
         try {
             return future.join();
         } catch (RuntimeException e) {
             Throwable cause = Store.unwrap(e);
             if (cause instanceof CacheBackendException backend) {
+                if (soft) {
+                    return whenDown;
+                }
                 throw new CacheException(backend.getMessage(), backend);
             }
             throw cause instanceof RuntimeException runtime ? runtime : new CacheException(cause);

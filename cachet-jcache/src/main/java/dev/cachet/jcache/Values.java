@@ -5,23 +5,33 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dev.cachet.Codec;
 import dev.cachet.TypeRef;
+import java.io.Serializable;
 import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.BeanDescription;
 import tools.jackson.databind.DefaultTyping;
+import tools.jackson.databind.DeserializationConfig;
+import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.cfg.MapperConfig;
+import tools.jackson.databind.deser.ValueInstantiator;
+import tools.jackson.databind.deser.ValueInstantiators;
 import tools.jackson.databind.introspect.Annotated;
 import tools.jackson.databind.introspect.AnnotatedConstructor;
 import tools.jackson.databind.introspect.AnnotatedMember;
 import tools.jackson.databind.introspect.AnnotatedParameter;
 import tools.jackson.databind.introspect.JacksonAnnotationIntrospector;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.jsontype.PolymorphicTypeValidator;
+import tools.jackson.databind.module.SimpleModule;
 
 /**
  * How JCache keys and values, which are any Java objects, become Cachet's strings and bytes without Java
@@ -29,7 +39,9 @@ import tools.jackson.databind.json.JsonMapper;
  * the JSON names the class of the key or value (and of every non-final object inside it), and it is read back
  * as that class; a class named in stored data is loaded only if its name starts with an allowed prefix.
  * Objects are written field by field (getters and setters are ignored), so a class needs a no-argument
- * constructor, or to be one Jackson knows (boxed numbers, strings, dates, collections).
+ * constructor, a constructor its fields can name, to be one Jackson knows (boxed numbers, strings, dates,
+ * collections), or to be {@link Serializable}: such a class is rebuilt as Java serialization would rebuild it,
+ * fields set one by one on an instance whose constructors did not run (Hibernate's cache entries and locks).
  *
  * <p>The key's JSON is its stored key, so equal keys must give equal JSON: maps are written in key order, but a
  * key whose JSON depends on anything else (a {@code HashSet}'s iteration order) may make two equal keys two
@@ -44,7 +56,7 @@ final class Values {
     private static final Set<Class<?>> NATURAL = Set.of(String.class, Integer.class, Boolean.class, Double.class);
 
     private final JsonMapper mapper;
-    private final List<String> allowed;
+    private final PolymorphicTypeValidator validator;
 
     /** @param allowedPrefixes class-name prefixes, besides {@link Codec#JDK_VALUE_TYPES}, that stored data may name */
     Values(List<String> allowedPrefixes) {
@@ -55,14 +67,26 @@ final class Values {
             }
             allowed.add(prefix);
         }
-        this.allowed = List.copyOf(allowed);
+        this.validator = Codec.allowing(List.copyOf(allowed));
         this.mapper = JsonMapper.builder()
-                .activateDefaultTyping(Codec.allowing(this.allowed), DefaultTyping.NON_FINAL, JsonTypeInfo.As.PROPERTY)
+                .activateDefaultTyping(validator, DefaultTyping.NON_FINAL, JsonTypeInfo.As.PROPERTY)
                 .changeDefaultVisibility(checker -> checker.withFieldVisibility(Visibility.ANY)
                         .withGetterVisibility(Visibility.NONE)
                         .withIsGetterVisibility(Visibility.NONE)
                         .withSetterVisibility(Visibility.NONE))
                 .annotationIntrospector(new FieldNamedParameters())
+                .addModule(new SimpleModule("cachet-serializable") {
+                    private static final long serialVersionUID = 1L;
+
+                    @Override
+                    public void setupModule(SetupContext context) {
+                        super.setupModule(context);
+                        context.addValueInstantiators(new SerializableFields());
+                    }
+                })
+                // A final field is state like any other: without this, an object built through its no-argument
+                // constructor would keep that constructor's values in its final fields and be wrong, silently.
+                .enable(MapperFeature.ALLOW_FINAL_FIELDS_AS_MUTATORS)
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
@@ -140,10 +164,8 @@ final class Values {
         if (checked.isPrimitive() || NATURAL.contains(checked)) {
             return;
         }
-        for (String prefix : allowed) {
-            if (checked.getName().startsWith(prefix)) {
-                return;
-            }
+        if (validator.validateSubClassName(null, null, type.getName()) == PolymorphicTypeValidator.Validity.ALLOWED) {
+            return;
         }
         throw new IllegalArgumentException("a " + what + " of " + type.getName() + " cannot be stored: its class is not in "
                 + Settings.ALLOWED_TYPES + " (class-name prefixes that stored data may name)");
@@ -228,6 +250,48 @@ final class Values {
                 named = field.getName();
             }
             return named;
+        }
+    }
+
+    /**
+     * Rebuilds a {@link Serializable} class that has no constructor Jackson can call the way Java serialization
+     * does: the no-argument constructor of its first superclass that is not serializable runs, and the fields
+     * are then set from the JSON. A serializable class declares that its fields are all its state, which is
+     * what makes this sound; the allow-list still decides which classes may be built at all.
+     */
+    private static final class SerializableFields implements ValueInstantiators {
+        @Override
+        public ValueInstantiator findValueInstantiator(DeserializationConfig config, BeanDescription.Supplier description) {
+            return null;
+        }
+
+        @Override
+        public ValueInstantiator modifyValueInstantiator(DeserializationConfig config, BeanDescription.Supplier description,
+                ValueInstantiator found) {
+            Class<?> type = description.getBeanClass();
+            if (found == null || found.canCreateUsingDefault() || found.canCreateFromObjectWith() || found.canCreateUsingDelegate()
+                    || !Serializable.class.isAssignableFrom(type) || Modifier.isAbstract(type.getModifiers()) || type.isRecord()) {
+                return found;
+            }
+            Constructor<?> constructor = sun.reflect.ReflectionFactory.getReflectionFactory().newConstructorForSerialization(type);
+            if (constructor == null) {
+                return found;
+            }
+            return new ValueInstantiator.Base(type) {
+                @Override
+                public boolean canCreateUsingDefault() {
+                    return true;
+                }
+
+                @Override
+                public Object createUsingDefault(DeserializationContext context) {
+                    try {
+                        return constructor.newInstance();
+                    } catch (InstantiationException | IllegalAccessException | InvocationTargetException e) {
+                        return context.handleInstantiationProblem(type, null, e);
+                    }
+                }
+            };
         }
     }
 }

@@ -3,8 +3,10 @@ package dev.cachet.jcache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cachet.TcpProxy;
 import dev.cachet.redis.LocalRedis;
-import dev.cachet.store.Store;
 import dev.cachet.tiered.TieredStore;
 import java.net.URI;
 import java.time.Duration;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.cache.CacheException;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.MutableConfiguration;
@@ -83,7 +86,7 @@ class RedisJCacheIT {
     void onTheTieredStoreReadsAreAnsweredInProcess() {
         Cache<String, String> cache = cache("tiered", "reads");
         cache.put("a", "b");
-        TieredStore store = (TieredStore) cache.unwrap(Store.class);
+        TieredStore store = cache.unwrap(TieredStore.class);
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             assertThat(cache.get("a")).isEqualTo("b");
             assertThat(store.firstTierHits()).isPositive();
@@ -102,12 +105,104 @@ class RedisJCacheIT {
         assertThat(created).hasValue(1);
     }
 
+    @Test
+    void onTheTieredStoreListenersHearTheChangesOfOtherInstancesOnceEach() {
+        Cache<String, Integer> writer = cache("tiered", "elsewhere");
+        Cache<String, Integer> watched = cache("tiered", "elsewhere");
+        // Changes are reported once the tracking connection is up: the first tier answers from then on.
+        watched.put("warm", 0);
+        TieredStore tiered = watched.unwrap(TieredStore.class);
+        await().atMost(Duration.ofSeconds(5)).until(() -> watched.get("warm") != null && tiered.firstTierHits() > 0);
+        List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        watched.registerCacheEntryListener(new javax.cache.configuration.MutableCacheEntryListenerConfiguration<String, Integer>(
+                () -> new Recorder(heard), null, true, true));
+        writer.put("a", 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> heard.contains("CREATED a=1"));
+        assertThat(watched.get("a")).isEqualTo(1);
+        writer.put("a", 2);
+        await().atMost(Duration.ofSeconds(5)).until(() -> heard.contains("UPDATED a=2 was 1"));
+        writer.remove("a");
+        await().atMost(Duration.ofSeconds(5)).until(() -> heard.contains("REMOVED a was 2"));
+        watched.put("b", 5);
+        writer.put("c", 7);
+        await().atMost(Duration.ofSeconds(5)).until(() -> heard.contains("CREATED c=7"));
+        assertThat(heard).as("its own write once, not again when Redis reports it")
+                .containsExactly("CREATED a=1", "UPDATED a=2 was 1", "REMOVED a was 2", "CREATED b=5", "CREATED c=7");
+    }
+
+    /** Writes down each event it hears. */
+    private record Recorder(List<String> heard) implements javax.cache.event.CacheEntryCreatedListener<String, Integer>,
+            javax.cache.event.CacheEntryUpdatedListener<String, Integer>, javax.cache.event.CacheEntryRemovedListener<String, Integer> {
+        @Override
+        public void onCreated(Iterable<javax.cache.event.CacheEntryEvent<? extends String, ? extends Integer>> events) {
+            events.forEach(event -> heard.add("CREATED " + event.getKey() + "=" + event.getValue()));
+        }
+
+        @Override
+        public void onUpdated(Iterable<javax.cache.event.CacheEntryEvent<? extends String, ? extends Integer>> events) {
+            events.forEach(event -> heard.add("UPDATED " + event.getKey() + "=" + event.getValue() + " was " + event.getOldValue()));
+        }
+
+        @Override
+        public void onRemoved(Iterable<javax.cache.event.CacheEntryEvent<? extends String, ? extends Integer>> events) {
+            events.forEach(event -> heard.add("REMOVED " + event.getKey() + " was " + event.getOldValue()));
+        }
+    }
+
+    @Test
+    void failSoftARedisCutCostsHitsNeverAnErrorAndAWriteItMissedIsNotReadBack() throws Exception {
+        for (String store : List.of("redis", "tiered")) {
+            try (TcpProxy proxy = new TcpProxy(LocalRedis.HOST, LocalRedis.PORT)) {
+                Cache<String, String> cache = cache(store, "soft-" + store, "redis://127.0.0.1:" + proxy.port(), true);
+                Cache<String, String> direct = cache(store, "soft-" + store);
+                cache.put("kept", "old");
+                cache.put("changed", "old");
+                proxy.cut();
+                assertThat(cache.get("kept")).as(store).isNull();
+                cache.put("changed", "new");
+                assertThat(cache.putIfAbsent("added", "new")).isTrue();
+                assertThat(cache.remove("kept")).isFalse();
+                assertThat(cache.getAll(java.util.Set.of("kept", "changed"))).isEmpty();
+                assertThat(direct.get("changed")).as("the write did not land").isEqualTo("old");
+                proxy.restore();
+                // The key whose write failed is invalidated before the cache reads Redis again: never "old".
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(direct.get("changed")).as(store).isNull());
+                assertThat(cache.get("changed")).isNull();
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(cache.get("kept")).isEqualTo("old"));
+                cache.clear();
+                closeAlone(cache);
+            }
+        }
+    }
+
+    @Test
+    void strictARedisCutIsACacheException() throws Exception {
+        try (TcpProxy proxy = new TcpProxy(LocalRedis.HOST, LocalRedis.PORT)) {
+            Cache<String, String> cache = cache("redis", "strict", "redis://127.0.0.1:" + proxy.port(), false);
+            proxy.cut();
+            assertThatThrownBy(() -> cache.get("a")).isInstanceOf(CacheException.class);
+            assertThatThrownBy(() -> cache.put("a", "b")).isInstanceOf(CacheException.class);
+            closeAlone(cache);
+        }
+    }
+
+    /** Closes the manager of a cache that reaches Redis through a proxy the test is about to close. */
+    private void closeAlone(Cache<?, ?> cache) {
+        managers.remove(cache.getCacheManager());
+        cache.getCacheManager().close();
+    }
+
     private <V> Cache<String, V> cache(String store, String name) {
+        return cache(store, name, LocalRedis.URL, false);
+    }
+
+    private <V> Cache<String, V> cache(String store, String name, String redisUrl, boolean failSoft) {
         Properties properties = new Properties();
         properties.setProperty(Settings.STORE, store);
         properties.setProperty(Settings.KEY_PREFIX, keyPrefix);
+        properties.setProperty(Settings.FAIL_SOFT, Boolean.toString(failSoft));
         // A provider of its own, as another process would have.
-        CacheManager manager = new CachetCachingProvider().getCacheManager(URI.create(LocalRedis.URL), null, properties);
+        CacheManager manager = new CachetCachingProvider().getCacheManager(URI.create(redisUrl), null, properties);
         managers.add(manager);
         return manager.createCache(name, new MutableConfiguration<String, V>());
     }
