@@ -61,8 +61,17 @@ public class CachetProperties {
         /** Whether to give the application a javax.cache.CacheManager over Cachet when cachet-jcache is present. */
         private boolean enabled = true;
 
-        /** Where the JCache caches keep their entries: local, redis or tiered. */
-        private String store = "local";
+        /**
+         * Where the JCache caches keep their entries: local, redis or tiered; cachet.defaults.store when unset, so
+         * that an application whose caches are shared across instances shares its JCache caches too.
+         */
+        private String store;
+
+        /**
+         * Whether Hibernate's second-level cache (hibernate-jcache on the class path) keeps its regions in this
+         * manager, unless hibernate.javax.cache.* names a manager of its own.
+         */
+        private boolean hibernate = true;
 
         /** Redis URL of the redis and tiered stores; cachet.defaults.url when unset. */
         private String url;
@@ -93,6 +102,14 @@ public class CachetProperties {
 
         public void setStore(String store) {
             this.store = store;
+        }
+
+        public boolean isHibernate() {
+            return hibernate;
+        }
+
+        public void setHibernate(boolean hibernate) {
+            this.hibernate = hibernate;
         }
 
         public String getUrl() {
