@@ -1,21 +1,25 @@
 package dev.cachet.catalog.category;
 
+import jakarta.persistence.EntityManager;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.support.GeneratedKeyHolder;
-import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.stereotype.Repository;
 
-/** Categories in the database. */
+/**
+ * Categories in the database: one by id through Hibernate, from its second-level cache while cached, and
+ * written through it, so the cache follows every write; lists and counts in SQL.
+ */
 @Repository
 public class CategoryRepository {
     private static final String COLUMNS = "id, name, slug, active";
 
     private final JdbcClient jdbc;
+    private final EntityManager entities;
 
-    CategoryRepository(JdbcClient jdbc) {
+    CategoryRepository(JdbcClient jdbc, EntityManager entities) {
         this.jdbc = jdbc;
+        this.entities = entities;
     }
 
     /** Every active category, by name. */
@@ -25,24 +29,40 @@ public class CategoryRepository {
 
     /** The category with {@code id}, active or not. */
     public Optional<Category> find(long id) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM category WHERE id = ?").param(id).query(Category.class).optional();
+        return Optional.ofNullable(entities.find(CategoryEntity.class, id)).map(CategoryEntity::toCategory);
     }
 
-    /** Inserts a category and returns it with its key. */
+    /**
+     * Inserts a category and returns it with its key. The statement runs here, not at the commit, so a slug
+     * already taken fails this call.
+     */
     public Category insert(String name, String slug, boolean active) {
-        KeyHolder key = new GeneratedKeyHolder();
-        jdbc.sql("INSERT INTO category (name, slug, active) VALUES (?, ?, ?)").params(name, slug, active).update(key, "id");
-        return new Category(key.getKeyAs(Long.class), name, slug, active);
+        CategoryEntity category = new CategoryEntity(name, slug, active);
+        entities.persist(category);
+        entities.flush();
+        return category.toCategory();
     }
 
     /** Replaces the fields of category {@code id}; false when there is none. */
     public boolean update(long id, String name, String slug, boolean active) {
-        return jdbc.sql("UPDATE category SET name = ?, slug = ?, active = ? WHERE id = ?").params(name, slug, active, id).update() > 0;
+        CategoryEntity category = entities.find(CategoryEntity.class, id);
+        if (category == null) {
+            return false;
+        }
+        category.change(name, slug, active);
+        entities.flush();
+        return true;
     }
 
     /** Deletes category {@code id}; false when there is none. */
     public boolean delete(long id) {
-        return jdbc.sql("DELETE FROM category WHERE id = ?").param(id).update() > 0;
+        CategoryEntity category = entities.find(CategoryEntity.class, id);
+        if (category == null) {
+            return false;
+        }
+        entities.remove(category);
+        entities.flush();
+        return true;
     }
 
     /** The ids of the products in category {@code id}, active or not. */

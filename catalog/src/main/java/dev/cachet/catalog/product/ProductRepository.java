@@ -1,36 +1,50 @@
 package dev.cachet.catalog.product;
 
+import dev.cachet.catalog.category.Category;
+import dev.cachet.catalog.category.CategoryRepository;
+import jakarta.persistence.EntityManager;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.support.GeneratedKeyHolder;
-import org.springframework.jdbc.support.KeyHolder;
 import org.springframework.stereotype.Repository;
 
-/** Products in the database. Every query here counts as one database query in the service's figures. */
+/**
+ * Products in the database: one by id through Hibernate, from its second-level cache while cached, and written
+ * through it, so the cache follows every write; a category's page and count in SQL, for the query cache.
+ */
 @Repository
 public class ProductRepository {
-    private static final String COLUMNS = "id, name, slug, description, price, category_id, active, sales_count, updated_at";
     private static final String SHOWN_COLUMNS = "p.id, p.name, p.slug, p.description, p.price, p.category_id, p.active,"
             + " p.sales_count, p.updated_at";
     /** Products the shop shows: active, in an active category. */
     private static final String SHOWN = "product p JOIN category c ON c.id = p.category_id WHERE p.active AND c.active";
 
     private final JdbcClient jdbc;
+    private final CategoryRepository categories;
+    private final EntityManager entities;
 
-    ProductRepository(JdbcClient jdbc) {
+    ProductRepository(JdbcClient jdbc, EntityManager entities, CategoryRepository categories) {
         this.jdbc = jdbc;
+        this.entities = entities;
+        this.categories = categories;
     }
 
     /** The product with {@code id}, active or not. */
     public Optional<Product> find(long id) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM product WHERE id = ?").param(id).query(Product.class).optional();
+        return Optional.ofNullable(entities.find(ProductEntity.class, id)).map(ProductEntity::toProduct);
     }
 
-    /** The product with {@code id} if the shop shows it: it and its category are active. */
+    /**
+     * The product with {@code id} if the shop shows it: it and its category are active. Two loads by id, each
+     * answered by the second-level cache while it holds them.
+     */
     public Optional<Product> findShown(long id) {
-        return jdbc.sql("SELECT " + SHOWN_COLUMNS + " FROM " + SHOWN + " AND p.id = ?").param(id).query(Product.class).optional();
+        ProductEntity product = entities.find(ProductEntity.class, id);
+        if (product == null || !product.active() || !categories.find(product.categoryId()).map(Category::active).orElse(false)) {
+            return Optional.empty();
+        }
+        return Optional.of(product.toProduct());
     }
 
     /** A page of the products the shop shows in a category, by id: none while the category is inactive. */
@@ -44,24 +58,36 @@ public class ProductRepository {
         return jdbc.sql("SELECT COUNT(*) FROM " + SHOWN + " AND p.category_id = ?").param(categoryId).query(Long.class).single();
     }
 
-    /** Inserts a product and returns its key. */
+    /**
+     * Inserts a product and returns its key. The statements of this and the other writes run at the call, not
+     * at the commit, so a slug already taken fails the call that took it.
+     */
     public long insert(String name, String slug, String description, BigDecimal price, long categoryId, boolean active) {
-        KeyHolder key = new GeneratedKeyHolder();
-        jdbc.sql("INSERT INTO product (name, slug, description, price, category_id, active) VALUES (?, ?, ?, ?, ?, ?)")
-                .params(name, slug, description, price, categoryId, active).update(key, "id");
-        return key.getKeyAs(Long.class);
+        ProductEntity product = new ProductEntity(name, slug, description, price, categoryId, active);
+        entities.persist(product);
+        entities.flush();
+        return product.id();
     }
 
     /** Replaces the editable fields of product {@code id}; false when there is none. */
     public boolean update(long id, String name, String slug, String description, BigDecimal price, long categoryId, boolean active) {
-        return jdbc.sql("""
-                UPDATE product SET name = ?, slug = ?, description = ?, price = ?, category_id = ?, active = ?,
-                       updated_at = CURRENT_TIMESTAMP
-                WHERE id = ?""").params(name, slug, description, price, categoryId, active, id).update() > 0;
+        ProductEntity product = entities.find(ProductEntity.class, id);
+        if (product == null) {
+            return false;
+        }
+        product.change(name, slug, description, price, categoryId, active);
+        entities.flush();
+        return true;
     }
 
     /** Deletes product {@code id}; false when there is none. */
     public boolean delete(long id) {
-        return jdbc.sql("DELETE FROM product WHERE id = ?").param(id).update() > 0;
+        ProductEntity product = entities.find(ProductEntity.class, id);
+        if (product == null) {
+            return false;
+        }
+        entities.remove(product);
+        entities.flush();
+        return true;
     }
 }

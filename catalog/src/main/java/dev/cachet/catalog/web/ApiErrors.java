@@ -2,6 +2,7 @@ package dev.cachet.catalog.web;
 
 import dev.cachet.catalog.Conflict;
 import dev.cachet.catalog.InvalidField;
+import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -23,6 +24,9 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 /** Errors as JSON: {@code {"error": ..., "field": ..., "message": ...}}, with the status that fits. */
 @RestControllerAdvice(annotations = RestController.class)
 class ApiErrors {
+    /** SQL's state for a unique constraint violated, on PostgreSQL and H2 alike. */
+    private static final String UNIQUE_VIOLATION = "23505";
+
     @ExceptionHandler(InvalidField.class)
     ResponseEntity<Map<String, String>> invalid(InvalidField e) {
         return badRequest(e.field(), e.getMessage());
@@ -58,20 +62,31 @@ class ApiErrors {
         return badRequest(null, "the body is not valid JSON for this resource");
     }
 
-    @ExceptionHandler(DuplicateKeyException.class)
-    ResponseEntity<Map<String, String>> duplicate(DuplicateKeyException e) {
-        return badRequest("slug", "is already used");
-    }
-
     @ExceptionHandler(Conflict.class)
     ResponseEntity<Map<String, String>> conflict(Conflict e) {
         return conflict(e.getMessage());
     }
 
-    /** A constraint the checks before the write could not see, such as a product added to a category being deleted. */
+    /**
+     * A slug already taken (the one unique column a client writes), or a constraint the checks before the write
+     * could not see, such as a product added to a category being deleted. Hibernate reports a unique violation
+     * as a plain integrity violation; the SQL state tells them apart.
+     */
     @ExceptionHandler(DataIntegrityViolationException.class)
     ResponseEntity<Map<String, String>> integrity(DataIntegrityViolationException e) {
+        if (e instanceof DuplicateKeyException || uniqueViolation(e)) {
+            return badRequest("slug", "is already used");
+        }
         return conflict("the write conflicts with a concurrent change to the data it refers to; read it again and retry");
+    }
+
+    private static boolean uniqueViolation(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @ExceptionHandler(NoSuchElementException.class)
