@@ -167,8 +167,9 @@ final class CacheFactory {
                 .build());
         List<String> allowed = new ArrayList<>(Codec.JDK_VALUE_TYPES);
         allowed.add(SpringValues.Holder.class.getName());
-        // The response cache's entries.
+        // The response cache's entries, and what it learns of each URL.
         allowed.add("dev.cachet.spring.web.CachedResponse");
+        allowed.add("dev.cachet.spring.web.ResponseKeys$Variants");
         applicationPackages.forEach(pkg -> allowed.add(pkg + "."));
         for (String type : cache.getAllowedTypes()) {
             if (type == null || type.isBlank()) {

@@ -198,7 +198,10 @@ public class CachetProperties {
         /** What response keys start with inside the cache, unless @CachePage gives another. */
         private String keyPrefix = "page";
 
-        /** TTL of responses with neither @CachePage(ttl) nor s-maxage nor max-age; the cache's default TTL when unset. */
+        /**
+         * TTL of @CachePage responses with neither a ttl of their own nor s-maxage, max-age or Expires; the cache's
+         * default TTL when unset. Never used for responses the application did not mark (site mode).
+         */
         private Duration defaultTtl;
 
         /** The statuses of responses that may be stored. */
@@ -206,6 +209,12 @@ public class CachetProperties {
 
         /** The response header that says whether a response came from the cache (HIT) or not (MISS); empty for none. */
         private String statusHeader = "X-Cache";
+
+        /**
+         * Host names (as in Host, without the port) whose responses are cached; other hosts are passed through.
+         * Unset: this machine's own names (localhost, its loopback addresses, its host name, server.address).
+         */
+        private List<String> hosts = new ArrayList<>();
 
         /** Cookies that carry a session: a request with one has credentials, as one with Authorization has. */
         private List<String> sessionCookies = new ArrayList<>(List.of("JSESSIONID", "SESSION"));
@@ -264,6 +273,14 @@ public class CachetProperties {
 
         public void setStatusHeader(String statusHeader) {
             this.statusHeader = statusHeader;
+        }
+
+        public List<String> getHosts() {
+            return hosts;
+        }
+
+        public void setHosts(List<String> hosts) {
+            this.hosts = hosts;
         }
 
         public List<String> getSessionCookies() {

@@ -8,6 +8,7 @@ import dev.cachet.TypeRef;
 import dev.cachet.ValueTooLargeException;
 import dev.cachet.spring.CachetCaches;
 import dev.cachet.spring.CachetProperties;
+import dev.cachet.store.Envelope;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.Cookie;
@@ -15,28 +16,16 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.lang.reflect.Method;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.Enumeration;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.StringJoiner;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
@@ -61,57 +50,66 @@ import org.springframework.web.util.ServletRequestPathUtils;
 import org.springframework.web.util.WebUtils;
 
 /**
- * The whole-response cache: Django's cache middleware and {@code cache_page}, with the rules a shared cache
- * must keep (RFC 9111). Only GET and HEAD, only cacheable statuses; never a streaming response, a response
- * that is {@code private}, {@code no-store}, {@code no-cache} or {@code max-age=0}, one that sets a cookie, or
- * one that says {@code Vary: *}. The key is the method, scheme, host, path and query, the forwarding headers
- * a proxy sets (so that a forged {@code X-Forwarded-Host} can only ever reach its sender), and the values of
- * the headers the response named in {@code Vary}, learned per URL. A request with credentials (an
- * {@code Authorization} header or a session cookie) is answered from, or stored in, the cache only when the
- * response says a shared cache may keep it ({@code public} or {@code s-maxage}).
+ * The whole-response cache: Django's cache middleware and {@code cache_page}, kept as a shared cache keeps
+ * RFC 9111. {@link SharedCacheRules} says exactly when a response is stored and how long it is fresh,
+ * {@link ResponseKeys} what it is found by and which requests use the cache; this filter buffers a response,
+ * stores it, replays it (with its own {@code Date} and its current {@code Age}), answers conditional requests
+ * with 304, and invalidates a URL's pages when an unsafe request to it (or to its {@code Location}) succeeds.
  *
- * <p>Stored responses get {@code ETag}, {@code Last-Modified}, {@code Expires} and {@code Cache-Control: max-age}
- * when they have none, conditional requests get 304 from the cache, and a header says HIT or MISS. Regeneration
- * goes through get-or-compute, so one request per key (across instances) renders a missing page while the
- * others wait for it, and the endpoint's stale windows apply.
+ * <p>Stored headers are the response's own. Only a response that has no {@code Cache-Control} and no
+ * {@code Expires}, from a handler whose {@code @CachePage} gives a TTL, gets {@code Cache-Control: max-age},
+ * {@code Expires} and, when it has none, an {@code ETag} of its body, as Django's {@code cache_page} adds them.
+ * A request with credentials is answered from, or stored in, the cache only when the response says a shared
+ * cache may keep it. Regeneration goes through get-or-compute, so one request per key (across instances)
+ * renders a missing page while the others wait for it, and the endpoint's stale windows apply, unless the
+ * response says {@code must-revalidate} or {@code proxy-revalidate}.
  */
 final class ResponseCacheFilter extends OncePerRequestFilter {
     private static final TypeRef<CachedResponse> RESPONSE = TypeRef.of(CachedResponse.class);
-    private static final TypeRef<List<String>> HEADER_NAMES = new TypeRef<>() {};
-    /** Request headers through which a proxy says what URL the client asked for: always part of the key. */
-    private static final List<String> FORWARDING = List.of("forwarded", "x-forwarded-host", "x-forwarded-proto",
-            "x-forwarded-port", "x-forwarded-prefix", "x-forwarded-server", "x-forwarded-ssl", "x-original-url", "x-rewrite-url");
+    private static final TypeRef<ResponseKeys.Variants> VARIANTS = TypeRef.of(ResponseKeys.Variants.class);
+    /** Methods that do not change what they ask for (RFC 9110 §9.2.1); any other that succeeds invalidates. */
+    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
     /** Response headers that describe one connection or one exchange, never replayed. */
     private static final Set<String> NOT_REPLAYED = Set.of("set-cookie", "connection", "keep-alive", "transfer-encoding",
-            "date", "age", "trailer", "upgrade", "proxy-connection");
-    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME;
-    private static final Duration VARY_AT_LEAST = Duration.ofDays(1);
+            "age", "trailer", "upgrade", "proxy-connection");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]+)}");
+    private static final System.Logger LOG = System.getLogger(ResponseCacheFilter.class.getName());
 
     private final CachetCaches caches;
     private final CachetProperties.Web web;
+    private final ResponseKeys keys;
     private final ObjectProvider<RequestMappingHandlerMapping> mappings;
     private final Map<Method, Handling> handlings = new ConcurrentHashMap<>();
+    /** The caches that hold responses: the site's and every {@link CachePage}'s, where unsafe requests invalidate. */
+    private final Set<Cache> responseCaches = ConcurrentHashMap.newKeySet();
     private volatile List<RequestMappingHandlerMapping> resolvedMappings;
 
-    ResponseCacheFilter(CachetCaches caches, CachetProperties.Web web, ObjectProvider<RequestMappingHandlerMapping> mappings) {
+    ResponseCacheFilter(CachetCaches caches, CachetProperties.Web web, ResponseKeys keys,
+            ObjectProvider<RequestMappingHandlerMapping> mappings) {
         this.caches = caches;
         this.web = web;
+        this.keys = keys;
         this.mappings = mappings;
+        if (web.getCache() != null && caches.all().containsKey(web.getCache())) {
+            responseCaches.add(caches.get(web.getCache()));
+        }
     }
 
-    /** How one request's response is cached; {@code query} null to key on the whole query string. */
+    /**
+     * How one request's response is cached; {@code query} null to key on the whole query string;
+     * {@code annotated} when the handler is marked {@link CachePage} (rather than cached per site).
+     */
     private record Policy(Cache cache, String keyPrefix, Duration ttl, Duration staleWhileRevalidate, Duration staleIfError,
-            List<String> tags, Set<String> query) {}
+            List<String> tags, Set<String> query, boolean annotated) {}
 
-    /** A response this request generated, buffered; {@code requestNoStore} when the request said {@code no-store}. */
-    private record Generated(ContentCachingResponseWrapper wrapper, boolean streaming, boolean requestNoStore) {
+    /**
+     * A response this request generated, buffered, with when the request went to the handler and when the
+     * response came back; {@code requestNoStore} when the request said {@code no-store}.
+     */
+    private record Generated(ContentCachingResponseWrapper wrapper, boolean streaming, boolean requestNoStore, long requestTime,
+            long responseTime) {
         int status() {
             return wrapper.getStatus();
-        }
-
-        String header(String name) {
-            return wrapper.getHeader(name);
         }
     }
 
@@ -142,24 +140,31 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
             return;
         }
         String method = request.getMethod();
-        Policy policy = "GET".equals(method) || "HEAD".equals(method) ? policy(request) : null;
+        if (!SAFE_METHODS.contains(method)) {
+            unsafe(request, response, chain);
+            return;
+        }
+        Policy policy = ("GET".equals(method) || "HEAD".equals(method)) && keys.cacheable(request) ? policy(request) : null;
         if (policy == null) {
             chain.doFilter(request, response);
             return;
         }
         Cache cache = policy.cache();
         boolean credentials = hasCredentials(request);
-        String base = baseKey(request, policy.query());
-        String varyKey = policy.keyPrefix() + ":vary:" + sha256Hex(base);
-        List<String> vary = cache.get(varyKey, HEADER_NAMES);
-        if (vary == null) {
-            // Nothing cached for this URL yet: render, and learn which headers it varies on.
+        String base = ResponseKeys.base(request, policy.query());
+        String variantsKey = ResponseKeys.variantsKey(policy.keyPrefix(), base);
+        String negotiation = ResponseKeys.negotiation(request);
+        ResponseKeys.Variants variants = cache.get(variantsKey, VARIANTS);
+        String representation = variants == null ? null : variants.produced().get(negotiation);
+        if (representation == null) {
+            // Nothing cached for this URL and this negotiation yet: render, and learn what it produces.
             Generated generated = generate(request, response, chain);
-            store(policy, request, base, varyKey, generated, storable(policy, generated, credentials));
+            store(policy, request, base, variantsKey, negotiation, generated, storable(policy, generated, credentials));
             send(request, generated);
             return;
         }
-        String key = pageKey(policy, request, base, vary);
+        List<String> vary = variants.vary();
+        String key = ResponseKeys.pageKey(policy.keyPrefix(), request, base, representation, vary);
         if (credentials) {
             CachedResponse found = cache.get(key, RESPONSE);
             if (found != null && found.shared()) {
@@ -167,14 +172,14 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
                 return;
             }
             Generated generated = generate(request, response, chain);
-            store(policy, request, base, varyKey, generated, storable(policy, generated, true));
+            store(policy, request, base, variantsKey, negotiation, generated, storable(policy, generated, true));
             send(request, generated);
             return;
         }
         Generated[] generated = new Generated[1];
         CachedResponse found;
         try {
-            found = cache.getOrCompute(key, RESPONSE, computeOptions(policy), () -> {
+            found = cache.getOrCompute(key, RESPONSE, computeOptions(policy, request), () -> {
                 Generated fresh = generate(request, response, chain);
                 generated[0] = fresh;
                 if (fresh.status() >= 500) {
@@ -184,13 +189,13 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
                 if (storable == null) {
                     return null;
                 }
-                List<String> learned = varyOf(fresh);
-                if (!learned.equals(vary) || policy.ttl() == null) {
-                    // Keyed or timed by what this response says: stored here rather than by get-or-compute.
-                    store(policy, request, base, varyKey, fresh, storable);
+                if (!varyOf(fresh).equals(vary) || !representationOf(fresh).equals(representation) || policy.ttl() == null
+                        || storable.mustRevalidate() || storable.initialAge() >= 1000) {
+                    // Keyed, timed or windowed by what this response says: stored here rather than by get-or-compute.
+                    store(policy, request, base, variantsKey, negotiation, fresh, storable);
                     return null;
                 }
-                learn(policy, varyKey, vary, fresh);
+                learn(policy, variantsKey, variants, negotiation, fresh, storable);
                 return storable;
             });
         } catch (ServerError e) {
@@ -208,7 +213,7 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         if (found == null && generated[0] == null) {
             // Another request here loaded the page and it was not to be stored: render this one too.
             Generated own = generate(request, response, chain);
-            store(policy, request, base, varyKey, own, storable(policy, own, false));
+            store(policy, request, base, variantsKey, negotiation, own, storable(policy, own, false));
             send(request, own);
             return;
         }
@@ -223,9 +228,43 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         }
     }
 
-    private ComputeOptions computeOptions(Policy policy) {
+    /**
+     * An unsafe request: passed on, and once it has succeeded (2xx or 3xx) and before its answer leaves, the
+     * pages of its URL, and of the URLs its {@code Location} and {@code Content-Location} name on the same host,
+     * are invalidated in every cache that holds responses (RFC 9111 §4.4).
+     */
+    private void unsafe(HttpServletRequest request, HttpServletResponse response, FilterChain chain) throws IOException, ServletException {
+        if (responseCaches.isEmpty()) {
+            chain.doFilter(request, response);
+            return;
+        }
+        ContentCachingResponseWrapper wrapper = new ContentCachingResponseWrapper(response);
+        chain.doFilter(request, wrapper);
+        int status = wrapper.getStatus();
+        if (status >= 200 && status < 400) {
+            List<String> tags = new ArrayList<>(List.of(ResponseKeys.urlTag(request)));
+            for (String header : List.of("Location", "Content-Location")) {
+                String location = wrapper.getHeader(header);
+                String tag = location == null ? null : ResponseKeys.urlTag(request, location);
+                if (tag != null && !tags.contains(tag)) {
+                    tags.add(tag);
+                }
+            }
+            for (Cache cache : responseCaches) {
+                if (!cache.invalidateTags(tags)) {
+                    LOG.log(System.Logger.Level.WARNING, "cache {0}: invalidating the pages of {1} {2} failed; it is replayed"
+                            + " when the cache's store answers again", cache.options().name(), request.getMethod(), request.getRequestURI());
+                }
+            }
+        }
+        if (!request.isAsyncStarted()) {
+            wrapper.copyBodyToResponse();
+        }
+    }
+
+    private ComputeOptions computeOptions(Policy policy, HttpServletRequest request) {
         ComputeOptions.Builder options = ComputeOptions.builder().ttl(policy.ttl() != null ? Ttl.of(policy.ttl()) : defaultTtl(policy))
-                .tags(policy.tags());
+                .tags(tags(policy, request));
         if (policy.staleWhileRevalidate() != null) {
             options.staleWhileRevalidate(policy.staleWhileRevalidate());
         }
@@ -235,54 +274,59 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         return options.build();
     }
 
+    /** The policy's tags and the tag of the request's URL, which unsafe requests to it invalidate. */
+    private static List<String> tags(Policy policy, HttpServletRequest request) {
+        List<String> tags = new ArrayList<>(policy.tags());
+        tags.add(ResponseKeys.urlTag(request));
+        return tags;
+    }
+
     private Generated generate(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         ContentCachingResponseWrapper wrapper = new ContentCachingResponseWrapper(response);
+        long requestTime = System.currentTimeMillis();
         chain.doFilter(request, wrapper);
+        long responseTime = System.currentTimeMillis();
         String type = wrapper.getContentType();
         boolean streaming = request.isAsyncStarted() || type != null && type.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
-        boolean noStore = cacheControl(list(request.getHeaders("Cache-Control"))).containsKey("no-store");
-        return new Generated(wrapper, streaming, noStore);
+        boolean noStore = SharedCacheRules.cacheControl(list(request.getHeaders("Cache-Control"))).containsKey("no-store");
+        return new Generated(wrapper, streaming, noStore, requestTime, responseTime);
     }
 
-    /** The response as it may be stored, with the headers it lacks added; null when it may not be stored. */
+    /** The response as it may be stored, as {@link SharedCacheRules} says; null when it may not be stored. */
     private CachedResponse storable(Policy policy, Generated generated, boolean credentials) {
         ContentCachingResponseWrapper wrapper = generated.wrapper();
         if (generated.streaming() || !web.getCacheableStatuses().contains(wrapper.getStatus())
-                || !wrapper.getHeaders("Set-Cookie").isEmpty() || generated.requestNoStore()) {
+                || !wrapper.getHeaders("Set-Cookie").isEmpty() || generated.requestNoStore() || varyOf(generated).contains("*")) {
             return null;
         }
-        Map<String, String> control = cacheControl(wrapper.getHeaders("Cache-Control"));
-        if (control.containsKey("private") || control.containsKey("no-store") || control.containsKey("no-cache")
-                || "0".equals(control.get("max-age")) || "0".equals(control.get("s-maxage"))
-                || !control.containsKey("max-age") && !control.containsKey("s-maxage") && (noCachePragma(wrapper) || expired(wrapper))) {
+        Map<String, String> control = SharedCacheRules.cacheControl(wrapper.getHeaders("Cache-Control"));
+        if (SharedCacheRules.forbidsStoring(control)
+                || !control.containsKey("max-age") && !control.containsKey("s-maxage") && noCachePragma(wrapper)) {
             return null;
         }
-        if (varyOf(generated).contains("*")) {
-            return null;
-        }
-        boolean shared = control.containsKey("public") || control.containsKey("s-maxage");
+        boolean shared = SharedCacheRules.sharedWithCredentials(control);
         if (credentials && !shared) {
             return null;
         }
-        Duration ttl = ttl(policy, generated);
-        if (!ttl.isPositive()) {
+        long date = HttpDates.parse(wrapper.getHeader("Date"));
+        boolean dated = date != Long.MIN_VALUE;
+        if (!dated) {
+            date = generated.responseTime();
+        }
+        long initialAge = SharedCacheRules.initialAge(wrapper.getHeader("Age"), date, generated.requestTime(), generated.responseTime());
+        long lifetime = lifetime(policy, generated, control, date);
+        if (initialAge < 0 || lifetime <= initialAge) {
             return null;
         }
-        long now = System.currentTimeMillis();
         byte[] body = wrapper.getContentAsByteArray();
-        if (wrapper.getHeader("ETag") == null) {
-            wrapper.setHeader("ETag", "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(sha256(body)).substring(0, 22) + "\"");
-        }
-        if (wrapper.getHeader("Last-Modified") == null) {
-            wrapper.setHeader("Last-Modified", httpDate(now));
-        }
-        if (wrapper.getHeader("Expires") == null) {
-            wrapper.setHeader("Expires", httpDate(now + ttl.toMillis()));
-        }
-        if (!control.containsKey("max-age")) {
-            String existing = wrapper.getHeader("Cache-Control");
-            wrapper.setHeader("Cache-Control", (existing == null || existing.isBlank() ? "" : existing + ", ") + "max-age=" + ttl.toSeconds());
+        boolean ownCachingHeaders = !wrapper.getHeaders("Cache-Control").isEmpty() || !wrapper.getHeaders("Expires").isEmpty();
+        if (!ownCachingHeaders && policy.ttl() != null) {
+            wrapper.setHeader("Cache-Control", "max-age=" + policy.ttl().toSeconds());
+            wrapper.setHeader("Expires", HttpDates.format(generated.responseTime() + policy.ttl().toMillis()));
+            if (wrapper.getHeader("ETag") == null && wrapper.getHeader("Last-Modified") == null) {
+                wrapper.setHeader("ETag", "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(ResponseKeys.sha256(body)).substring(0, 22) + "\"");
+            }
         }
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (String name : wrapper.getHeaderNames()) {
@@ -294,62 +338,80 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         if (wrapper.getContentType() != null && !headers.containsKey("Content-Type")) {
             headers.put("Content-Type", List.of(wrapper.getContentType()));
         }
-        return new CachedResponse(wrapper.getStatus(), headers, body, now, shared);
+        if (!dated) {
+            // A cache must send a Date (RFC 9110 §6.6.1): the time the response was made, replayed on every hit.
+            headers.put("Date", List.of(HttpDates.format(generated.responseTime())));
+        }
+        boolean mustRevalidate = control.containsKey("must-revalidate") || control.containsKey("proxy-revalidate");
+        return new CachedResponse(wrapper.getStatus(), headers, body, generated.responseTime(), shared, initialAge, lifetime,
+                mustRevalidate);
     }
 
-    /** Stores a storable response (none when null) under the key its own Vary gives, and learns that Vary for the URL. */
-    private void store(Policy policy, HttpServletRequest request, String base, String varyKey, Generated generated,
-            CachedResponse storable) {
+    /**
+     * The freshness lifetime in milliseconds: the handler's TTL; else the response's own; else, for a handler
+     * marked {@link CachePage}, the default TTL; else a heuristic one (0 when none is allowed).
+     */
+    private long lifetime(Policy policy, Generated generated, Map<String, String> control, long date) {
+        if (policy.ttl() != null) {
+            return policy.ttl().toMillis();
+        }
+        ContentCachingResponseWrapper wrapper = generated.wrapper();
+        long own = SharedCacheRules.explicitLifetime(control, List.copyOf(wrapper.getHeaders("Expires")), date);
+        if (own >= 0) {
+            return own;
+        }
+        if (policy.annotated()) {
+            Ttl ttl = defaultTtl(policy);
+            return ttl.isForever() ? Long.MAX_VALUE / 2 : ttl.toMillis();
+        }
+        return SharedCacheRules.heuristicLifetime(wrapper.getStatus(), control, wrapper.getHeader("Last-Modified"), date);
+    }
+
+    /**
+     * Stores a storable response (none when null) under the key its own representation and Vary give, for what
+     * is left of its freshness, and learns both for the URL.
+     */
+    private void store(Policy policy, HttpServletRequest request, String base, String variantsKey, String negotiation,
+            Generated generated, CachedResponse storable) {
         if (storable == null) {
             return;
         }
-        Ttl ttl = Ttl.of(ttl(policy, generated));
-        List<String> vary = varyOf(generated);
-        learn(policy, varyKey, vary, generated);
-        String key = pageKey(policy, request, base, vary);
+        ResponseKeys.Variants known = policy.cache().get(variantsKey, VARIANTS);
+        learn(policy, variantsKey, known, negotiation, generated, storable);
+        String key = ResponseKeys.pageKey(policy.keyPrefix(), request, base, representationOf(generated), varyOf(generated));
         try {
-            if (policy.ttl() != null) {
+            if (policy.ttl() != null && !storable.mustRevalidate() && storable.initialAge() < 1000) {
                 // Stored as get-or-compute stores it, so the endpoint's stale windows apply to it too.
-                policy.cache().getOrCompute(key, RESPONSE, computeOptions(policy), () -> storable);
+                policy.cache().getOrCompute(key, RESPONSE, computeOptions(policy, request), () -> storable);
             } else {
-                policy.cache().set(key, storable, ttl, policy.tags());
+                policy.cache().set(key, storable, Ttl.of(Duration.ofMillis(remaining(storable))), tags(policy, request));
             }
         } catch (ValueTooLargeException tooLarge) {
             // Sent as rendered; too large to keep.
         }
     }
 
-    /**
-     * Keeps the URL's Vary, for at least a day and at least as long as its pages with their stale windows:
-     * while it is known, a missing page is rendered by one request per key; without it, by every request.
-     */
-    private void learn(Policy policy, String varyKey, List<String> vary, Generated generated) {
-        Duration pages = ttl(policy, generated).plus(max(policy.staleWhileRevalidate(), policy.staleIfError()));
-        policy.cache().set(varyKey, vary, Ttl.of(max(pages, VARY_AT_LEAST)));
+    /** Keeps what the URL's pages vary on, for as long as this page with its stale windows: no longer. */
+    private void learn(Policy policy, String variantsKey, ResponseKeys.Variants known, String negotiation, Generated generated,
+            CachedResponse storable) {
+        ResponseKeys.Variants variants = (known != null ? known : ResponseKeys.Variants.none())
+                .learn(varyOf(generated), negotiation, representationOf(generated));
+        Duration page = Duration.ofMillis(remaining(storable));
+        if (!storable.mustRevalidate()) {
+            page = page.plus(max(policy.staleWhileRevalidate(), policy.staleIfError()));
+        }
+        policy.cache().set(variantsKey, variants, Ttl.of(page));
+    }
+
+    /** How much longer a stored response stays fresh, in milliseconds. */
+    private static long remaining(CachedResponse storable) {
+        return Math.max(1, storable.lifetime() - storable.initialAge());
     }
 
     private static Duration max(Duration a, Duration b) {
         Duration first = a != null ? a : Duration.ZERO;
         Duration second = b != null ? b : Duration.ZERO;
         return first.compareTo(second) >= 0 ? first : second;
-    }
-
-    private Duration ttl(Policy policy, Generated generated) {
-        if (policy.ttl() != null) {
-            return policy.ttl();
-        }
-        Map<String, String> control = cacheControl(generated.wrapper().getHeaders("Cache-Control"));
-        for (String directive : List.of("s-maxage", "max-age")) {
-            String seconds = control.get(directive);
-            if (seconds != null) {
-                try {
-                    return Duration.ofSeconds(Long.parseLong(seconds));
-                } catch (NumberFormatException malformed) {
-                    return Duration.ZERO;
-                }
-            }
-        }
-        return Duration.ofMillis(defaultTtl(policy).toMillis());
     }
 
     private Ttl defaultTtl(Policy policy) {
@@ -373,13 +435,14 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         wrapper.copyBodyToResponse();
     }
 
-    /** Writes a cached response: 304 when the request's validators match it. */
+    /** Writes a cached response, with its stored {@code Date} and its current age: 304 when the request's validators match it. */
     private void replay(HttpServletRequest request, HttpServletResponse response, CachedResponse found) throws IOException {
         found.headers().forEach((name, values) -> {
             response.setHeader(name, null);
             values.forEach(value -> response.addHeader(name, value));
         });
-        response.setHeader("Age", Long.toString(Math.max(0, (System.currentTimeMillis() - found.storedAt()) / 1000)));
+        long currentAge = found.initialAge() + Math.max(0, System.currentTimeMillis() - found.storedAt());
+        response.setHeader("Age", Long.toString(currentAge / 1000));
         statusHeader(response, "HIT");
         String etag = first(found.headers(), "ETag");
         if (found.status() == 200 && notModified(request, etag, first(found.headers(), "Last-Modified"))) {
@@ -428,11 +491,9 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         if (ifModifiedSince == null || lastModified == null) {
             return false;
         }
-        try {
-            return !ZonedDateTime.parse(lastModified, HTTP_DATE).isAfter(ZonedDateTime.parse(ifModifiedSince, HTTP_DATE));
-        } catch (DateTimeParseException malformed) {
-            return false;
-        }
+        long modified = HttpDates.parse(lastModified);
+        long since = HttpDates.parse(ifModifiedSince);
+        return modified != Long.MIN_VALUE && since != Long.MIN_VALUE && modified <= since;
     }
 
     private static String weak(String etag) {
@@ -458,53 +519,6 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         return false;
     }
 
-    /**
-     * Method, URL as the request names it (with the parameters of {@code query} only, unless it is null), and
-     * every forwarding header: what selects a page before Vary.
-     */
-    private static String baseKey(HttpServletRequest request, Set<String> query) {
-        StringBuilder key = new StringBuilder(request.getMethod()).append(' ').append(request.getRequestURL());
-        String kept = query == null ? request.getQueryString() : keptQuery(request.getQueryString(), query);
-        if (kept != null) {
-            key.append('?').append(kept);
-        }
-        for (String header : FORWARDING) {
-            appendHeader(key, request, header);
-        }
-        return key.toString();
-    }
-
-    /**
-     * The parameters of {@code queryString} named in {@code names}, sorted by name (a repeated one keeps its
-     * order), as they came; null when none is left. A name that cannot be decoded keeps the whole string,
-     * so that nothing the handler might read is ever dropped from the key.
-     */
-    private static String keptQuery(String queryString, Set<String> names) {
-        if (queryString == null || queryString.isEmpty()) {
-            return null;
-        }
-        List<String[]> kept = new ArrayList<>();
-        for (String parameter : queryString.split("&")) {
-            int equals = parameter.indexOf('=');
-            String name;
-            try {
-                name = URLDecoder.decode(equals < 0 ? parameter : parameter.substring(0, equals), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException malformed) {
-                return queryString;
-            }
-            if (names.contains(name)) {
-                kept.add(new String[] {name, parameter});
-            }
-        }
-        if (kept.isEmpty()) {
-            return null;
-        }
-        kept.sort(Comparator.comparing(parameter -> parameter[0]));
-        StringJoiner query = new StringJoiner("&");
-        kept.forEach(parameter -> query.add(parameter[1]));
-        return query.toString();
-    }
-
     /** The parameter names of {@link CachePage#query()}; null for all. */
     private static Set<String> query(String[] names, String where) {
         List<String> list = List.of(names);
@@ -522,20 +536,11 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         return Set.copyOf(list);
     }
 
-    private static String pageKey(Policy policy, HttpServletRequest request, String base, List<String> vary) {
-        StringBuilder key = new StringBuilder(base);
-        for (String header : vary) {
-            appendHeader(key, request, header);
-        }
-        return policy.keyPrefix() + ":" + request.getMethod() + ":" + sha256Hex(key.toString());
-    }
-
-    private static void appendHeader(StringBuilder key, HttpServletRequest request, String header) {
-        key.append('\n').append(header).append(':');
-        var values = request.getHeaders(header);
-        while (values != null && values.hasMoreElements()) {
-            key.append(values.nextElement()).append('\u0000');
-        }
+    /** The representation a generated response is, as {@link ResponseKeys#representation} has it. */
+    private static String representationOf(Generated generated) {
+        ContentCachingResponseWrapper wrapper = generated.wrapper();
+        return ResponseKeys.representation(wrapper.getContentType(), wrapper.getHeader("Content-Encoding"),
+                wrapper.getHeader("Content-Language"));
     }
 
     /** The header names of a response's Vary, lower-cased and sorted, so that equal lists compare equal. */
@@ -560,36 +565,6 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         return wrapper.getHeaders("Pragma").stream().anyMatch(value -> value.toLowerCase(Locale.ROOT).contains("no-cache"));
     }
 
-    /** An Expires that has passed (or is not a date, which RFC 9111 reads as the past). */
-    private static boolean expired(ContentCachingResponseWrapper wrapper) {
-        String expires = wrapper.getHeader("Expires");
-        if (expires == null) {
-            return false;
-        }
-        try {
-            return !ZonedDateTime.parse(expires, HTTP_DATE).toInstant().isAfter(Instant.now());
-        } catch (DateTimeParseException malformed) {
-            return true;
-        }
-    }
-
-    private static Map<String, String> cacheControl(Iterable<String> values) {
-        Map<String, String> directives = new LinkedHashMap<>();
-        for (String value : values) {
-            for (String directive : value.split(",")) {
-                String trimmed = directive.trim();
-                if (trimmed.isEmpty()) {
-                    continue;
-                }
-                int eq = trimmed.indexOf('=');
-                String name = (eq < 0 ? trimmed : trimmed.substring(0, eq)).trim().toLowerCase(Locale.ROOT);
-                String argument = eq < 0 ? "" : trimmed.substring(eq + 1).trim().replace("\"", "");
-                directives.put(name, argument);
-            }
-        }
-        return directives;
-    }
-
     /** The policy of this request: its handler's {@link CachePage}, else the per-site one, else none. */
     private Policy policy(HttpServletRequest request) {
         HandlerMethod method = handler(request);
@@ -600,7 +575,7 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         }
         if (handling.policy() == null) {
             return web.isSite()
-                    ? new Policy(cache(null, "cachet.web.site"), web.getKeyPrefix(), null, null, null, List.of(), null)
+                    ? new Policy(cache(null, "cachet.web.site"), web.getKeyPrefix(), null, null, null, List.of(), null, false)
                     : null;
         }
         Policy policy = handling.policy();
@@ -608,10 +583,17 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         Map<String, String> variables = (Map<String, String>) request.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE);
         List<String> tags = new ArrayList<>(policy.tags().size());
         for (String tag : policy.tags()) {
-            tags.add(resolve(tag, variables, method));
+            String resolved = resolve(tag, variables, method);
+            try {
+                Envelope.checkTagName(resolved);
+            } catch (IllegalArgumentException notATag) {
+                // A path variable no tag can hold (too long, a control character): the handler answers it uncached.
+                return null;
+            }
+            tags.add(resolved);
         }
         return new Policy(policy.cache(), policy.keyPrefix(), policy.ttl(), policy.staleWhileRevalidate(), policy.staleIfError(), tags,
-                policy.query());
+                policy.query(), true);
     }
 
     /** A tag with each {@code {name}} replaced by the request's path variable of that name. */
@@ -639,9 +621,10 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         if (ttl == null && (whileRevalidating != null || ifError != null)) {
             throw new IllegalStateException(where + " has a stale window but no ttl: the windows count from the TTL it gives");
         }
-        return new Policy(cache(page.cache().isEmpty() ? null : page.cache(), where),
-                page.keyPrefix().isEmpty() ? web.getKeyPrefix() : page.keyPrefix(), ttl, whileRevalidating, ifError,
-                List.of(page.tags()), query(page.query(), where));
+        Cache cache = cache(page.cache().isEmpty() ? null : page.cache(), where);
+        responseCaches.add(cache);
+        return new Policy(cache, page.keyPrefix().isEmpty() ? web.getKeyPrefix() : page.keyPrefix(), ttl, whileRevalidating, ifError,
+                List.of(page.tags()), query(page.query(), where), true);
     }
 
     /**
@@ -765,21 +748,5 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         } finally {
             request.setAttribute(ServletRequestPathUtils.PATH_ATTRIBUTE, parsed);
         }
-    }
-
-    private static String httpDate(long epochMillis) {
-        return HTTP_DATE.format(Instant.ofEpochMilli(epochMillis).atZone(ZoneOffset.UTC));
-    }
-
-    private static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JDK", e);
-        }
-    }
-
-    private static String sha256Hex(String text) {
-        return HexFormat.of().formatHex(sha256(text.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -45,8 +45,8 @@ class SiteResponseCacheIT extends RunningServer {
     @RestController
     static class Pages {
         @GetMapping("/anything")
-        String anything() {
-            return "anything " + RUNS.incrementAndGet();
+        ResponseEntity<String> anything() {
+            return ResponseEntity.ok().header("Cache-Control", "max-age=60").body("anything " + RUNS.incrementAndGet());
         }
 
         @PostMapping("/anything")
