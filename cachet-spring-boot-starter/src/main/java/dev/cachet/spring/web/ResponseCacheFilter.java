@@ -13,6 +13,7 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.lang.reflect.Method;
@@ -72,6 +73,10 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
     /** Response headers that describe one connection or one exchange, never replayed. */
     private static final Set<String> NOT_REPLAYED = Set.of("set-cookie", "connection", "keep-alive", "transfer-encoding",
             "age", "trailer", "upgrade", "proxy-connection");
+    /** Headers of a 304 that say nothing of the stored body's metadata and do not replace the stored ones. */
+    private static final Set<String> NOT_REFRESHED = Set.of("content-length", "content-type", "content-encoding", "content-range");
+    private static final long REVALIDATION_MIN_MILLIS = 60_000;
+    private static final long REVALIDATION_MAX_MILLIS = 24 * 3_600_000L;
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]+)}");
     private static final System.Logger LOG = System.getLogger(ResponseCacheFilter.class.getName());
 
@@ -168,6 +173,10 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         if (credentials) {
             CachedResponse found = cache.get(key, RESPONSE);
             if (found != null && found.shared()) {
+                if (revalidates(policy, found)) {
+                    revalidate(policy, request, response, chain, base, variantsKey, negotiation, key, found, true);
+                    return;
+                }
                 replay(request, response, found);
                 return;
             }
@@ -189,8 +198,7 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
                 if (storable == null) {
                     return null;
                 }
-                if (!varyOf(fresh).equals(vary) || !representationOf(fresh).equals(representation) || policy.ttl() == null
-                        || storable.mustRevalidate() || storable.initialAge() >= 1000) {
+                if (!varyOf(fresh).equals(vary) || !representationOf(fresh).equals(representation) || !timedByCache(policy, storable)) {
                     // Keyed, timed or windowed by what this response says: stored here rather than by get-or-compute.
                     store(policy, request, base, variantsKey, negotiation, fresh, storable);
                     return null;
@@ -215,6 +223,10 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
             Generated own = generate(request, response, chain);
             store(policy, request, base, variantsKey, negotiation, own, storable(policy, own, false));
             send(request, own);
+            return;
+        }
+        if (found != null && generated[0] == null && revalidates(policy, found)) {
+            revalidate(policy, request, response, chain, base, variantsKey, negotiation, key, found, false);
             return;
         }
         if (found != null && (generated[0] == null || generated[0].status() >= 500)) {
@@ -380,27 +392,178 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         learn(policy, variantsKey, known, negotiation, generated, storable);
         String key = ResponseKeys.pageKey(policy.keyPrefix(), request, base, representationOf(generated), varyOf(generated));
         try {
-            if (policy.ttl() != null && !storable.mustRevalidate() && storable.initialAge() < 1000) {
+            if (timedByCache(policy, storable)) {
                 // Stored as get-or-compute stores it, so the endpoint's stale windows apply to it too.
                 policy.cache().getOrCompute(key, RESPONSE, computeOptions(policy, request), () -> storable);
             } else {
-                policy.cache().set(key, storable, Ttl.of(Duration.ofMillis(remaining(storable))), tags(policy, request));
+                policy.cache().set(key, storable, Ttl.of(Duration.ofMillis(kept(storable))), tags(policy, request));
             }
         } catch (ValueTooLargeException tooLarge) {
             // Sent as rendered; too large to keep.
         }
     }
 
-    /** Keeps what the URL's pages vary on, for as long as this page with its stale windows: no longer. */
+    /** Keeps what the URL's pages vary on, for as long as this page is kept (with its stale windows): no longer. */
     private void learn(Policy policy, String variantsKey, ResponseKeys.Variants known, String negotiation, Generated generated,
             CachedResponse storable) {
         ResponseKeys.Variants variants = (known != null ? known : ResponseKeys.Variants.none())
                 .learn(varyOf(generated), negotiation, representationOf(generated));
-        Duration page = Duration.ofMillis(remaining(storable));
-        if (!storable.mustRevalidate()) {
-            page = page.plus(max(policy.staleWhileRevalidate(), policy.staleIfError()));
-        }
+        Duration page = timedByCache(policy, storable)
+                ? Duration.ofMillis(remaining(storable)).plus(max(policy.staleWhileRevalidate(), policy.staleIfError()))
+                : Duration.ofMillis(kept(storable));
         policy.cache().set(variantsKey, variants, Ttl.of(page));
+    }
+
+    /**
+     * Whether the cache's TTL is the response's freshness: a page of a handler whose {@code @CachePage} gives a
+     * TTL, fresh on arrival and not {@code must-revalidate}, which get-or-compute stores, with the handler's stale
+     * windows. Any other response is stored with a TTL of its own, past its freshness when it can be revalidated.
+     */
+    private static boolean timedByCache(Policy policy, CachedResponse storable) {
+        return policy.ttl() != null && !storable.mustRevalidate() && storable.initialAge() < 1000;
+    }
+
+    /** Whether a stored response is no longer fresh and is to be revalidated rather than replayed. */
+    private static boolean revalidates(Policy policy, CachedResponse found) {
+        return !timedByCache(policy, found) && !fresh(found);
+    }
+
+    private static boolean fresh(CachedResponse found) {
+        return found.initialAge() + Math.max(0, System.currentTimeMillis() - found.storedAt()) < found.lifetime();
+    }
+
+    /**
+     * How long to keep a stored response, in milliseconds: what is left of its freshness, and then, when it has
+     * a validator to revalidate it with ({@code ETag}, {@code Last-Modified}), as long again as its lifetime (at
+     * least a minute, at most a day), so that a stale response costs the handler a 304 rather than a rendering.
+     */
+    private static long kept(CachedResponse storable) {
+        long fresh = remaining(storable);
+        if (first(storable.headers(), "ETag") == null && first(storable.headers(), "Last-Modified") == null) {
+            return fresh;
+        }
+        return fresh + Math.clamp(storable.lifetime(), REVALIDATION_MIN_MILLIS, REVALIDATION_MAX_MILLIS);
+    }
+
+    /**
+     * Revalidates a stale response (RFC 9111 §4.3): the handler is asked with the stored validators
+     * ({@code If-None-Match}, {@code If-Modified-Since}) in place of the client's; a 304 refreshes the stored
+     * headers from it (§4.3.4) and the stored body answers; any other answer is a new response, stored and sent
+     * as a miss is.
+     */
+    private void revalidate(Policy policy, HttpServletRequest request, HttpServletResponse response, FilterChain chain, String base,
+            String variantsKey, String negotiation, String key, CachedResponse stale, boolean credentials)
+            throws IOException, ServletException {
+        Generated answer = generate(conditional(request, stale), response, chain);
+        if (answer.status() != HttpServletResponse.SC_NOT_MODIFIED) {
+            store(policy, request, base, variantsKey, negotiation, answer, storable(policy, answer, credentials));
+            send(request, answer);
+            return;
+        }
+        CachedResponse refreshed = refreshed(policy, stale, answer);
+        if (refreshed.lifetime() > refreshed.initialAge()) {
+            policy.cache().set(key, refreshed, Ttl.of(Duration.ofMillis(kept(refreshed))), tags(policy, request));
+        }
+        answer.wrapper().resetBuffer();
+        replay(request, response, refreshed, "REVALIDATED");
+    }
+
+    /** The request with the stored response's validators as its only preconditions. */
+    private static HttpServletRequest conditional(HttpServletRequest request, CachedResponse stale) {
+        Map<String, String> validators = new LinkedHashMap<>();
+        String etag = first(stale.headers(), "ETag");
+        String lastModified = first(stale.headers(), "Last-Modified");
+        if (etag != null) {
+            validators.put("if-none-match", etag);
+        }
+        if (lastModified != null) {
+            validators.put("if-modified-since", lastModified);
+        }
+        Set<String> replaced = Set.of("if-none-match", "if-modified-since", "if-match", "if-unmodified-since", "if-range");
+        return new HttpServletRequestWrapper(request) {
+            @Override
+            public String getHeader(String name) {
+                String lower = name.toLowerCase(Locale.ROOT);
+                return replaced.contains(lower) ? validators.get(lower) : super.getHeader(name);
+            }
+
+            @Override
+            public Enumeration<String> getHeaders(String name) {
+                String lower = name.toLowerCase(Locale.ROOT);
+                if (replaced.contains(lower)) {
+                    String value = validators.get(lower);
+                    return Collections.enumeration(value == null ? List.of() : List.of(value));
+                }
+                return super.getHeaders(name);
+            }
+
+            @Override
+            public long getDateHeader(String name) {
+                String lower = name.toLowerCase(Locale.ROOT);
+                if (replaced.contains(lower)) {
+                    long date = HttpDates.parse(validators.get(lower));
+                    return date == Long.MIN_VALUE ? -1 : date;
+                }
+                return super.getDateHeader(name);
+            }
+
+            @Override
+            public Enumeration<String> getHeaderNames() {
+                List<String> names = new ArrayList<>();
+                for (String name : Collections.list(super.getHeaderNames())) {
+                    if (!replaced.contains(name.toLowerCase(Locale.ROOT))) {
+                        names.add(name);
+                    }
+                }
+                names.addAll(validators.keySet());
+                return Collections.enumeration(names);
+            }
+        };
+    }
+
+    /**
+     * The stored response with the headers of a 304 in place of its own (§4.3.4; not those that describe the
+     * body or the exchange), fresh again from the 304's time, with the lifetime its headers now give.
+     */
+    private CachedResponse refreshed(Policy policy, CachedResponse stale, Generated notModified) {
+        ContentCachingResponseWrapper wrapper = notModified.wrapper();
+        Map<String, List<String>> headers = new LinkedHashMap<>(stale.headers());
+        for (String name : wrapper.getHeaderNames()) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (NOT_REPLAYED.contains(lower) || NOT_REFRESHED.contains(lower) || lower.equals(web.getStatusHeader().toLowerCase(Locale.ROOT))) {
+                continue;
+            }
+            headers.keySet().removeIf(stored -> stored.equalsIgnoreCase(name));
+            headers.put(name, new ArrayList<>(wrapper.getHeaders(name)));
+        }
+        long date = HttpDates.parse(wrapper.getHeader("Date"));
+        if (date == Long.MIN_VALUE) {
+            date = notModified.responseTime();
+            headers.keySet().removeIf(stored -> stored.equalsIgnoreCase("Date"));
+            headers.put("Date", List.of(HttpDates.format(date)));
+        }
+        Map<String, String> control = SharedCacheRules.cacheControl(values(headers, "Cache-Control"));
+        long initialAge = Math.max(0, SharedCacheRules.initialAge(wrapper.getHeader("Age"), date, notModified.requestTime(),
+                notModified.responseTime()));
+        long lifetime = policy.ttl() != null ? policy.ttl().toMillis()
+                : SharedCacheRules.explicitLifetime(control, values(headers, "Expires"), date);
+        if (lifetime < 0) {
+            lifetime = policy.annotated() ? stale.lifetime()
+                    : SharedCacheRules.heuristicLifetime(stale.status(), control, first(headers, "Last-Modified"), date);
+        }
+        return new CachedResponse(stale.status(), headers, stale.body(), notModified.responseTime(),
+                SharedCacheRules.sharedWithCredentials(control), initialAge, lifetime,
+                control.containsKey("must-revalidate") || control.containsKey("proxy-revalidate"));
+    }
+
+    private static List<String> values(Map<String, List<String>> headers, String name) {
+        List<String> values = new ArrayList<>();
+        headers.forEach((header, those) -> {
+            if (header.equalsIgnoreCase(name)) {
+                values.addAll(those);
+            }
+        });
+        return values;
     }
 
     /** How much longer a stored response stays fresh, in milliseconds. */
@@ -437,13 +600,17 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
 
     /** Writes a cached response, with its stored {@code Date} and its current age: 304 when the request's validators match it. */
     private void replay(HttpServletRequest request, HttpServletResponse response, CachedResponse found) throws IOException {
+        replay(request, response, found, "HIT");
+    }
+
+    private void replay(HttpServletRequest request, HttpServletResponse response, CachedResponse found, String how) throws IOException {
         found.headers().forEach((name, values) -> {
             response.setHeader(name, null);
             values.forEach(value -> response.addHeader(name, value));
         });
         long currentAge = found.initialAge() + Math.max(0, System.currentTimeMillis() - found.storedAt());
         response.setHeader("Age", Long.toString(currentAge / 1000));
-        statusHeader(response, "HIT");
+        statusHeader(response, how);
         String etag = first(found.headers(), "ETag");
         if (found.status() == 200 && notModified(request, etag, first(found.headers(), "Last-Modified"))) {
             response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);

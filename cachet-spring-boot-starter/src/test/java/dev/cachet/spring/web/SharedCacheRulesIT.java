@@ -207,6 +207,34 @@ class SharedCacheRulesIT extends RunningServer {
     }
 
     @Test
+    void aStaleResponseWithAValidatorIsRevalidatedAndA304RefreshesIt() throws Exception {
+        String[] validated = {"Cache-Control", "max-age=1", "ETag", "\"v1\""};
+        get("validated", validated);
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> get("validated", validated).headers().firstValue("X-Cache").orElseThrow().equals("REVALIDATED"));
+        HttpResponse<String> refreshed = get("validated", validated);
+        assertThat(refreshed.headers().firstValue("X-Cache")).as("fresh again after the 304").hasValue("HIT");
+        assertThat(refreshed.body()).as("the stored body, the handler's 304 had none").isEqualTo("validated 1");
+        assertThat(refreshed.headers().firstValue("ETag")).hasValue("\"v1\"");
+        assertThat(send("GET", origin("validated", validated), "If-None-Match", "\"v1\"").statusCode()).isEqualTo(304);
+    }
+
+    @Test
+    void mustRevalidateMeansAConditionalRequestNotAReRender() throws Exception {
+        String modified = HttpDates.format(System.currentTimeMillis() - 60_000);
+        String[] strict = {"Cache-Control", "max-age=1, must-revalidate", "Last-Modified", modified};
+        get("strict", strict);
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> get("strict", strict).headers().firstValue("X-Cache").orElseThrow().equals("REVALIDATED"));
+        assertThat(get("strict", strict).body()).isEqualTo("strict 1");
+        // A changed resource answers the conditional request in full, and that is what is stored and sent.
+        String[] changed = {"Cache-Control", "max-age=1, must-revalidate", "ETag", "\"v2\""};
+        get("changing", changed[0], changed[1], "ETag", "\"v1\"");
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> get("changing", changed).body().equals("changing 2"));
+    }
+
+    @Test
     void inSiteModeAResponseWithoutFreshnessIsKeptOnlyForAHeuristicLifetime() throws Exception {
         get("bare");
         get("bare");
