@@ -76,6 +76,8 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
     /** Headers of a 304 that say nothing of the stored body's metadata and do not replace the stored ones. */
     private static final Set<String> NOT_REFRESHED = Set.of("content-length", "content-type", "content-encoding", "content-range");
     private static final long REVALIDATION_MIN_MILLIS = 60_000;
+    /** How much of an unsafe request's answer is held back until its invalidation is done; the rest goes as it is written. */
+    private static final int UNSAFE_BUFFER_BYTES = 1 << 20;
     private static final long REVALIDATION_MAX_MILLIS = 24 * 3_600_000L;
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]+)}");
     private static final System.Logger LOG = System.getLogger(ResponseCacheFilter.class.getName());
@@ -111,7 +113,7 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
      * A response this request generated, buffered, with when the request went to the handler and when the
      * response came back; {@code requestNoStore} when the request said {@code no-store}.
      */
-    private record Generated(ContentCachingResponseWrapper wrapper, boolean streaming, boolean requestNoStore, long requestTime,
+    private record Generated(BoundedResponseBuffer wrapper, boolean streaming, boolean requestNoStore, long requestTime,
             long responseTime) {
         int status() {
             return wrapper.getStatus();
@@ -163,7 +165,7 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         String representation = variants == null ? null : variants.produced().get(negotiation);
         if (representation == null) {
             // Nothing cached for this URL and this negotiation yet: render, and learn what it produces.
-            Generated generated = generate(request, response, chain);
+            Generated generated = generate(policy, request, response, chain);
             store(policy, request, base, variantsKey, negotiation, generated, storable(policy, generated, credentials));
             send(request, generated);
             return;
@@ -180,7 +182,7 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
                 replay(request, response, found);
                 return;
             }
-            Generated generated = generate(request, response, chain);
+            Generated generated = generate(policy, request, response, chain);
             store(policy, request, base, variantsKey, negotiation, generated, storable(policy, generated, true));
             send(request, generated);
             return;
@@ -189,7 +191,7 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         CachedResponse found;
         try {
             found = cache.getOrCompute(key, RESPONSE, computeOptions(policy, request), () -> {
-                Generated fresh = generate(request, response, chain);
+                Generated fresh = generate(policy, request, response, chain);
                 generated[0] = fresh;
                 if (fresh.status() >= 500) {
                     throw new ServerError(fresh.status());
@@ -220,7 +222,7 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         }
         if (found == null && generated[0] == null) {
             // Another request here loaded the page and it was not to be stored: render this one too.
-            Generated own = generate(request, response, chain);
+            Generated own = generate(policy, request, response, chain);
             store(policy, request, base, variantsKey, negotiation, own, storable(policy, own, false));
             send(request, own);
             return;
@@ -250,7 +252,7 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        ContentCachingResponseWrapper wrapper = new ContentCachingResponseWrapper(response);
+        BoundedResponseBuffer wrapper = new BoundedResponseBuffer(response, UNSAFE_BUFFER_BYTES);
         chain.doFilter(request, wrapper);
         int status = wrapper.getStatus();
         if (status >= 200 && status < 400) {
@@ -293,9 +295,11 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         return tags;
     }
 
-    private Generated generate(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+    private Generated generate(Policy policy, HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        ContentCachingResponseWrapper wrapper = new ContentCachingResponseWrapper(response);
+        BoundedResponseBuffer wrapper = new BoundedResponseBuffer(response, policy.cache().options().maxValueBytes());
+        // Said before the handler runs: a body that passes the buffer's limit commits the response as it goes.
+        statusHeader(wrapper, "MISS");
         long requestTime = System.currentTimeMillis();
         chain.doFilter(request, wrapper);
         long responseTime = System.currentTimeMillis();
@@ -307,8 +311,8 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
 
     /** The response as it may be stored, as {@link SharedCacheRules} says; null when it may not be stored. */
     private CachedResponse storable(Policy policy, Generated generated, boolean credentials) {
-        ContentCachingResponseWrapper wrapper = generated.wrapper();
-        if (generated.streaming() || !web.getCacheableStatuses().contains(wrapper.getStatus())
+        BoundedResponseBuffer wrapper = generated.wrapper();
+        if (generated.streaming() || wrapper.passedThrough() || !web.getCacheableStatuses().contains(wrapper.getStatus())
                 || !wrapper.getHeaders("Set-Cookie").isEmpty() || generated.requestNoStore() || varyOf(generated).contains("*")) {
             return null;
         }
@@ -367,7 +371,7 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         if (policy.ttl() != null) {
             return policy.ttl().toMillis();
         }
-        ContentCachingResponseWrapper wrapper = generated.wrapper();
+        BoundedResponseBuffer wrapper = generated.wrapper();
         long own = SharedCacheRules.explicitLifetime(control, List.copyOf(wrapper.getHeaders("Expires")), date);
         if (own >= 0) {
             return own;
@@ -454,7 +458,7 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
     private void revalidate(Policy policy, HttpServletRequest request, HttpServletResponse response, FilterChain chain, String base,
             String variantsKey, String negotiation, String key, CachedResponse stale, boolean credentials)
             throws IOException, ServletException {
-        Generated answer = generate(conditional(request, stale), response, chain);
+        Generated answer = generate(policy, conditional(request, stale), response, chain);
         if (answer.status() != HttpServletResponse.SC_NOT_MODIFIED) {
             store(policy, request, base, variantsKey, negotiation, answer, storable(policy, answer, credentials));
             send(request, answer);
@@ -526,7 +530,7 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
      * body or the exchange), fresh again from the 304's time, with the lifetime its headers now give.
      */
     private CachedResponse refreshed(Policy policy, CachedResponse stale, Generated notModified) {
-        ContentCachingResponseWrapper wrapper = notModified.wrapper();
+        BoundedResponseBuffer wrapper = notModified.wrapper();
         Map<String, List<String>> headers = new LinkedHashMap<>(stale.headers());
         for (String name : wrapper.getHeaderNames()) {
             String lower = name.toLowerCase(Locale.ROOT);
@@ -583,12 +587,12 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
 
     /** Writes a generated response: 304 when the request's validators match it, else as rendered. */
     private void send(HttpServletRequest request, Generated generated) throws IOException {
-        ContentCachingResponseWrapper wrapper = generated.wrapper();
-        statusHeader(wrapper, "MISS");
+        BoundedResponseBuffer wrapper = generated.wrapper();
         if (request.isAsyncStarted()) {
             return;
         }
-        if (wrapper.getStatus() == 200 && notModified(request, wrapper.getHeader("ETag"), wrapper.getHeader("Last-Modified"))) {
+        if (wrapper.getStatus() == 200 && !wrapper.passedThrough()
+                && notModified(request, wrapper.getHeader("ETag"), wrapper.getHeader("Last-Modified"))) {
             wrapper.resetBuffer();
             wrapper.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
             wrapper.setContentLength(0);
@@ -705,7 +709,7 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
 
     /** The representation a generated response is, as {@link ResponseKeys#representation} has it. */
     private static String representationOf(Generated generated) {
-        ContentCachingResponseWrapper wrapper = generated.wrapper();
+        BoundedResponseBuffer wrapper = generated.wrapper();
         return ResponseKeys.representation(wrapper.getContentType(), wrapper.getHeader("Content-Encoding"),
                 wrapper.getHeader("Content-Language"));
     }

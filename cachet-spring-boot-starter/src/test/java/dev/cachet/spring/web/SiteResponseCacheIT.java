@@ -5,15 +5,23 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cachet.redis.LocalRedis;
 import dev.cachet.spring.RunningServer;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -35,6 +43,9 @@ class SiteResponseCacheIT extends RunningServer {
     private static final String PREFIX = "site-" + UUID.randomUUID();
     static final AtomicInteger RUNS = new AtomicInteger();
     static volatile boolean failing;
+    static volatile CountDownLatch clientHasBytes = new CountDownLatch(1);
+    static volatile boolean waitedInVain;
+    private static final int CHUNK = 64 * 1024;
 
     @SpringBootConfiguration
     @EnableAutoConfiguration
@@ -57,6 +68,24 @@ class SiteResponseCacheIT extends RunningServer {
         @GetMapping("/personal")
         ResponseEntity<String> personal() {
             return ResponseEntity.ok().header("Cache-Control", "private").body("personal " + RUNS.incrementAndGet());
+        }
+
+        /** 1.5 MiB, past the cache's 1 MiB limit, then a wait for the client to have seen some of it, then 0.5 MiB more. */
+        @GetMapping("/download")
+        void download(HttpServletResponse response) throws Exception {
+            RUNS.incrementAndGet();
+            response.setHeader("Cache-Control", "max-age=60");
+            response.setContentType("application/octet-stream");
+            OutputStream out = response.getOutputStream();
+            byte[] chunk = new byte[CHUNK];
+            for (int i = 0; i < 24; i++) {
+                out.write(chunk);
+            }
+            out.flush();
+            waitedInVain = !clientHasBytes.await(10, TimeUnit.SECONDS);
+            for (int i = 0; i < 8; i++) {
+                out.write(chunk);
+            }
         }
 
         @GetMapping("/stream")
@@ -124,6 +153,25 @@ class SiteResponseCacheIT extends RunningServer {
     void aStreamingResponseIsNeverStored() throws Exception {
         assertThat(send("GET", "/stream").body()).isEqualTo("streamed");
         assertThat(send("GET", "/stream").body()).isEqualTo("streamed");
+        assertThat(RUNS).hasValue(2);
+    }
+
+    @Test
+    void aBodyPastTheValueLimitGoesToTheClientAsItIsWrittenAndIsNotStored() throws Exception {
+        clientHasBytes = new CountDownLatch(1);
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/download")).build();
+        HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        long received;
+        try (InputStream body = response.body()) {
+            assertThat(body.read()).isNotNegative();
+            clientHasBytes.countDown();
+            received = 1 + body.transferTo(OutputStream.nullOutputStream());
+        }
+        assertThat(waitedInVain).as("the client had bytes while the handler was still writing").isFalse();
+        assertThat(received).isEqualTo(32L * CHUNK);
+        clientHasBytes = new CountDownLatch(0);
+        assertThat(send("GET", "/download").headers().firstValue("X-Page-Cache")).as("too large to keep").hasValue("MISS");
         assertThat(RUNS).hasValue(2);
     }
 
