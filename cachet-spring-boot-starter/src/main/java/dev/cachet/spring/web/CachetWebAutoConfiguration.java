@@ -56,7 +56,7 @@ public class CachetWebAutoConfiguration {
         }
         ResponseKeys keys = new ResponseKeys(hosts(web, environment), forwardingApplied(environment));
         FilterRegistrationBean<ResponseCacheFilter> registration =
-                new FilterRegistrationBean<>(new ResponseCacheFilter(caches, web, keys, mappings));
+                new FilterRegistrationBean<>(new ResponseCacheFilter(web, keys, new PagePolicies(caches, web, mappings)));
         registration.setOrder(ORDER);
         return registration;
     }

@@ -6,17 +6,13 @@ import dev.cachet.ComputeOptions;
 import dev.cachet.Ttl;
 import dev.cachet.TypeRef;
 import dev.cachet.ValueTooLargeException;
-import dev.cachet.spring.CachetCaches;
 import dev.cachet.spring.CachetProperties;
-import dev.cachet.store.Envelope;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -28,26 +24,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.convert.DurationStyle;
-import org.springframework.core.ResolvableType;
-import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.context.request.async.DeferredResult;
 import org.springframework.web.filter.OncePerRequestFilter;
-import org.springframework.web.method.HandlerMethod;
-import org.springframework.web.servlet.HandlerExecutionChain;
-import org.springframework.web.servlet.HandlerMapping;
-import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
-import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
-import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 import org.springframework.web.util.ContentCachingResponseWrapper;
-import org.springframework.web.util.ServletRequestPathUtils;
 import org.springframework.web.util.WebUtils;
 
 /**
@@ -76,38 +54,30 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
     /** Headers of a 304 that say nothing of the stored body's metadata and do not replace the stored ones. */
     private static final Set<String> NOT_REFRESHED = Set.of("content-length", "content-type", "content-encoding", "content-range");
     private static final long REVALIDATION_MIN_MILLIS = 60_000;
+    private static final long REVALIDATION_MAX_MILLIS = 24 * 3_600_000L;
     /** How much of an unsafe request's answer is held back until its invalidation is done; the rest goes as it is written. */
     private static final int UNSAFE_BUFFER_BYTES = 1 << 20;
-    private static final long REVALIDATION_MAX_MILLIS = 24 * 3_600_000L;
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}]+)}");
     private static final System.Logger LOG = System.getLogger(ResponseCacheFilter.class.getName());
 
-    private final CachetCaches caches;
     private final CachetProperties.Web web;
     private final ResponseKeys keys;
-    private final ObjectProvider<RequestMappingHandlerMapping> mappings;
-    private final Map<Method, Handling> handlings = new ConcurrentHashMap<>();
-    /** The caches that hold responses: the site's and every {@link CachePage}'s, where unsafe requests invalidate. */
-    private final Set<Cache> responseCaches = ConcurrentHashMap.newKeySet();
-    private volatile List<RequestMappingHandlerMapping> resolvedMappings;
+    private final PagePolicies policies;
 
-    ResponseCacheFilter(CachetCaches caches, CachetProperties.Web web, ResponseKeys keys,
-            ObjectProvider<RequestMappingHandlerMapping> mappings) {
-        this.caches = caches;
+    ResponseCacheFilter(CachetProperties.Web web, ResponseKeys keys, PagePolicies policies) {
         this.web = web;
         this.keys = keys;
-        this.mappings = mappings;
-        if (web.getCache() != null && caches.all().containsKey(web.getCache())) {
-            responseCaches.add(caches.get(web.getCache()));
-        }
+        this.policies = policies;
     }
 
     /**
-     * How one request's response is cached; {@code query} null to key on the whole query string;
-     * {@code annotated} when the handler is marked {@link CachePage} (rather than cached per site).
+     * Checks every {@link CachePage} of the application's handlers, so that a bad duration, an unknown cache
+     * alias or a stale window without a TTL stops start-up rather than failing requests.
+     *
+     * @throws IllegalStateException naming the handler and what is wrong
      */
-    private record Policy(Cache cache, String keyPrefix, Duration ttl, Duration staleWhileRevalidate, Duration staleIfError,
-            List<String> tags, Set<String> query, boolean annotated) {}
+    void check() {
+        policies.check();
+    }
 
     /**
      * A response this request generated, buffered, with when the request went to the handler and when the
@@ -151,7 +121,7 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
             unsafe(request, response, chain);
             return;
         }
-        Policy policy = ("GET".equals(method) || "HEAD".equals(method)) && keys.cacheable(request) ? policy(request) : null;
+        PagePolicies.Policy policy = ("GET".equals(method) || "HEAD".equals(method)) && keys.cacheable(request) ? policies.policy(request) : null;
         if (policy == null) {
             chain.doFilter(request, response);
             return;
@@ -248,6 +218,7 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
      * are invalidated in every cache that holds responses (RFC 9111 §4.4).
      */
     private void unsafe(HttpServletRequest request, HttpServletResponse response, FilterChain chain) throws IOException, ServletException {
+        Set<Cache> responseCaches = policies.responseCaches();
         if (responseCaches.isEmpty()) {
             chain.doFilter(request, response);
             return;
@@ -276,7 +247,7 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         }
     }
 
-    private ComputeOptions computeOptions(Policy policy, HttpServletRequest request) {
+    private ComputeOptions computeOptions(PagePolicies.Policy policy, HttpServletRequest request) {
         ComputeOptions.Builder options = ComputeOptions.builder().ttl(policy.ttl() != null ? Ttl.of(policy.ttl()) : defaultTtl(policy))
                 .tags(tags(policy, request));
         if (policy.staleWhileRevalidate() != null) {
@@ -289,13 +260,13 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
     }
 
     /** The policy's tags and the tag of the request's URL, which unsafe requests to it invalidate. */
-    private static List<String> tags(Policy policy, HttpServletRequest request) {
+    private static List<String> tags(PagePolicies.Policy policy, HttpServletRequest request) {
         List<String> tags = new ArrayList<>(policy.tags());
         tags.add(ResponseKeys.urlTag(request));
         return tags;
     }
 
-    private Generated generate(Policy policy, HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+    private Generated generate(PagePolicies.Policy policy, HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         BoundedResponseBuffer wrapper = new BoundedResponseBuffer(response, policy.cache().options().maxValueBytes());
         // Said before the handler runs: a body that passes the buffer's limit commits the response as it goes.
@@ -310,7 +281,7 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
     }
 
     /** The response as it may be stored, as {@link SharedCacheRules} says; null when it may not be stored. */
-    private CachedResponse storable(Policy policy, Generated generated, boolean credentials) {
+    private CachedResponse storable(PagePolicies.Policy policy, Generated generated, boolean credentials) {
         BoundedResponseBuffer wrapper = generated.wrapper();
         if (generated.streaming() || wrapper.passedThrough() || !web.getCacheableStatuses().contains(wrapper.getStatus())
                 || !wrapper.getHeaders("Set-Cookie").isEmpty() || generated.requestNoStore() || varyOf(generated).contains("*")) {
@@ -367,7 +338,7 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
      * The freshness lifetime in milliseconds: the handler's TTL; else the response's own; else, for a handler
      * marked {@link CachePage}, the default TTL; else a heuristic one (0 when none is allowed).
      */
-    private long lifetime(Policy policy, Generated generated, Map<String, String> control, long date) {
+    private long lifetime(PagePolicies.Policy policy, Generated generated, Map<String, String> control, long date) {
         if (policy.ttl() != null) {
             return policy.ttl().toMillis();
         }
@@ -387,7 +358,7 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
      * Stores a storable response (none when null) under the key its own representation and Vary give, for what
      * is left of its freshness, and learns both for the URL.
      */
-    private void store(Policy policy, HttpServletRequest request, String base, String variantsKey, String negotiation,
+    private void store(PagePolicies.Policy policy, HttpServletRequest request, String base, String variantsKey, String negotiation,
             Generated generated, CachedResponse storable) {
         if (storable == null) {
             return;
@@ -408,7 +379,7 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
     }
 
     /** Keeps what the URL's pages vary on, for as long as this page is kept (with its stale windows): no longer. */
-    private void learn(Policy policy, String variantsKey, ResponseKeys.Variants known, String negotiation, Generated generated,
+    private void learn(PagePolicies.Policy policy, String variantsKey, ResponseKeys.Variants known, String negotiation, Generated generated,
             CachedResponse storable) {
         ResponseKeys.Variants variants = (known != null ? known : ResponseKeys.Variants.none())
                 .learn(varyOf(generated), negotiation, representationOf(generated));
@@ -423,12 +394,12 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
      * TTL, fresh on arrival and not {@code must-revalidate}, which get-or-compute stores, with the handler's stale
      * windows. Any other response is stored with a TTL of its own, past its freshness when it can be revalidated.
      */
-    private static boolean timedByCache(Policy policy, CachedResponse storable) {
+    private static boolean timedByCache(PagePolicies.Policy policy, CachedResponse storable) {
         return policy.ttl() != null && !storable.mustRevalidate() && storable.initialAge() < 1000;
     }
 
     /** Whether a stored response is no longer fresh and is to be revalidated rather than replayed. */
-    private static boolean revalidates(Policy policy, CachedResponse found) {
+    private static boolean revalidates(PagePolicies.Policy policy, CachedResponse found) {
         return !timedByCache(policy, found) && !fresh(found);
     }
 
@@ -455,10 +426,11 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
      * headers from it (§4.3.4) and the stored body answers; any other answer is a new response, stored and sent
      * as a miss is.
      */
-    private void revalidate(Policy policy, HttpServletRequest request, HttpServletResponse response, FilterChain chain, String base,
+    private void revalidate(PagePolicies.Policy policy, HttpServletRequest request, HttpServletResponse response, FilterChain chain, String base,
             String variantsKey, String negotiation, String key, CachedResponse stale, boolean credentials)
             throws IOException, ServletException {
-        Generated answer = generate(policy, conditional(request, stale), response, chain);
+        Generated answer = generate(policy, new ConditionalRequest(request, first(stale.headers(), "ETag"),
+                first(stale.headers(), "Last-Modified")), response, chain);
         if (answer.status() != HttpServletResponse.SC_NOT_MODIFIED) {
             store(policy, request, base, variantsKey, negotiation, answer, storable(policy, answer, credentials));
             send(request, answer);
@@ -472,64 +444,11 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         replay(request, response, refreshed, "REVALIDATED");
     }
 
-    /** The request with the stored response's validators as its only preconditions. */
-    private static HttpServletRequest conditional(HttpServletRequest request, CachedResponse stale) {
-        Map<String, String> validators = new LinkedHashMap<>();
-        String etag = first(stale.headers(), "ETag");
-        String lastModified = first(stale.headers(), "Last-Modified");
-        if (etag != null) {
-            validators.put("if-none-match", etag);
-        }
-        if (lastModified != null) {
-            validators.put("if-modified-since", lastModified);
-        }
-        Set<String> replaced = Set.of("if-none-match", "if-modified-since", "if-match", "if-unmodified-since", "if-range");
-        return new HttpServletRequestWrapper(request) {
-            @Override
-            public String getHeader(String name) {
-                String lower = name.toLowerCase(Locale.ROOT);
-                return replaced.contains(lower) ? validators.get(lower) : super.getHeader(name);
-            }
-
-            @Override
-            public Enumeration<String> getHeaders(String name) {
-                String lower = name.toLowerCase(Locale.ROOT);
-                if (replaced.contains(lower)) {
-                    String value = validators.get(lower);
-                    return Collections.enumeration(value == null ? List.of() : List.of(value));
-                }
-                return super.getHeaders(name);
-            }
-
-            @Override
-            public long getDateHeader(String name) {
-                String lower = name.toLowerCase(Locale.ROOT);
-                if (replaced.contains(lower)) {
-                    long date = HttpDates.parse(validators.get(lower));
-                    return date == Long.MIN_VALUE ? -1 : date;
-                }
-                return super.getDateHeader(name);
-            }
-
-            @Override
-            public Enumeration<String> getHeaderNames() {
-                List<String> names = new ArrayList<>();
-                for (String name : Collections.list(super.getHeaderNames())) {
-                    if (!replaced.contains(name.toLowerCase(Locale.ROOT))) {
-                        names.add(name);
-                    }
-                }
-                names.addAll(validators.keySet());
-                return Collections.enumeration(names);
-            }
-        };
-    }
-
     /**
      * The stored response with the headers of a 304 in place of its own (§4.3.4; not those that describe the
      * body or the exchange), fresh again from the 304's time, with the lifetime its headers now give.
      */
-    private CachedResponse refreshed(Policy policy, CachedResponse stale, Generated notModified) {
+    private CachedResponse refreshed(PagePolicies.Policy policy, CachedResponse stale, Generated notModified) {
         BoundedResponseBuffer wrapper = notModified.wrapper();
         Map<String, List<String>> headers = new LinkedHashMap<>(stale.headers());
         for (String name : wrapper.getHeaderNames()) {
@@ -581,7 +500,7 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         return first.compareTo(second) >= 0 ? first : second;
     }
 
-    private Ttl defaultTtl(Policy policy) {
+    private Ttl defaultTtl(PagePolicies.Policy policy) {
         return web.getDefaultTtl() != null ? Ttl.of(web.getDefaultTtl()) : policy.cache().options().defaultTtl();
     }
 
@@ -690,23 +609,6 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         return false;
     }
 
-    /** The parameter names of {@link CachePage#query()}; null for all. */
-    private static Set<String> query(String[] names, String where) {
-        List<String> list = List.of(names);
-        if (list.contains("*")) {
-            if (list.size() > 1) {
-                throw new IllegalStateException(where + " names \"*\" (the whole query string) and parameters in query: pick one");
-            }
-            return null;
-        }
-        for (String name : list) {
-            if (name.isBlank()) {
-                throw new IllegalStateException(where + " has a blank parameter name in query");
-            }
-        }
-        return Set.copyOf(list);
-    }
-
     /** The representation a generated response is, as {@link ResponseKeys#representation} has it. */
     private static String representationOf(Generated generated) {
         BoundedResponseBuffer wrapper = generated.wrapper();
@@ -734,190 +636,5 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
     /** HTTP/1.0's no-cache, which only counts when Cache-Control gives no lifetime. */
     private static boolean noCachePragma(ContentCachingResponseWrapper wrapper) {
         return wrapper.getHeaders("Pragma").stream().anyMatch(value -> value.toLowerCase(Locale.ROOT).contains("no-cache"));
-    }
-
-    /** The policy of this request: its handler's {@link CachePage}, else the per-site one, else none. */
-    private Policy policy(HttpServletRequest request) {
-        HandlerMethod method = handler(request);
-        Handling handling = method == null ? Handling.PLAIN : handlings.computeIfAbsent(method.getMethod(), m -> handling(method));
-        if (handling.streams()) {
-            // Never buffered: its body must reach the client as it is written.
-            return null;
-        }
-        if (handling.policy() == null) {
-            return web.isSite()
-                    ? new Policy(cache(null, "cachet.web.site"), web.getKeyPrefix(), null, null, null, List.of(), null, false)
-                    : null;
-        }
-        Policy policy = handling.policy();
-        @SuppressWarnings("unchecked")
-        Map<String, String> variables = (Map<String, String>) request.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE);
-        List<String> tags = new ArrayList<>(policy.tags().size());
-        for (String tag : policy.tags()) {
-            String resolved = resolve(tag, variables, method);
-            try {
-                Envelope.checkTagName(resolved);
-            } catch (IllegalArgumentException notATag) {
-                // A path variable no tag can hold (too long, a control character): the handler answers it uncached.
-                return null;
-            }
-            tags.add(resolved);
-        }
-        return new Policy(policy.cache(), policy.keyPrefix(), policy.ttl(), policy.staleWhileRevalidate(), policy.staleIfError(), tags,
-                policy.query(), true);
-    }
-
-    /** A tag with each {@code {name}} replaced by the request's path variable of that name. */
-    private static String resolve(String tag, Map<String, String> variables, HandlerMethod method) {
-        Matcher placeholder = PLACEHOLDER.matcher(tag);
-        StringBuilder resolved = new StringBuilder();
-        while (placeholder.find()) {
-            String value = variables == null ? null : variables.get(placeholder.group(1));
-            if (value == null) {
-                throw new IllegalStateException("@CachePage on " + method.getShortLogMessage() + ": tag '" + tag
-                        + "' names path variable '" + placeholder.group(1) + "', which the request does not have");
-            }
-            placeholder.appendReplacement(resolved, Matcher.quoteReplacement(value));
-        }
-        placeholder.appendTail(resolved);
-        return resolved.toString();
-    }
-
-    /** The policy an annotated handler asks for; checked for every handler at start-up (see {@link #check}). */
-    private Policy policy(HandlerMethod method, CachePage page) {
-        String where = "@CachePage on " + method.getShortLogMessage();
-        Duration ttl = duration(page.ttl(), where + " (ttl)");
-        Duration whileRevalidating = duration(page.staleWhileRevalidate(), where + " (staleWhileRevalidate)");
-        Duration ifError = duration(page.staleIfError(), where + " (staleIfError)");
-        if (ttl == null && (whileRevalidating != null || ifError != null)) {
-            throw new IllegalStateException(where + " has a stale window but no ttl: the windows count from the TTL it gives");
-        }
-        Cache cache = cache(page.cache().isEmpty() ? null : page.cache(), where);
-        responseCaches.add(cache);
-        return new Policy(cache, page.keyPrefix().isEmpty() ? web.getKeyPrefix() : page.keyPrefix(), ttl, whileRevalidating, ifError,
-                List.of(page.tags()), query(page.query(), where), true);
-    }
-
-    /**
-     * Checks every {@link CachePage} of the application's handlers, so that a bad duration, an unknown cache
-     * alias or a stale window without a TTL stops start-up rather than failing requests.
-     *
-     * @throws IllegalStateException naming the handler and what is wrong
-     */
-    void check() {
-        handlerMappings().forEach(mapping -> mapping.getHandlerMethods().values().forEach(method -> {
-            Handling handling = handling(method);
-            handlings.put(method.getMethod(), handling);
-            CachePage page = annotation(method);
-            if (page != null) {
-                for (String tag : page.tags()) {
-                    Matcher placeholder = PLACEHOLDER.matcher(tag);
-                    while (placeholder.find()) {
-                        if (!pathVariables(method).contains(placeholder.group(1))) {
-                            throw new IllegalStateException("@CachePage on " + method.getShortLogMessage() + ": tag '" + tag
-                                    + "' names '" + placeholder.group(1) + "', which is none of its path variables " + pathVariables(method));
-                        }
-                    }
-                }
-            }
-        }));
-    }
-
-    private Cache cache(String alias, String where) {
-        String name = alias != null ? alias : web.getCache();
-        if (name == null) {
-            throw new IllegalStateException(where + " names no cache, and cachet.web.cache is not set");
-        }
-        if (!caches.all().containsKey(name)) {
-            throw new IllegalStateException(where + " names cache '" + name + "', which is not configured; configured: "
-                    + caches.all().keySet());
-        }
-        return caches.get(name);
-    }
-
-    private static Duration duration(String text, String where) {
-        if (text.isEmpty()) {
-            return null;
-        }
-        try {
-            return DurationStyle.detectAndParse(text);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException(where + " is not a duration: '" + text + "'", e);
-        }
-    }
-
-    private static CachePage annotation(HandlerMethod method) {
-        CachePage onMethod = method.getMethodAnnotation(CachePage.class);
-        return onMethod != null ? onMethod : method.getBeanType().getAnnotation(CachePage.class);
-    }
-
-    /** How a handler's responses are treated: worked out once per handler, not on every request. */
-    private record Handling(boolean streams, Policy policy) {
-        static final Handling PLAIN = new Handling(false, null);
-    }
-
-    private Handling handling(HandlerMethod method) {
-        CachePage page = annotation(method);
-        return new Handling(streams(method), page == null ? null : policy(method, page));
-    }
-
-    /** The names of a handler's {@code @PathVariable} parameters. */
-    private static List<String> pathVariables(HandlerMethod method) {
-        List<String> names = new ArrayList<>();
-        for (var parameter : method.getMethodParameters()) {
-            PathVariable variable = parameter.getParameterAnnotation(PathVariable.class);
-            if (variable != null) {
-                String name = !variable.name().isEmpty() ? variable.name() : !variable.value().isEmpty() ? variable.value()
-                        : parameter.getParameterName();
-                names.add(name);
-            }
-        }
-        return names;
-    }
-
-    /** Whether a handler answers asynchronously or as a stream (emitters, streaming bodies, deferred results). */
-    private static boolean streams(HandlerMethod method) {
-        ResolvableType type = ResolvableType.forMethodReturnType(method.getMethod());
-        if (type.resolve() == ResponseEntity.class) {
-            type = type.getGeneric(0);
-        }
-        Class<?> body = type.resolve(Object.class);
-        return StreamingResponseBody.class.isAssignableFrom(body) || ResponseBodyEmitter.class.isAssignableFrom(body)
-                || Callable.class.isAssignableFrom(body) || DeferredResult.class.isAssignableFrom(body)
-                || CompletionStage.class.isAssignableFrom(body) || body.getName().startsWith("org.reactivestreams.")
-                || body.getName().startsWith("reactor.core.publisher.");
-    }
-
-    /**
-     * The application's handler mappings, looked up once: asking the bean factory on every request cost a
-     * cached page more than reading it.
-     */
-    private List<RequestMappingHandlerMapping> handlerMappings() {
-        List<RequestMappingHandlerMapping> found = resolvedMappings;
-        if (found == null) {
-            found = mappings.orderedStream().toList();
-            resolvedMappings = found;
-        }
-        return found;
-    }
-
-    /** The controller method that will handle the request, asked of each request mapping in order. */
-    private HandlerMethod handler(HttpServletRequest request) {
-        // Before the DispatcherServlet, the mappings need the parsed path that the servlet would parse.
-        Object parsed = request.getAttribute(ServletRequestPathUtils.PATH_ATTRIBUTE);
-        try {
-            ServletRequestPathUtils.parseAndCache(request);
-            for (RequestMappingHandlerMapping mapping : handlerMappings()) {
-                HandlerExecutionChain chain = mapping.getHandler(request);
-                if (chain != null && chain.getHandler() instanceof HandlerMethod method) {
-                    return method;
-                }
-            }
-            return null;
-        } catch (Exception notMapped) {
-            return null;
-        } finally {
-            request.setAttribute(ServletRequestPathUtils.PATH_ATTRIBUTE, parsed);
-        }
     }
 }
