@@ -5,12 +5,14 @@ import dev.cachet.CacheOptions;
 import dev.cachet.Ttl;
 import dev.cachet.store.Store;
 import dev.cachet.store.Versioned;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import javax.cache.CacheException;
@@ -27,6 +29,7 @@ import javax.cache.CacheException;
  */
 final class StoredEntries {
     private static final int LOCK_STRIPES = 1024;
+    private static final long REPORT_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final Store store;
     private final boolean failSoft;
@@ -36,10 +39,12 @@ final class StoredEntries {
     private final int keysFrom;
     private final ReentrantLock[] locks = new ReentrantLock[LOCK_STRIPES];
     /**
-     * Reports still to come of this process's own writes, by stored key, when the store reports changes: a
-     * report of a key counted here is this process hearing of its own write, and is not someone else's change.
+     * Reports still to come of this process's own writes, by stored key, when the store reports changes: when
+     * each write went out (nanoTime), oldest first. A report of a key with one here is this process hearing of
+     * its own write, not someone else's change. A report comes within milliseconds or, when the connection that
+     * brings them dropped, never: one awaited longer than {@link #REPORT_WAIT_NANOS} is no longer awaited.
      */
-    private final ConcurrentHashMap<String, Integer> echoes;
+    private final ConcurrentHashMap<String, ArrayDeque<Long>> echoes;
 
     StoredEntries(Store store, String name, String keyPrefix, Values values, boolean failSoft, boolean reportsChanges) {
         this.store = store;
@@ -132,28 +137,45 @@ final class StoredEntries {
      * longer waits for.
      */
     boolean ownChange(String stored) {
+        long now = System.nanoTime();
         boolean[] own = {false};
-        echoes.computeIfPresent(stored, (key, count) -> {
-            own[0] = true;
-            return count == 1 ? null : count - 1;
+        echoes.computeIfPresent(stored, (key, sent) -> {
+            while (!sent.isEmpty() && now - sent.peekFirst() > REPORT_WAIT_NANOS) {
+                sent.pollFirst();
+            }
+            own[0] = sent.pollFirst() != null;
+            return sent.isEmpty() ? null : sent;
         });
         return own[0];
     }
 
-    /** Reports may have been lost: the reports still awaited will not all come. */
+    /**
+     * Reports may have been lost (the connection that brings them dropped): those awaited too long to come
+     * now are forgotten. Recent ones stay awaited, since a write made while the connection was coming back may
+     * still be reported.
+     */
     void forgetOwnChanges() {
-        echoes.clear();
+        long now = System.nanoTime();
+        echoes.values().removeIf(sent -> now - sent.peekLast() > REPORT_WAIT_NANOS);
     }
 
     private void expectReport(String stored) {
         if (echoes != null) {
-            echoes.merge(stored, 1, Integer::sum);
+            long now = System.nanoTime();
+            echoes.compute(stored, (key, sent) -> {
+                ArrayDeque<Long> queue = sent != null ? sent : new ArrayDeque<>(2);
+                queue.addLast(now);
+                return queue;
+            });
         }
     }
 
     private void noReport(String stored) {
         if (echoes != null) {
-            echoes.computeIfPresent(stored, (key, count) -> count == 1 ? null : count - 1);
+            echoes.computeIfPresent(stored, (key, sent) -> {
+                sent.pollLast();
+                return sent.isEmpty() ? null : sent;
+            });
         }
     }
 
