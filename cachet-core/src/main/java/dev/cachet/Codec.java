@@ -3,6 +3,7 @@ package dev.cachet;
 import java.util.List;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.jsontype.PolymorphicTypeValidator;
+import tools.jackson.databind.type.TypeFactory;
 
 /**
  * Turns values into bytes and back, with the type the caller asks for.
@@ -59,7 +60,8 @@ public interface Codec {
     /**
      * JSON that names the class of every non-final value and record it holds (Jackson default typing), for
      * callers that read values without saying their type, such as Spring's cache abstraction. A class named
-     * in the data is loaded only if its fully qualified name starts with one of {@code allowedPrefixes}.
+     * in the data is loaded only if {@code allowedPrefixes} admits it: an entry ending in '.' or '$' admits the
+     * names that start with it, any other entry that one class.
      */
     static Codec typedJson(List<String> allowedPrefixes) {
         return new JsonCodec(JsonCodec.typedMapperAllowing(allowedPrefixes));
@@ -67,13 +69,26 @@ public interface Codec {
 
     /**
      * The validator behind {@link #json(List)} and {@link #typedJson(List)}, for a mapper of one's own: a class
-     * named in the data is allowed only if its fully qualified name starts with one of {@code allowedPrefixes},
-     * decided on the name alone, before the class is loaded.
+     * named in the data is allowed only if {@code allowedPrefixes} admits it (an entry ending in '.' or '$' the
+     * names that start with it, any other entry that one class), and a type id naming several classes only if
+     * it admits every one, decided on the names alone, before any class is loaded.
      *
      * @throws IllegalArgumentException if a prefix is blank
      */
     static PolymorphicTypeValidator allowing(List<String> allowedPrefixes) {
         return JsonCodec.allowList(allowedPrefixes);
+    }
+
+    /**
+     * The type factory for a mapper of one's own that reads with {@link #allowing}'s validator: it refuses to
+     * resolve any class name the validator does not admit. Jackson shows the validator only the raw class of a
+     * type id with generic parameters and loads the classes they name before asking again; with this factory
+     * none of them is loaded unless it is allowed.
+     *
+     * @throws IllegalArgumentException if {@code validator} did not come from {@link #allowing}
+     */
+    static TypeFactory typesAllowedBy(PolymorphicTypeValidator validator) {
+        return JsonCodec.typesAllowedBy(validator);
     }
 
     /**

@@ -117,6 +117,10 @@ final class ValueFormat {
         }
         int format = header >>> 3 & 0b111;
         int compression = header & 0b111;
+        if (compression == COMPRESSION_NONE && stored.length - 1 > maxValueBytes) {
+            // Bounded as writes are: foreign data over the limit is not parsed.
+            throw new Undecodable("value is " + (stored.length - 1) + " bytes, over the maximum " + maxValueBytes);
+        }
         byte[] payload = stored;
         int offset = 1;
         int length = stored.length - 1;

@@ -25,6 +25,24 @@ class ValueFormatTest {
         }
     }
 
+    static volatile boolean genericTrapInitialized;
+
+    /** Named only as a generic parameter of an allowed class. */
+    static final class GenericTrap {
+        static {
+            genericTrapInitialized = true;
+        }
+    }
+
+    static volatile boolean lookalikeInitialized;
+
+    /** A class whose name starts with an allowed class's name. */
+    static final class CircleLookalike implements Shape {
+        static {
+            lookalikeInitialized = true;
+        }
+    }
+
     private final ValueFormat json = new ValueFormat(Codec.json(), 64, 1_000);
 
     private static byte[] framed(String json) {
@@ -40,6 +58,35 @@ class ValueFormatTest {
         byte[] foreign = framed("{\"@class\":\"" + Trap.class.getName() + "\"}");
         assertThatThrownBy(() -> json.decode(foreign, TypeRef.of(Shape.class))).isInstanceOf(ValueFormat.Undecodable.class);
         assertThat(trapInitialized).isFalse();
+    }
+
+    @Test
+    void aTypeIdIsAllowedOnlyWhenEveryClassItNamesIsAndNoneIsLoadedOtherwise() {
+        ValueFormat typed = new ValueFormat(Codec.typedJson(Codec.JDK_VALUE_TYPES), 64, 1_000);
+        byte[] generic = framed("[\"java.util.ArrayList<" + GenericTrap.class.getName() + ">\",[]]");
+        assertThatThrownBy(() -> typed.decode(generic, TypeRef.of(Object.class))).isInstanceOf(ValueFormat.Undecodable.class);
+        assertThat(genericTrapInitialized).isFalse();
+        assertThat(typed.decode(framed("[\"java.util.ArrayList<java.lang.Long>\",[]]"), TypeRef.of(Object.class))).isEqualTo(List.of());
+    }
+
+    @Test
+    void anEntryThatIsAClassAdmitsThatClassAloneNotNamesThatStartWithIt() {
+        ValueFormat allowing = new ValueFormat(Codec.json(List.of(Circle.class.getName())), 64, 1_000);
+        byte[] lookalike = framed("{\"@class\":\"" + CircleLookalike.class.getName() + "\"}");
+        assertThatThrownBy(() -> allowing.decode(lookalike, TypeRef.of(Shape.class))).isInstanceOf(ValueFormat.Undecodable.class);
+        assertThat(lookalikeInitialized).isFalse();
+        ValueFormat nested = new ValueFormat(Codec.json(List.of(ValueFormatTest.class.getName() + "$")), 64, 1_000);
+        assertThat(nested.decode(nested.encode("k", new Circle(1)), TypeRef.of(Shape.class))).as("an entry ending in '$'")
+                .isEqualTo(new Circle(1));
+    }
+
+    @Test
+    void anUncompressedValueOverTheMaximumIsNotParsed() {
+        ValueFormat small = new ValueFormat(Codec.json(), 1_000_000, 100);
+        byte[] foreign = framed("\"" + "x".repeat(200) + "\"");
+        assertThatThrownBy(() -> small.decode(foreign, TypeRef.of(String.class)))
+                .isInstanceOf(ValueFormat.Undecodable.class).hasMessageContaining("over the maximum");
+        assertThat(small.decode(framed("\"short\""), TypeRef.of(String.class))).isEqualTo("short");
     }
 
     @Test

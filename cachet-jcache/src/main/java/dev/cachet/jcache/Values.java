@@ -69,6 +69,7 @@ final class Values {
         }
         this.validator = Codec.allowing(List.copyOf(allowed));
         this.mapper = JsonMapper.builder()
+                .typeFactory(Codec.typesAllowedBy(validator))
                 .activateDefaultTyping(validator, DefaultTyping.NON_FINAL, JsonTypeInfo.As.PROPERTY)
                 .changeDefaultVisibility(checker -> checker.withFieldVisibility(Visibility.ANY)
                         .withGetterVisibility(Visibility.NONE)

@@ -374,9 +374,11 @@ public class CachetProperties {
         private int version = 1;
 
         /**
-         * Class name prefixes that may be read back from JSON type information (for example com.acme.catalog.):
-         * values stored through Spring's cache abstraction carry their class name. The application's own
-         * packages (those of @SpringBootApplication) and common JDK value types are always allowed.
+         * Classes that may be read back from JSON type information: a package ending in '.' (com.acme.catalog.)
+         * or a class's nested classes ending in '$' admit every class under them, any other entry that one class
+         * (com.acme.Money). Values stored through Spring's cache abstraction carry their class name. The
+         * application's own packages (those of @SpringBootApplication) and common JDK value types are always
+         * allowed.
          */
         private List<String> allowedTypes = new ArrayList<>();
 
