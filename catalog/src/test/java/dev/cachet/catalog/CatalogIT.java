@@ -181,7 +181,9 @@ class CatalogIT {
     void monitoringIsOpenAndTheCacheEndpointIsForAdmins() throws Exception {
         HttpResponse<String> health = get("/actuator/health", null);
         assertThat(health.statusCode()).isEqualTo(200);
-        assertThat(health.body()).contains("\"status\":\"UP\"");
+        assertThat(health.body()).contains("\"status\":\"UP\"").doesNotContain("components");
+        assertThat(get("/actuator/health", "alice").body()).as("a signed-in user who is not an admin").doesNotContain("components");
+        assertThat(get("/actuator/health", "admin").body()).contains("\"components\"");
         assertThat(get("/actuator/prometheus", null).body()).contains("cachet_");
         assertThat(get("/actuator/cachet", null).statusCode()).isEqualTo(401);
         assertThat(get("/actuator/cachet", "alice").statusCode()).isEqualTo(403);
