@@ -32,8 +32,9 @@ import org.springframework.web.util.WebUtils;
  * The whole-response cache: Django's cache middleware and {@code cache_page}, kept as a shared cache keeps
  * RFC 9111. {@link SharedCacheRules} says exactly when a response is stored and how long it is fresh,
  * {@link ResponseKeys} what it is found by and which requests use the cache; this filter buffers a response,
- * stores it, replays it (with its own {@code Date} and its current {@code Age}), answers conditional requests
- * with 304, and invalidates a URL's pages when an unsafe request to it (or to its {@code Location}) succeeds.
+ * stores it, replays it (with its own {@code Date} and its current {@code Age}), revalidates a stale one with
+ * its validators, answers conditional requests with 304, and invalidates a URL's pages when an unsafe request
+ * to it (or to its {@code Location}) succeeds.
  *
  * <p>Stored headers are the response's own. Only a response that has no {@code Cache-Control} and no
  * {@code Expires}, from a handler whose {@code @CachePage} gives a TTL, gets {@code Cache-Control: max-age},
