@@ -4,6 +4,7 @@ import dev.cachet.CacheBackendException;
 import dev.cachet.store.Store;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
@@ -27,6 +28,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLException;
 
 /**
  * Owns the Lettuce client and its one connection. The constructor tries to connect, waiting at most the
@@ -106,7 +108,33 @@ final class Connector implements AutoCloseable {
         builder.autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
-                .socketOptions(socketOptions(options));
+                .socketOptions(socketOptions(options))
+                .sslOptions(sslOptions(options));
+    }
+
+    /** TLS with the options' certificate authorities, or the JVM's trust store. */
+    static SslOptions sslOptions(RedisStoreOptions options) {
+        SslOptions.Builder ssl = SslOptions.builder().jdkSslProvider();
+        if (options.trustedCertificates() != null) {
+            ssl.trustManager(options.trustedCertificates().toFile());
+        }
+        return ssl.build();
+    }
+
+    /**
+     * What went wrong connecting, said plainly when it is TLS: a handshake refused by certificate checks
+     * shows in Lettuce's message only as "unable to connect".
+     */
+    static Throwable explained(String name, Throwable cause, RedisStoreOptions options) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof SSLException tls) {
+                String trusted = options.trustedCertificates() != null
+                        ? "the certificate authorities in " + options.trustedCertificates() : "the JVM's trust store";
+                return new CacheBackendException("TLS with " + name + " failed: " + tls.getMessage()
+                        + " (is the server's certificate signed by " + trusted + ", and for the host name or IP address in the url?)", cause);
+            }
+        }
+        return cause;
     }
 
     /** Connect timeout, keepalive and TCP user timeout: a silently dead peer is noticed in seconds. */
@@ -168,7 +196,7 @@ final class Connector implements AutoCloseable {
         }
         return attempt.handle((opened, error) -> {
             if (error != null) {
-                Throwable cause = Store.unwrap(error);
+                Throwable cause = explained(name, Store.unwrap(error), options);
                 if (lastFailure == null) {
                     LOG.log(System.Logger.Level.WARNING,
                             "Redis at {0} is not reachable ({1}); the cache misses until it is, retrying", name, cause.getMessage());

@@ -66,6 +66,7 @@ public final class RedisInvalidations implements InvalidationSource {
                 // This connection only listens, so only keepalive and the TCP user timeout can tell that
                 // its peer is gone; then it reconnects, and the first tier is flushed.
                 .socketOptions(Connector.socketOptions(options))
+                .sslOptions(Connector.sslOptions(options))
                 .build());
     }
 

@@ -1,6 +1,8 @@
 package dev.cachet.redis;
 
 import io.lettuce.core.RedisURI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -25,6 +27,9 @@ import java.util.Objects;
  *     or a batch of up to 500 SETs of a {@code setMany}); beyond it calls are refused at once (a miss or
  *     {@code false}, in fail-soft) instead of queued, so a slow Redis never builds a backlog
  * @param scanBatch the {@code COUNT} hint of each {@code SCAN} and the most keys per {@code UNLINK}
+ * @param trustedCertificates a PEM file of the certificate authorities a {@code rediss://} server's certificate
+ *     must be signed by, for a private CA; null for the JVM's trust store. Either way the server's certificate
+ *     and its name (or IP address) are verified.
  */
 public record RedisStoreOptions(
         String url,
@@ -36,7 +41,8 @@ public record RedisStoreOptions(
         Duration tcpUserTimeout,
         Duration reconnectDelayMax,
         int requestQueueSize,
-        int scanBatch) {
+        int scanBatch,
+        Path trustedCertificates) {
     /** Default {@link #url()}: {@value}. */
     public static final String DEFAULT_URL = "redis://127.0.0.1:6379";
     /** Default {@link #clientName()}: {@value}. */
@@ -74,6 +80,15 @@ public record RedisStoreOptions(
         }
         if (scanBatch < 1) {
             throw new IllegalArgumentException("scanBatch must be positive, was " + scanBatch);
+        }
+        if (trustedCertificates != null) {
+            if (!parse(url).isSsl()) {
+                throw new IllegalArgumentException("trustedCertificates " + trustedCertificates + " is for TLS, and url '"
+                        + redact(url) + "' does not use it: write rediss://");
+            }
+            if (!Files.isRegularFile(trustedCertificates) || !Files.isReadable(trustedCertificates)) {
+                throw new IllegalArgumentException("trustedCertificates " + trustedCertificates + " is not a readable file");
+            }
         }
     }
 
@@ -124,6 +139,7 @@ public record RedisStoreOptions(
         b.reconnectDelayMax = reconnectDelayMax;
         b.requestQueueSize = requestQueueSize;
         b.scanBatch = scanBatch;
+        b.trustedCertificates = trustedCertificates;
         return b;
     }
 
@@ -139,6 +155,7 @@ public record RedisStoreOptions(
         private Duration reconnectDelayMax = DEFAULT_RECONNECT_DELAY_MAX;
         private int requestQueueSize = DEFAULT_REQUEST_QUEUE_SIZE;
         private int scanBatch = DEFAULT_SCAN_BATCH;
+        private Path trustedCertificates;
 
         private Builder() {
         }
@@ -204,9 +221,15 @@ public record RedisStoreOptions(
         }
 
         /** The options; checks them. */
+        /** See {@link RedisStoreOptions#trustedCertificates()}. */
+        public Builder trustedCertificates(Path trustedCertificates) {
+            this.trustedCertificates = trustedCertificates;
+            return this;
+        }
+
         public RedisStoreOptions build() {
             return new RedisStoreOptions(url, cluster, clientName, connectTimeout, commandTimeout, keepAliveIdle,
-                    tcpUserTimeout, reconnectDelayMax, requestQueueSize, scanBatch);
+                    tcpUserTimeout, reconnectDelayMax, requestQueueSize, scanBatch, trustedCertificates);
         }
     }
 }

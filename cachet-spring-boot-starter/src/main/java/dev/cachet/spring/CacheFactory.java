@@ -15,6 +15,8 @@ import dev.cachet.spring.CachetProperties.StoreType;
 import dev.cachet.store.Store;
 import dev.cachet.tiered.TieredOptions;
 import dev.cachet.tiered.TieredStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -136,8 +138,13 @@ final class CacheFactory {
             throw invalid(alias, "cluster", true, "a tiered cache needs a standalone or Sentinel Redis: its invalidations use"
                     + " client tracking, which a Cluster would need on every master");
         }
+        Path trusted = cache.getTrustedCertificates();
+        if (trusted != null && (!Files.isRegularFile(trusted) || !Files.isReadable(trusted))) {
+            throw invalid(alias, "trusted-certificates", trusted, "not a readable file");
+        }
         return check(alias, "url", RedisStoreOptions.redact(url), () -> RedisStoreOptions.builder()
                 .url(url)
+                .trustedCertificates(trusted)
                 .cluster(cache.isCluster())
                 // One name for all redis caches, so those with the same settings share a connection.
                 .clientName(cache.getStore() == StoreType.TIERED ? "cachet-" + alias : "cachet")

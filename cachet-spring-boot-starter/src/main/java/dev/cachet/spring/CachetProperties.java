@@ -1,5 +1,6 @@
 package dev.cachet.spring;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -349,6 +350,12 @@ public class CachetProperties {
          */
         private String url = "redis://127.0.0.1:6379";
 
+        /**
+         * PEM file of the certificate authorities a rediss:// server's certificate must be signed by, for a
+         * private CA; unset: the JVM's trust store. The certificate and the host name are verified either way.
+         */
+        private Path trustedCertificates;
+
         /** Whether the URL names a seed node of a Redis Cluster. */
         private boolean cluster;
 
@@ -440,6 +447,14 @@ public class CachetProperties {
 
         public void setUrl(String url) {
             this.url = url;
+        }
+
+        public Path getTrustedCertificates() {
+            return trustedCertificates;
+        }
+
+        public void setTrustedCertificates(Path trustedCertificates) {
+            this.trustedCertificates = trustedCertificates;
         }
 
         public boolean isCluster() {
@@ -607,6 +622,7 @@ public class CachetProperties {
             CacheProperties copy = new CacheProperties();
             copy.store = store;
             copy.url = url;
+            copy.trustedCertificates = trustedCertificates;
             copy.cluster = cluster;
             copy.commandTimeout = commandTimeout;
             copy.connectTimeout = connectTimeout;

@@ -163,6 +163,8 @@ class CachetAutoConfigurationIT {
                 "cachet.caches.products.breaker.failure-threshold=0");
         failsNaming("cachet.caches.products.max-pending-invalidations", "must not be negative",
                 "cachet.caches.products.max-pending-invalidations=-1");
+        failsNaming("cachet.caches.products.trusted-certificates", "not a readable file", "cachet.caches.products.store=redis",
+                "cachet.caches.products.url=rediss://127.0.0.1:6380", "cachet.caches.products.trusted-certificates=/nowhere/ca.pem");
         failsNaming("cachet.caches.products.shared-decoded-values", "must not be negative",
                 "cachet.caches.products.shared-decoded-values=-1");
         failsNaming("cachet.caches", "must not be blank", "cachet.caches[ ].store=local");
