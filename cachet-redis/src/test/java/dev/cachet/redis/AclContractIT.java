@@ -1,12 +1,19 @@
 package dev.cachet.redis;
 
+import static org.awaitility.Awaitility.await;
+
+import dev.cachet.Cache;
 import dev.cachet.CacheContract;
+import dev.cachet.local.LocalStore;
 import dev.cachet.store.Store;
+import dev.cachet.tiered.TieredOptions;
+import dev.cachet.tiered.TieredStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The whole contract suite as a Redis ACL user that may touch only the cache's keys, leases and tag versions,
@@ -34,13 +41,30 @@ class AclContractIT extends CacheContract {
         servers.close();
     }
 
+    private static RedisStoreOptions asTheCacheUser() {
+        return RedisStoreOptions.builder().url("redis://cache:cache-secret@127.0.0.1:" + port).build();
+    }
+
     @Override
     protected Store newStore() {
-        return RedisStore.create(RedisStoreOptions.builder().url("redis://cache:cache-secret@127.0.0.1:" + port).build());
+        return RedisStore.create(asTheCacheUser());
     }
 
     @Override
     protected void passTime(Duration duration) {
         // Redis keeps real time; the contract waits for the expiry to be observed.
+    }
+
+    /** The tiered store's invalidations come by client tracking, which the rule allows the same user. */
+    @Test
+    void theTieredStoresTrackingConnectionIsLiveAsTheCacheUser() {
+        RedisStoreOptions redis = asTheCacheUser();
+        try (TieredStore tiered = TieredStore.create(LocalStore.create(), RedisStore.create(redis),
+                RedisInvalidations.create(redis, prefix + "-tiered:"), TieredOptions.DEFAULTS)) {
+            Cache cache = Cache.create(tiered, options().keyPrefix(prefix + "-tiered").build());
+            cache.set("k", "v");
+            // The first tier answers only while tracking reports every change: a hit there proves it is live.
+            await().atMost(Duration.ofSeconds(5)).until(() -> "v".equals(cache.get("k", String.class)) && tiered.firstTierHits() > 0);
+        }
     }
 }
