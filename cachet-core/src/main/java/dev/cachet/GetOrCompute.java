@@ -100,8 +100,10 @@ final class GetOrCompute {
             if (running != null) {
                 return whenRunning.apply(running.thenApply(GetOrCompute::<T>cast));
             }
-            mine.whenComplete((v, e) -> loading.remove(stored, mine));
             AsyncView.call(work).whenComplete((value, error) -> {
+                // Out of the map before anyone hears the outcome: a caller that has it and asks again must start
+                // afresh, not be handed this finished (perhaps failed) load.
+                loading.remove(stored, mine);
                 if (error != null) {
                     mine.completeExceptionally(Store.unwrap(error));
                 } else {
