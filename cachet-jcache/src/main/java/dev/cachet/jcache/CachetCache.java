@@ -78,6 +78,7 @@ final class CachetCache<K, V> implements Cache<K, V> {
         if (configuration.isManagementEnabled()) {
             Management.register(this, "CacheConfiguration", Management.configurationBean(this));
         }
+        statistics.enable(configuration.isStatisticsEnabled());
         if (configuration.isStatisticsEnabled()) {
             Management.register(this, "CacheStatistics", statistics);
         }
@@ -98,14 +99,14 @@ final class CachetCache<K, V> implements Cache<K, V> {
         Current<V> current = entries.peek(stored);
         V value;
         if (current.present()) {
-            hits(1);
+            statistics.hits(1);
             accessed(stored, key, current);
             value = current.value();
         } else {
-            misses(1);
+            statistics.misses(1);
             value = configuration.isReadThrough() && loader != null ? loadAndStore(key, stored) : null;
         }
-        timedGet(start);
+        statistics.getTime(start);
         return value;
     }
 
@@ -124,11 +125,11 @@ final class CachetCache<K, V> implements Cache<K, V> {
             String stored = storedKeys.get(i);
             Current<V> current = read.get(i);
             if (current.present()) {
-                hits(1);
+                statistics.hits(1);
                 accessed(stored, key, current);
                 found.put(key, current.value());
             } else {
-                misses(1);
+                statistics.misses(1);
                 missing.add(key);
             }
         }
@@ -148,7 +149,7 @@ final class CachetCache<K, V> implements Cache<K, V> {
                 });
             }
         }
-        timedGet(start);
+        statistics.getTime(start);
         return found;
     }
 
@@ -221,10 +222,10 @@ final class CachetCache<K, V> implements Cache<K, V> {
             lock.unlock();
         }
         if (counted) {
-            countRead(result.old() != null);
+            statistics.read(result.old() != null);
         }
         announce(key, value, result);
-        timedPut(start);
+        statistics.putTime(start);
         return result.old();
     }
 
@@ -263,7 +264,7 @@ final class CachetCache<K, V> implements Cache<K, V> {
             }
             announce(entry.getKey(), entry.getValue(), result);
         }
-        timedPut(start);
+        statistics.putTime(start);
         if (failure != null) {
             throw failure;
         }
@@ -288,12 +289,12 @@ final class CachetCache<K, V> implements Cache<K, V> {
             lock.unlock();
         }
         if (result == null) {
-            hits(1);
+            statistics.hits(1);
             return false;
         }
-        misses(1);
+        statistics.misses(1);
         announce(key, value, result);
-        timedPut(start);
+        statistics.putTime(start);
         return true;
     }
 
@@ -303,7 +304,7 @@ final class CachetCache<K, V> implements Cache<K, V> {
         Objects.requireNonNull(key, "key");
         long start = System.nanoTime();
         V removed = removeEntry(key, entries.storedKey(key), null);
-        timedRemove(start);
+        statistics.removeTime(start);
         return removed != null;
     }
 
@@ -328,8 +329,8 @@ final class CachetCache<K, V> implements Cache<K, V> {
         } finally {
             lock.unlock();
         }
-        countRead(present);
-        timedRemove(start);
+        statistics.read(present);
+        statistics.removeTime(start);
         return removed != null;
     }
 
@@ -339,8 +340,8 @@ final class CachetCache<K, V> implements Cache<K, V> {
         Objects.requireNonNull(key, "key");
         long start = System.nanoTime();
         V removed = removeEntry(key, entries.storedKey(key), null);
-        countRead(removed != null);
-        timedRemove(start);
+        statistics.read(removed != null);
+        statistics.removeTime(start);
         return removed;
     }
 
@@ -386,12 +387,12 @@ final class CachetCache<K, V> implements Cache<K, V> {
         } finally {
             lock.unlock();
         }
-        countRead(present);
+        statistics.read(present);
         if (result == null) {
             return null;
         }
         announce(key, value, result);
-        timedPut(start);
+        statistics.putTime(start);
         return result.old();
     }
 
@@ -435,7 +436,7 @@ final class CachetCache<K, V> implements Cache<K, V> {
                 removeStored(key, entries.storedKey(key));
             }
         }
-        timedRemove(start);
+        statistics.removeTime(start);
         if (failure != null) {
             throw failure;
         }
@@ -509,9 +510,9 @@ final class CachetCache<K, V> implements Cache<K, V> {
                         return false;
                     }
                     if (ttl != 0) {
-                        puts(1);
+                        statistics.puts(1);
                     }
-                    timedPut(start);
+                    statistics.putTime(start);
                     announce(key, value, new Stored<>(current.value(), ttl != 0));
                 }
                 case REMOVED -> {
@@ -520,8 +521,8 @@ final class CachetCache<K, V> implements Cache<K, V> {
                         if (!entries.write(stored, current, null, Store.FOREVER)) {
                             return false;
                         }
-                        removals(1);
-                        timedRemove(start);
+                        statistics.removals(1);
+                        statistics.removeTime(start);
                         listeners.removed(key, current.value());
                     }
                 }
@@ -529,7 +530,7 @@ final class CachetCache<K, V> implements Cache<K, V> {
         } catch (CacheException e) {
             throw e instanceof EntryProcessorException processorError ? processorError : new EntryProcessorException(e);
         }
-        countRead(current.present());
+        statistics.read(current.present());
         return true;
     }
 
@@ -572,7 +573,7 @@ final class CachetCache<K, V> implements Cache<K, V> {
                     K key = cast(entries.keyOf(stored));
                     Current<V> current = key == null ? null : entries.peek(stored);
                     if (current != null && current.present()) {
-                        hits(1);
+                        statistics.hits(1);
                         accessed(stored, key, current);
                         next = new Entries.Simple<>(key, current.value());
                     }
@@ -631,6 +632,7 @@ final class CachetCache<K, V> implements Cache<K, V> {
 
     void enableStatistics(boolean enabled) {
         configuration.setStatisticsEnabled(enabled);
+        statistics.enable(enabled);
         if (enabled) {
             Management.register(this, "CacheStatistics", statistics);
         } else {
@@ -720,7 +722,7 @@ final class CachetCache<K, V> implements Cache<K, V> {
             long ttl = current.present() ? expiry.update(current.raw().ttlMillis()) : expiry.creation();
             if (entries.write(stored, current, ttl == 0 ? null : value, ttl == 0 ? Store.FOREVER : ttl)) {
                 if (ttl != 0) {
-                    puts(1);
+                    statistics.puts(1);
                 }
                 return new Stored<>(current.value(), ttl != 0);
             }
@@ -753,7 +755,7 @@ final class CachetCache<K, V> implements Cache<K, V> {
             if (!current.present()) {
                 return null;
             }
-            removals(1);
+            statistics.removals(1);
             listeners.removed(key, current.value());
             return current.value();
         } finally {
@@ -771,7 +773,7 @@ final class CachetCache<K, V> implements Cache<K, V> {
                 current = entries.read(stored);
             }
             if (current.present()) {
-                removals(1);
+                statistics.removals(1);
                 listeners.removed(key, current.value());
             }
         } finally {
@@ -877,64 +879,6 @@ final class CachetCache<K, V> implements Cache<K, V> {
         }
         if (!configuration.getValueType().isInstance(value)) {
             throw new ClassCastException("value " + value + " is not a " + configuration.getValueType().getName());
-        }
-    }
-
-    private boolean statisticsEnabled() {
-        return configuration.isStatisticsEnabled();
-    }
-
-    /** Records how long a read begun at {@code start} (a {@link System#nanoTime()} reading) took, if statistics are on. */
-    private void timedGet(long start) {
-        if (statisticsEnabled()) {
-            statistics.getTime(start);
-        }
-    }
-
-    /** Records how long a write begun at {@code start} took, if statistics are on. */
-    private void timedPut(long start) {
-        if (statisticsEnabled()) {
-            statistics.putTime(start);
-        }
-    }
-
-    /** Records how long a removal begun at {@code start} took, if statistics are on. */
-    private void timedRemove(long start) {
-        if (statisticsEnabled()) {
-            statistics.removeTime(start);
-        }
-    }
-
-    /** Counts one read as a hit when {@code present}, else as a miss. */
-    private void countRead(boolean present) {
-        if (present) {
-            hits(1);
-        } else {
-            misses(1);
-        }
-    }
-
-    private void hits(long count) {
-        if (statisticsEnabled()) {
-            statistics.hits(count);
-        }
-    }
-
-    private void misses(long count) {
-        if (statisticsEnabled()) {
-            statistics.misses(count);
-        }
-    }
-
-    private void puts(long count) {
-        if (statisticsEnabled()) {
-            statistics.puts(count);
-        }
-    }
-
-    private void removals(long count) {
-        if (statisticsEnabled()) {
-            statistics.removals(count);
         }
     }
 

@@ -4,10 +4,11 @@ import java.util.concurrent.atomic.LongAdder;
 import javax.cache.management.CacheStatisticsMXBean;
 
 /**
- * A JCache cache's counters, as its {@code CacheStatistics} MXBean shows them. Counted in this process only;
- * times are averages in microseconds.
+ * A JCache cache's counters, as its {@code CacheStatistics} MXBean shows them. Counted in this process only,
+ * and only while statistics are enabled; times are averages in microseconds.
  */
 final class Statistics implements CacheStatisticsMXBean {
+    private volatile boolean enabled;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private final LongAdder puts = new LongAdder();
@@ -16,32 +17,60 @@ final class Statistics implements CacheStatisticsMXBean {
     private final LongAdder putNanos = new LongAdder();
     private final LongAdder removeNanos = new LongAdder();
 
+    void enable(boolean on) {
+        enabled = on;
+    }
+
     void hits(long count) {
-        hits.add(count);
+        if (enabled) {
+            hits.add(count);
+        }
     }
 
     void misses(long count) {
-        misses.add(count);
+        if (enabled) {
+            misses.add(count);
+        }
+    }
+
+    /** Counts one read as a hit when {@code present}, else as a miss. */
+    void read(boolean present) {
+        if (present) {
+            hits(1);
+        } else {
+            misses(1);
+        }
     }
 
     void puts(long count) {
-        puts.add(count);
+        if (enabled) {
+            puts.add(count);
+        }
     }
 
     void removals(long count) {
-        removals.add(count);
+        if (enabled) {
+            removals.add(count);
+        }
     }
 
+    /** Records how long a read begun at {@code startNanos} (a {@link System#nanoTime()} reading) took. */
     void getTime(long startNanos) {
-        getNanos.add(System.nanoTime() - startNanos);
+        if (enabled) {
+            getNanos.add(System.nanoTime() - startNanos);
+        }
     }
 
     void putTime(long startNanos) {
-        putNanos.add(System.nanoTime() - startNanos);
+        if (enabled) {
+            putNanos.add(System.nanoTime() - startNanos);
+        }
     }
 
     void removeTime(long startNanos) {
-        removeNanos.add(System.nanoTime() - startNanos);
+        if (enabled) {
+            removeNanos.add(System.nanoTime() - startNanos);
+        }
     }
 
     @Override
