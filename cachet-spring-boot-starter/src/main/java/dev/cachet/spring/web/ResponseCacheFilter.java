@@ -91,6 +91,12 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         }
     }
 
+    /**
+     * What a request's URL is to the cache: its base key, the key of its {@link ResponseKeys.Variants} record and
+     * that record as read (null when there is none), and the digest of the request's negotiation.
+     */
+    private record Url(String base, String variantsKey, ResponseKeys.Variants variants, String negotiation) {}
+
     /** A generated response that failed (5xx): the loader's failure, so that stale-if-error can apply. */
     private static final class ServerError extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -131,13 +137,13 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         boolean credentials = hasCredentials(request);
         String base = ResponseKeys.base(request, policy.query());
         String variantsKey = ResponseKeys.variantsKey(policy.keyPrefix(), base);
-        String negotiation = ResponseKeys.negotiation(request);
         ResponseKeys.Variants variants = cache.get(variantsKey, VARIANTS);
-        String representation = variants == null ? null : variants.produced().get(negotiation);
+        Url url = new Url(base, variantsKey, variants, ResponseKeys.negotiation(request));
+        String representation = variants == null ? null : variants.produced().get(url.negotiation());
         if (representation == null) {
             // Nothing cached for this URL and this negotiation yet: render, and learn what it produces.
             Generated generated = generate(policy, request, response, chain);
-            store(policy, request, base, variantsKey, negotiation, generated, storable(policy, generated, credentials));
+            store(policy, request, url, generated, storable(policy, generated, credentials));
             send(request, generated);
             return;
         }
@@ -147,14 +153,14 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
             CachedResponse found = cache.get(key, RESPONSE);
             if (found != null && found.shared()) {
                 if (revalidates(policy, found)) {
-                    revalidate(policy, request, response, chain, base, variantsKey, negotiation, key, found, true);
+                    revalidate(policy, request, response, chain, url, key, found, true);
                     return;
                 }
                 replay(request, response, found);
                 return;
             }
             Generated generated = generate(policy, request, response, chain);
-            store(policy, request, base, variantsKey, negotiation, generated, storable(policy, generated, true));
+            store(policy, request, url, generated, storable(policy, generated, true));
             send(request, generated);
             return;
         }
@@ -173,10 +179,10 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
                 }
                 if (!varyOf(fresh).equals(vary) || !representationOf(fresh).equals(representation) || !timedByCache(policy, storable)) {
                     // Keyed, timed or windowed by what this response says: stored here rather than by get-or-compute.
-                    store(policy, request, base, variantsKey, negotiation, fresh, storable);
+                    store(policy, request, url, fresh, storable);
                     return null;
                 }
-                learn(policy, variantsKey, variants, negotiation, fresh, storable);
+                learn(policy, url, fresh, storable);
                 return storable;
             });
         } catch (ServerError e) {
@@ -194,12 +200,12 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         if (found == null && generated[0] == null) {
             // Another request here loaded the page and it was not to be stored: render this one too.
             Generated own = generate(policy, request, response, chain);
-            store(policy, request, base, variantsKey, negotiation, own, storable(policy, own, false));
+            store(policy, request, url, own, storable(policy, own, false));
             send(request, own);
             return;
         }
         if (found != null && generated[0] == null && revalidates(policy, found)) {
-            revalidate(policy, request, response, chain, base, variantsKey, negotiation, key, found, false);
+            revalidate(policy, request, response, chain, url, key, found, false);
             return;
         }
         if (found != null && (generated[0] == null || generated[0].status() >= 500)) {
@@ -303,7 +309,8 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
             date = generated.responseTime();
         }
         long initialAge = SharedCacheRules.initialAge(wrapper.getHeader("Age"), date, generated.requestTime(), generated.responseTime());
-        long lifetime = lifetime(policy, generated, control, date);
+        long lifetime = lifetime(policy, wrapper.getStatus(), control, List.copyOf(wrapper.getHeaders("Expires")),
+                wrapper.getHeader("Last-Modified"), date);
         if (initialAge < 0 || lifetime <= initialAge) {
             return null;
         }
@@ -339,12 +346,12 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
      * The freshness lifetime in milliseconds: the handler's TTL; else the response's own; else, for a handler
      * marked {@link CachePage}, the default TTL; else a heuristic one (0 when none is allowed).
      */
-    private long lifetime(PagePolicies.Policy policy, Generated generated, Map<String, String> control, long date) {
+    private long lifetime(PagePolicies.Policy policy, int status, Map<String, String> control, List<String> expires,
+            String lastModified, long date) {
         if (policy.ttl() != null) {
             return policy.ttl().toMillis();
         }
-        BoundedResponseBuffer wrapper = generated.wrapper();
-        long own = SharedCacheRules.explicitLifetime(control, List.copyOf(wrapper.getHeaders("Expires")), date);
+        long own = SharedCacheRules.explicitLifetime(control, expires, date);
         if (own >= 0) {
             return own;
         }
@@ -352,21 +359,19 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
             Ttl ttl = defaultTtl(policy);
             return ttl.isForever() ? Long.MAX_VALUE / 2 : ttl.toMillis();
         }
-        return SharedCacheRules.heuristicLifetime(wrapper.getStatus(), control, wrapper.getHeader("Last-Modified"), date);
+        return SharedCacheRules.heuristicLifetime(status, control, lastModified, date);
     }
 
     /**
      * Stores a storable response (none when null) under the key its own representation and Vary give, for what
      * is left of its freshness, and learns both for the URL.
      */
-    private void store(PagePolicies.Policy policy, HttpServletRequest request, String base, String variantsKey, String negotiation,
-            Generated generated, CachedResponse storable) {
+    private void store(PagePolicies.Policy policy, HttpServletRequest request, Url url, Generated generated, CachedResponse storable) {
         if (storable == null) {
             return;
         }
-        ResponseKeys.Variants known = policy.cache().get(variantsKey, VARIANTS);
-        learn(policy, variantsKey, known, negotiation, generated, storable);
-        String key = ResponseKeys.pageKey(policy.keyPrefix(), request, base, representationOf(generated), varyOf(generated));
+        learn(policy, url, generated, storable);
+        String key = ResponseKeys.pageKey(policy.keyPrefix(), request, url.base(), representationOf(generated), varyOf(generated));
         try {
             if (timedByCache(policy, storable)) {
                 // Stored as get-or-compute stores it, so the endpoint's stale windows apply to it too.
@@ -380,14 +385,13 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
     }
 
     /** Keeps what the URL's pages vary on, for as long as this page is kept (with its stale windows): no longer. */
-    private void learn(PagePolicies.Policy policy, String variantsKey, ResponseKeys.Variants known, String negotiation, Generated generated,
-            CachedResponse storable) {
-        ResponseKeys.Variants variants = (known != null ? known : ResponseKeys.Variants.none())
-                .learn(varyOf(generated), negotiation, representationOf(generated));
+    private void learn(PagePolicies.Policy policy, Url url, Generated generated, CachedResponse storable) {
+        ResponseKeys.Variants variants = (url.variants() != null ? url.variants() : ResponseKeys.Variants.none())
+                .learn(varyOf(generated), url.negotiation(), representationOf(generated));
         Duration page = timedByCache(policy, storable)
                 ? Duration.ofMillis(remaining(storable)).plus(max(policy.staleWhileRevalidate(), policy.staleIfError()))
                 : Duration.ofMillis(kept(storable));
-        policy.cache().set(variantsKey, variants, Ttl.of(page));
+        policy.cache().set(url.variantsKey(), variants, Ttl.of(page));
     }
 
     /**
@@ -427,13 +431,13 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
      * headers from it (§4.3.4) and the stored body answers; any other answer is a new response, stored and sent
      * as a miss is.
      */
-    private void revalidate(PagePolicies.Policy policy, HttpServletRequest request, HttpServletResponse response, FilterChain chain, String base,
-            String variantsKey, String negotiation, String key, CachedResponse stale, boolean credentials)
+    private void revalidate(PagePolicies.Policy policy, HttpServletRequest request, HttpServletResponse response, FilterChain chain,
+            Url url, String key, CachedResponse stale, boolean credentials)
             throws IOException, ServletException {
         Generated answer = generate(policy, new ConditionalRequest(request, first(stale.headers(), "ETag"),
                 first(stale.headers(), "Last-Modified")), response, chain);
         if (answer.status() != HttpServletResponse.SC_NOT_MODIFIED) {
-            store(policy, request, base, variantsKey, negotiation, answer, storable(policy, answer, credentials));
+            store(policy, request, url, answer, storable(policy, answer, credentials));
             send(request, answer);
             return;
         }
@@ -469,12 +473,7 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         Map<String, String> control = SharedCacheRules.cacheControl(values(headers, "Cache-Control"));
         long initialAge = Math.max(0, SharedCacheRules.initialAge(wrapper.getHeader("Age"), date, notModified.requestTime(),
                 notModified.responseTime()));
-        long lifetime = policy.ttl() != null ? policy.ttl().toMillis()
-                : SharedCacheRules.explicitLifetime(control, values(headers, "Expires"), date);
-        if (lifetime < 0) {
-            lifetime = policy.annotated() ? stale.lifetime()
-                    : SharedCacheRules.heuristicLifetime(stale.status(), control, first(headers, "Last-Modified"), date);
-        }
+        long lifetime = lifetime(policy, stale.status(), control, values(headers, "Expires"), first(headers, "Last-Modified"), date);
         return new CachedResponse(stale.status(), headers, stale.body(), notModified.responseTime(),
                 SharedCacheRules.sharedWithCredentials(control), initialAge, lifetime,
                 control.containsKey("must-revalidate") || control.containsKey("proxy-revalidate"));
