@@ -670,6 +670,45 @@ public abstract class CacheContract {
     }
 
     @Test
+    void aKeyBeingLoadedIsAbsentToEveryRead() {
+        String key = cache.makeKey("k");
+        LeasedRead lease = store.getOrLease(key, 10_000).join();
+        assertThat(lease.granted()).isTrue();
+        assertThat(cache.get("k", String.class)).isNull();
+        assertThat(cache.getMany(List.of("k"), String.class)).isEmpty();
+        assertThat(cache.contains("k")).isFalse();
+        assertThat(store.getEntry(key).join()).isNull();
+        assertThat(store.getOrLease(key, 10_000).join().held()).as("the lease outlives the reads").isTrue();
+    }
+
+    @Test
+    void aRefreshLeaseStoresOnlyOverWhatItsHolderSaw() {
+        cache.set("k", "stale");
+        String key = cache.makeKey("k");
+        byte[] seen = store.get(key).join();
+
+        LeasedRead untouched = store.lease(key, 10_000).join();
+        assertThat(untouched.granted()).isTrue();
+        assertThat(store.lease(key, 10_000).join().held()).isTrue();
+        assertThat(cache.get("k", String.class)).as("the value stays readable while it refreshes").isEqualTo("stale");
+        assertThat(store.setIfLeased(key, encoded("refreshed"), 60_000, untouched.token(), seen).join()).isTrue();
+        assertThat(cache.get("k", String.class)).isEqualTo("refreshed");
+
+        seen = store.get(key).join();
+        LeasedRead overwritten = store.lease(key, 10_000).join();
+        cache.set("k", "written");
+        assertThat(store.setIfLeased(key, encoded("loaded before the write"), 60_000, overwritten.token(), seen).join()).isFalse();
+        assertThat(cache.get("k", String.class)).isEqualTo("written");
+
+        seen = store.get(key).join();
+        LeasedRead deleted = store.lease(key, 10_000).join();
+        assertThat(deleted.granted()).as("the refused store ended the last lease").isTrue();
+        cache.delete("k");
+        assertThat(store.setIfLeased(key, encoded("loaded before the delete"), 60_000, deleted.token(), seen).join()).isFalse();
+        assertThat(cache.contains("k")).isFalse();
+    }
+
+    @Test
     void aLoaderThatFindsNothingOrFailsLetsTheNextCallerLoadAtOnce() {
         assertThat(cache.getOrCompute("absent", String.class, () -> null)).isNull();
         assertThat(store.getOrLease(cache.makeKey("absent"), 10_000).join().granted()).isTrue();

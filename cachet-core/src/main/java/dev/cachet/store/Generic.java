@@ -24,8 +24,6 @@ import java.util.concurrent.TimeUnit;
  * through these never both win.
  */
 final class Generic {
-    /** The first byte of a lease placeholder: {@code 10100001}, which neither an envelope nor a Cachet value has. */
-    static final byte PLACEHOLDER = (byte) 0xA1;
     /** Increments that keep losing their compare-and-set to other writers give up after this many tries. */
     private static final int INCREMENT_TRIES = 100;
     /**
@@ -45,22 +43,6 @@ final class Generic {
         return Store.TAG_PREFIX + tag;
     }
 
-    private static byte[] placeholder(long token) {
-        byte[] digits = Long.toString(token).getBytes(StandardCharsets.US_ASCII);
-        byte[] bytes = new byte[digits.length + 1];
-        bytes[0] = PLACEHOLDER;
-        System.arraycopy(digits, 0, bytes, 1, digits.length);
-        return bytes;
-    }
-
-    static boolean isPlaceholder(byte[] stored) {
-        return stored != null && stored.length > 0 && stored[0] == PLACEHOLDER;
-    }
-
-    private static boolean isPlaceholder(byte[] stored, long token) {
-        return isPlaceholder(stored) && Arrays.equals(stored, placeholder(token));
-    }
-
     private static long newToken() {
         return ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
     }
@@ -75,7 +57,7 @@ final class Generic {
 
     /** {@code found} as a reader sees it: null for a lease placeholder or a value with a stale tag stamp. */
     static CompletableFuture<Versioned> visible(Store store, Versioned found) {
-        if (found == null || isPlaceholder(found.value())) {
+        if (found == null || LeasedRead.isPlaceholder(found.value())) {
             return completedFuture(null);
         }
         return stampsCurrent(store, found.value()).thenApply(current -> current ? found : null);
@@ -83,7 +65,7 @@ final class Generic {
 
     /** {@code stored} as a reader sees it: see {@link #visible(Store, Versioned)}. */
     static CompletableFuture<byte[]> visible(Store store, byte[] stored) {
-        if (stored == null || isPlaceholder(stored)) {
+        if (stored == null || LeasedRead.isPlaceholder(stored)) {
             return completedFuture(null);
         }
         return stampsCurrent(store, stored).thenApply(current -> current ? stored : null);
@@ -114,7 +96,7 @@ final class Generic {
 
     private static CompletableFuture<Long> increment(Store store, String key, long delta, int tries) {
         return store.getVersioned(key).thenCompose(found -> {
-            if (found == null || isPlaceholder(found.value())) {
+            if (found == null || LeasedRead.isPlaceholder(found.value())) {
                 throw new NoSuchElementException("key '" + key + "' is not in the cache");
             }
             long next;
@@ -149,10 +131,10 @@ final class Generic {
         return store.getVersioned(key).thenCompose(found -> {
             if (found == null) {
                 long token = newToken();
-                return store.add(key, placeholder(token), leaseMillis)
+                return store.add(key, LeasedRead.placeholder(token), leaseMillis)
                         .thenApply(added -> added ? LeasedRead.granted(token) : LeasedRead.heldByAnother());
             }
-            if (isPlaceholder(found.value())) {
+            if (LeasedRead.isPlaceholder(found.value())) {
                 return completedFuture(LeasedRead.heldByAnother());
             }
             return stampsCurrent(store, found.value()).thenCompose(current -> {
@@ -160,7 +142,7 @@ final class Generic {
                     return completedFuture(LeasedRead.hit(found.value()));
                 }
                 long token = newToken();
-                return store.compareAndSet(key, found.cas(), placeholder(token), leaseMillis)
+                return store.compareAndSet(key, found.cas(), LeasedRead.placeholder(token), leaseMillis)
                         .thenApply(replaced -> replaced ? LeasedRead.granted(token) : LeasedRead.heldByAnother());
             });
         });
@@ -169,7 +151,7 @@ final class Generic {
     /** The refresh lease: a key of its own, taken with {@code add}. */
     static CompletableFuture<LeasedRead> lease(Store store, String key, long leaseMillis) {
         long token = newToken();
-        return store.add(leaseKey(key), placeholder(token), leaseMillis)
+        return store.add(leaseKey(key), LeasedRead.placeholder(token), leaseMillis)
                 .thenApply(added -> added ? LeasedRead.granted(token) : LeasedRead.heldByAnother());
     }
 
@@ -181,15 +163,15 @@ final class Generic {
      */
     static CompletableFuture<Boolean> setIfLeased(Store store, String key, byte[] value, long ttlMillis, long token, byte[] replacing) {
         return store.getVersioned(key).thenCompose(found -> {
-            if (found != null && isPlaceholder(found.value(), token)) {
+            if (found != null && LeasedRead.isPlaceholder(found.value(), token)) {
                 return store.compareAndSet(key, found.cas(), value, ttlMillis);
             }
-            if (found == null || isPlaceholder(found.value())) {
+            if (found == null || LeasedRead.isPlaceholder(found.value())) {
                 // The placeholder went (a write or delete voided the lease), or another caller's took its place.
                 return releaseRefreshLease(store, key, token).thenApply(released -> false);
             }
             return store.getVersioned(leaseKey(key)).thenCompose(lease -> {
-                if (lease == null || !isPlaceholder(lease.value(), token)) {
+                if (lease == null || !LeasedRead.isPlaceholder(lease.value(), token)) {
                     return completedFuture(false);
                 }
                 CompletableFuture<Boolean> replaceable = replacing != null
@@ -207,13 +189,13 @@ final class Generic {
 
     /** Ends whichever lease the token holds: the placeholder in the key, or the refresh lease beside it. */
     static CompletableFuture<Boolean> releaseLease(Store store, String key, long token) {
-        return store.getVersioned(key).thenCompose(found -> found != null && isPlaceholder(found.value(), token)
+        return store.getVersioned(key).thenCompose(found -> found != null && LeasedRead.isPlaceholder(found.value(), token)
                 ? store.compareAndSet(key, found.cas(), null, Store.FOREVER)
                 : releaseRefreshLease(store, key, token));
     }
 
     private static CompletableFuture<Boolean> releaseRefreshLease(Store store, String key, long token) {
-        return store.getVersioned(leaseKey(key)).thenCompose(lease -> lease != null && isPlaceholder(lease.value(), token)
+        return store.getVersioned(leaseKey(key)).thenCompose(lease -> lease != null && LeasedRead.isPlaceholder(lease.value(), token)
                 ? store.compareAndSet(leaseKey(key), lease.cas(), null, Store.FOREVER)
                 : completedFuture(false));
     }

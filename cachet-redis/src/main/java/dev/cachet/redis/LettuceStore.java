@@ -2,7 +2,6 @@ package dev.cachet.redis;
 
 import dev.cachet.CacheBackendException;
 import dev.cachet.store.Envelope;
-import dev.cachet.store.Glob;
 import dev.cachet.store.LeasedRead;
 import dev.cachet.store.Store;
 import dev.cachet.store.StoredEntry;
@@ -35,7 +34,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 
 /**
  * The Redis store: each operation is one command (or one script, or one pipeline) on the shared
@@ -84,8 +82,14 @@ final class LettuceStore implements Store {
     }
 
 
-    /** {@code value}, or null when one of its tag stamps is no longer current (on a Cluster only). */
+    /**
+     * {@code value}, or null when it is a lease placeholder or one of its tag stamps is no longer current (on
+     * a Cluster only).
+     */
     private CompletableFuture<byte[]> checked(byte[] value) {
+        if (LeasedRead.isPlaceholder(value)) {
+            return CompletableFuture.completedFuture(null);
+        }
         Map<String, String> stamps = Envelope.stampsOf(value);
         if (stamps.isEmpty()) {
             return CompletableFuture.completedFuture(value);
@@ -140,19 +144,19 @@ final class LettuceStore implements Store {
 
     @Override
     public CompletableFuture<Boolean> compareAndSet(String key, long cas, byte[] value, long ttlMillis) {
-        String[] keys = {key, leaseKey(key)};
         byte[] digest = String.format("%016x", cas).getBytes(StandardCharsets.US_ASCII);
         byte[] ttl = value == null ? new byte[0] : ascii(ttlMillis);
         byte[] bytes = value == null ? new byte[0] : value;
-        return this.<Long>call(key, c -> Script.COMPARE_AND_SET.run(c, keys, digest, ttl, bytes)).thenApply(stored -> stored == 1);
+        return this.<Long>call(key, c -> Script.COMPARE_AND_SET.run(c, key, digest, ttl, bytes)).thenApply(stored -> stored == 1);
     }
 
 
     /**
-     * Where the lease of {@code key} is kept: in the same cluster slot as the key, so that one script can
-     * check the lease and write the key. A key with a hash tag keeps it ({@code cachet-lease:} adds no
-     * brace); a key without one is wrapped in one. A key without a tag but with a '}' cannot be wrapped;
-     * its lease lands elsewhere, which only a Cluster minds (see {@link #getOrLease}).
+     * Where the refresh lease of {@code key} is kept (a miss's lease is a placeholder in the key itself): in
+     * the same cluster slot as the key, so that one script can check the lease and write the key. A key with
+     * a hash tag keeps it ({@code cachet-lease:} adds no brace); a key without one is wrapped in one. A key
+     * without a tag but with a '}' cannot be wrapped; its lease lands elsewhere, which only a Cluster minds
+     * (see {@link #lease}).
      */
     static String leaseKey(String key) {
         int open = key.indexOf('{');
@@ -161,27 +165,18 @@ final class LettuceStore implements Store {
         return tagged || key.indexOf('}') >= 0 ? LEASE_PREFIX + key : LEASE_PREFIX + "{" + key + "}";
     }
 
-    /** The key a lease key belongs to. */
-    private static String leasedKey(String leaseKey) {
-        String rest = leaseKey.substring(LEASE_PREFIX.length());
-        return rest.startsWith("{") && rest.endsWith("}") && rest.indexOf('}') == rest.length() - 1
-                ? rest.substring(1, rest.length() - 1)
-                : rest;
-    }
-
     private static byte[] ascii(long number) {
         return Long.toString(number).getBytes(StandardCharsets.US_ASCII);
     }
 
+    /**
+     * A miss's lease is a placeholder in the key itself (as {@link Store}'s default keeps it), so that a plain
+     * {@code SET} or {@code UNLINK} of the key voids it with no command of its own.
+     */
     @Override
     public CompletableFuture<LeasedRead> getOrLease(String key, long leaseMillis) {
-        if (cluster && SlotHash.getSlot(key) != SlotHash.getSlot(leaseKey(key))) {
-            // No lease can sit beside this key: read it, and let a miss load without storing.
-            return get(key).thenApply(value -> value != null ? LeasedRead.hit(value) : LeasedRead.unavailable());
-        }
-        long token = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
-        String[] keys = {key, leaseKey(key)};
-        return this.<List<Object>>call(key, c -> Script.GET_OR_LEASE.on(cluster).run(c, keys, ascii(token), ascii(leaseMillis)))
+        long token = newToken();
+        return this.<List<Object>>call(key, c -> Script.GET_OR_LEASE.on(cluster).run(c, key, LeasedRead.placeholder(token), ascii(leaseMillis)))
                 .thenCompose(reply -> switch (((Long) reply.getFirst()).intValue()) {
                     case 1 -> cluster ? leaseUnlessCurrent(key, (byte[]) reply.get(1), leaseMillis)
                             : CompletableFuture.completedFuture(LeasedRead.hit((byte[]) reply.get(1)));
@@ -192,37 +187,57 @@ final class LettuceStore implements Store {
     }
 
     /**
-     * On a Cluster, where scripts cannot check stamps: a hit whose stamps turn out stale is removed (only
-     * those bytes), so that the lease holder's value can take its place, and the caller gets a lease.
+     * On a Cluster, where scripts cannot check stamps: a hit whose stamps turn out stale is replaced by the
+     * caller's placeholder (only while it holds those bytes), which grants the caller the lease.
      */
     private CompletableFuture<LeasedRead> leaseUnlessCurrent(String key, byte[] value, long leaseMillis) {
-        return checked(value).thenCompose(current -> current != null
-                ? CompletableFuture.completedFuture(LeasedRead.hit(current))
-                : deleteIfSame(key, value).thenCompose(deleted -> lease(key, leaseMillis)));
+        return checked(value).thenCompose(current -> {
+            if (current != null) {
+                return CompletableFuture.completedFuture(LeasedRead.hit(current));
+            }
+            long token = newToken();
+            return this.<Long>call(key, c -> Script.LEASE_IF_SAME.run(c, key, value, LeasedRead.placeholder(token), ascii(leaseMillis)))
+                    .thenApply(leased -> leased == 1 ? LeasedRead.granted(token) : LeasedRead.heldByAnother());
+        });
     }
 
+    /** A refresh's lease: a key of its own beside the value, which stays readable meanwhile. */
     @Override
     public CompletableFuture<LeasedRead> lease(String key, long leaseMillis) {
         if (cluster && SlotHash.getSlot(key) != SlotHash.getSlot(leaseKey(key))) {
             return CompletableFuture.completedFuture(LeasedRead.unavailable());
         }
-        long token = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
-        return call(key, c -> c.set(leaseKey(key), ascii(token), SetArgs.Builder.nx().px(leaseMillis)))
+        long token = newToken();
+        return call(key, c -> c.set(leaseKey(key), LeasedRead.placeholder(token), SetArgs.Builder.nx().px(leaseMillis)))
                 .thenApply(ok -> "OK".equals(ok) ? LeasedRead.granted(token) : LeasedRead.heldByAnother());
     }
 
     @Override
     public CompletableFuture<Boolean> releaseLease(String key, long token) {
-        return this.<Long>call(key, c -> Script.RELEASE_LEASE.run(c, leaseKey(key), ascii(token)))
+        String[] keys = leaseKeys(key);
+        return this.<Long>call(key, c -> Script.RELEASE_LEASE.run(c, keys, LeasedRead.placeholder(token)))
                 .thenApply(released -> released == 1);
     }
 
+    /**
+     * Stores by {@link Script#SET_IF_LEASED}. A write or delete of the key after a refresh's lease was
+     * granted leaves other bytes (or none) there, which the script refuses; set does not touch the lease.
+     */
     @Override
     public CompletableFuture<Boolean> setIfLeased(String key, byte[] value, long ttlMillis, long token, byte[] replacing) {
-        String[] keys = {key, leaseKey(key)};
+        String[] keys = leaseKeys(key);
         byte[] digest = replacing == null ? new byte[0] : Script.sha1Hex(Envelope.bodyOf(replacing)).getBytes(StandardCharsets.US_ASCII);
-        return this.<Long>call(key, c -> Script.SET_IF_LEASED.on(cluster).run(c, keys, ascii(token), value, ascii(ttlMillis), digest))
+        return this.<Long>call(key, c -> Script.SET_IF_LEASED.on(cluster).run(c, keys, LeasedRead.placeholder(token), value, ascii(ttlMillis), digest))
                 .thenApply(stored -> stored == 1);
+    }
+
+    /** The key and its refresh lease, or on a Cluster, where that lease would sit in another slot, the key alone. */
+    private String[] leaseKeys(String key) {
+        return cluster && SlotHash.getSlot(key) != SlotHash.getSlot(leaseKey(key)) ? new String[] {key} : new String[] {key, leaseKey(key)};
+    }
+
+    private static long newToken() {
+        return ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
     }
 
     @Override
@@ -287,19 +302,16 @@ final class LettuceStore implements Store {
         });
     }
 
+    /** One {@code SET}: it replaces a miss's lease placeholder, which is what voids that lease. */
     @Override
     public CompletableFuture<Boolean> set(String key, byte[] value, long ttlMillis) {
-        String[] keys = {key, leaseKey(key)};
-        return this.<String>call(key, c -> Script.SET_VOIDING_LEASE.run(c, keys, value, ascii(ttlMillis))).thenApply("OK"::equals);
+        return call(key, c -> ttlMillis == FOREVER ? c.set(key, value) : c.set(key, value, SetArgs.Builder.px(ttlMillis)))
+                .thenApply("OK"::equals);
     }
 
     @Override
     public CompletableFuture<Boolean> add(String key, byte[] value, long ttlMillis) {
-        SetArgs args = ttlMillis == FOREVER ? SetArgs.Builder.nx() : SetArgs.Builder.nx().px(ttlMillis);
-        return call(key, c -> {
-            c.unlink(leaseKey(key));
-            return c.set(key, value, args);
-        }).thenApply("OK"::equals);
+        return this.<Long>call(key, c -> Script.ADD.run(c, key, value, ascii(ttlMillis))).thenApply(added -> added == 1);
     }
 
     @Override
@@ -314,7 +326,6 @@ final class LettuceStore implements Store {
                 List<CompletableFuture<Boolean>> sets = new ArrayList<>(batch.size());
                 for (String key : batch) {
                     byte[] value = entries.get(key);
-                    c.unlink(leaseKey(key));
                     RedisFuture<String> reply = ttlMillis == FOREVER ? c.set(key, value) : c.set(key, value, SetArgs.Builder.px(ttlMillis));
                     sets.add(reply.toCompletableFuture().handle((ok, error) -> error == null ? "OK".equals(ok) : rethrow(key, error)));
                 }
@@ -347,14 +358,10 @@ final class LettuceStore implements Store {
         });
     }
 
+    /** One {@code UNLINK}: with the key goes a miss's lease placeholder, and a refresh's lease finds nothing to replace. */
     @Override
     public CompletableFuture<Boolean> delete(String key) {
-        // The lease goes first: a reader's setIfLeased that runs after it is refused, and one that ran
-        // before it wrote a value that this delete then removes.
-        return call(key, c -> {
-            c.unlink(leaseKey(key));
-            return c.unlink(key);
-        }).thenApply(count -> count > 0);
+        return call(key, c -> c.unlink(key)).thenApply(count -> count > 0);
     }
 
     @Override
@@ -368,20 +375,13 @@ final class LettuceStore implements Store {
             return CompletableFuture.completedFuture(0L);
         }
         String[] all = keys.toArray(String[]::new);
-        String[] leases = keys.stream().map(LettuceStore::leaseKey).toArray(String[]::new);
-        return call(all[0], c -> {
-            c.unlink(leases);
-            return c.unlink(all);
-        });
+        return call(all[0], c -> c.unlink(all));
     }
 
     @Override
     public CompletableFuture<Long> increment(String key, long delta) {
         byte[] by = Long.toString(delta).getBytes(StandardCharsets.US_ASCII);
-        return this.<Long>call(key, c -> {
-            c.unlink(leaseKey(key));
-            return Script.INCREMENT_EXISTING.run(c, key, by);
-        }).thenApply(value -> {
+        return this.<Long>call(key, c -> Script.INCREMENT_EXISTING.<Long>run(c, key, by)).thenApply(value -> {
             if (value == null) {
                 throw new NoSuchElementException("key '" + key + "' is not in the cache");
             }
@@ -391,38 +391,13 @@ final class LettuceStore implements Store {
 
     @Override
     public CompletableFuture<Boolean> expire(String key, long ttlMillis) {
-        return this.<Boolean>call(key, c -> {
-            c.unlink(leaseKey(key));
-            return ttlMillis == FOREVER
-                    ? Script.PERSIST_EXISTING.<Long>run(c, key).thenApply(existed -> existed == 1)
-                    : c.pexpire(key, ttlMillis);
-        });
-    }
-
-    @Override
-    public CompletableFuture<Boolean> contains(String key) {
-        return call(key, c -> c.exists(key)).thenApply(count -> count > 0);
+        return this.<Long>call(key, c -> Script.EXPIRE_EXISTING.run(c, key, ascii(ttlMillis))).thenApply(existed -> existed == 1);
     }
 
     @Override
     public CompletableFuture<Long> deleteMatching(String pattern, Predicate<String> filter, boolean dryRun) {
-        Pattern glob = Glob.compile(pattern);
-        CompletableFuture<Long> deleted = scan(pattern, filter, dryRun ? null : this::deleteMany);
-        if (dryRun) {
-            return deleted;
-        }
-        // A key being loaded is absent, so SCAN does not find it; its lease must go all the same. Leases
-        // of either form come from one walk under their prefix, matched against the pattern here.
-        Predicate<String> leaseOfMatch = leaseKey -> {
-            String key = leasedKey(leaseKey);
-            return glob.matcher(key).matches() && filter.test(key);
-        };
-        return deleted.thenCompose(count -> scan(Store.escapeGlob(LEASE_PREFIX) + "*", leaseOfMatch, this::unlink)
-                .thenApply(leases -> count));
-    }
-
-    private CompletableFuture<Long> unlink(List<String> keys) {
-        return call(keys.getFirst(), c -> c.unlink(keys.toArray(String[]::new)));
+        // A key being loaded holds its lease placeholder, so the walk finds it and the delete voids the lease.
+        return scan(pattern, filter, dryRun ? null : this::deleteMany);
     }
 
     /** Counts the keys that match, or with {@code delete} deletes them and counts what it deleted. */

@@ -13,13 +13,17 @@ import java.util.concurrent.CompletableFuture;
 /** A Lua script run by its SHA-1 ({@code EVALSHA}), sent whole only when a node does not know it yet. */
 final class Script {
     /**
-     * A Lua function {@code current(v)} that answers {@code v}, or false when {@code v} is an envelope stamped
-     * with a tag version that is no longer the tag's ({@link dev.cachet.store.Envelope} has the layout). It
-     * reads tag keys that the script was not given, which a standalone Redis allows and a Cluster does not.
+     * A Lua function {@code current(v)} that answers {@code v}, or false when {@code v} is a lease placeholder
+     * ({@link dev.cachet.store.LeasedRead#placeholder}) or an envelope stamped with a tag version that is no
+     * longer the tag's ({@link dev.cachet.store.Envelope} has the layout). It reads tag keys that the script
+     * was not given, which a standalone Redis allows and a Cluster does not.
      */
     private static final String CHECK_STAMPS = """
             local function current(v)
-              if not v or string.byte(v, 1) ~= 160 then return v end
+              if not v then return v end
+              local first = string.byte(v, 1)
+              if first == 161 then return false end
+              if first ~= 160 then return v end
               local s, e, n = string.find(v, '^%d+ %d+ (%d+)\\n', 2)
               if not s then return v end
               local at = e + 1
@@ -45,19 +49,40 @@ final class Script {
             end
             """.replace("TAG_PREFIX", Store.TAG_PREFIX);
 
-    /** The same function for a Cluster, where the caller checks stamps after the read. */
-    private static final String KEEP_STAMPS = "local function current(v) return v end\n"
+    /** The same function for a Cluster, where the caller checks stamps after the read: it hides placeholders only. */
+    private static final String KEEP_STAMPS = """
+            local function current(v)
+              if v and string.byte(v, 1) == 161 then return false end
+              return v
+            end
+            """
             + CHECK_STAMPS.substring(CHECK_STAMPS.indexOf("local function body(v)"));
 
-    /** INCRBY that refuses to create the key: a missing key is an error, as in Django. */
+    /**
+     * INCRBY that refuses to create the key: a missing key is an error, as in Django, and so is a lease
+     * placeholder, which readers see as absent.
+     */
     static final Script INCREMENT_EXISTING = new Script("""
-            if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+            if redis.call('EXISTS', KEYS[1]) == 0 or redis.pcall('GETRANGE', KEYS[1], 0, 0) == '\\161' then return false end
             return redis.call('INCRBY', KEYS[1], ARGV[1])""", ScriptOutputType.INTEGER);
 
-    /** PERSIST that reports whether the key exists (PERSIST alone answers 0 for a key without TTL). */
-    static final Script PERSIST_EXISTING = new Script("""
-            if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-            redis.call('PERSIST', KEYS[1])
+    /**
+     * PEXPIRE KEYS[1] by ARGV[1] ms, or PERSIST it for -1, reporting whether the key exists (PERSIST alone
+     * answers 0 for a key without TTL); a lease placeholder is absent to readers, so it is left as it is.
+     */
+    static final Script EXPIRE_EXISTING = new Script("""
+            if redis.call('EXISTS', KEYS[1]) == 0 or redis.pcall('GETRANGE', KEYS[1], 0, 0) == '\\161' then return 0 end
+            if ARGV[1] == '-1' then redis.call('PERSIST', KEYS[1]) else redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+            return 1""", ScriptOutputType.INTEGER);
+
+    /**
+     * SET NX of KEYS[1] to ARGV[1] (PX ARGV[2], or no expiry for -1), where a lease placeholder counts as
+     * absent, as readers see it: the value takes its place, which voids the lease.
+     */
+    static final Script ADD = new Script("""
+            if redis.call('EXISTS', KEYS[1]) == 1 and redis.pcall('GETRANGE', KEYS[1], 0, 0) ~= '\\161' then return 0 end
+            if ARGV[2] == '-1' then redis.call('SET', KEYS[1], ARGV[1])
+            else redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end
             return 1""", ScriptOutputType.INTEGER);
 
     /**
@@ -74,28 +99,27 @@ final class Script {
             return 0""", ScriptOutputType.INTEGER);
 
     /**
-     * SET of KEYS[1] to ARGV[2] (PX ARGV[3], or no expiry for -1) only while the lease KEYS[2] still holds
-     * the token ARGV[1] and the key is absent (or holds a value that a tag invalidated) or holds a value whose
-     * body (stamps aside) has the SHA-1 ARGV[4] (empty: none), so that nobody has written it since; ends the
-     * lease either way.
+     * Stores ARGV[2] at KEYS[1] (PX ARGV[3], or no expiry for -1) under the lease whose placeholder is ARGV[1].
+     * A miss's lease holds while KEYS[1] still holds that placeholder. A refresh's lease is the key KEYS[2]
+     * holding the placeholder; it holds while KEYS[1] holds a value whose stamps are stale or whose body
+     * (stamps aside) has the SHA-1 ARGV[4], so that nobody has written it since, and it ends either way.
+     * Answers 1 when stored.
      */
     static final Checked SET_IF_LEASED = new Checked("""
-            if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
-            redis.call('UNLINK', KEYS[2])
-            if redis.call('EXISTS', KEYS[1]) == 1 then
-              if redis.call('TYPE', KEYS[1]).ok ~= 'string' then return 0 end
-              local old = redis.call('GET', KEYS[1])
-              if current(old) and (ARGV[4] == '' or redis.sha1hex(body(old)) ~= ARGV[4]) then return 0 end
+            local old = redis.pcall('GET', KEYS[1])
+            if type(old) == 'table' then old = nil end
+            if old == ARGV[1] then
+              if ARGV[3] == '-1' then redis.call('SET', KEYS[1], ARGV[2])
+              else redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
+              return 1
             end
+            if #KEYS < 2 or redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
+            redis.call('UNLINK', KEYS[2])
+            if not old or string.byte(old, 1) == 161 then return 0 end
+            if current(old) and (ARGV[4] == '' or redis.sha1hex(body(old)) ~= ARGV[4]) then return 0 end
             if ARGV[3] == '-1' then redis.call('SET', KEYS[1], ARGV[2])
             else redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
             return 1""", ScriptOutputType.INTEGER);
-
-    /** SET of KEYS[1] to ARGV[1] (PX ARGV[2], or no expiry for -1) that voids the lease KEYS[2] with it. */
-    static final Script SET_VOIDING_LEASE = new Script("""
-            redis.call('UNLINK', KEYS[2])
-            if ARGV[2] == '-1' then return redis.call('SET', KEYS[1], ARGV[1]) end
-            return redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])""", ScriptOutputType.STATUS);
 
     /**
      * The version of the tag KEYS[1], set to ARGV[1] when it has none, kept at least ARGV[2] ms (-1: for
@@ -127,20 +151,21 @@ final class Script {
     /**
      * Compare-and-set where the token is the value itself, by digest: only while the SHA-1 of KEYS[1]'s value
      * begins with the hex ARGV[1], SET it to ARGV[3] (PX ARGV[2], or no expiry for -1), or UNLINK it when
-     * ARGV[2] is empty; voids the lease KEYS[2] as every write does.
+     * ARGV[2] is empty.
      */
     static final Script COMPARE_AND_SET = new Script("""
             local value = redis.call('GET', KEYS[1])
             if not value or string.sub(redis.sha1hex(value), 1, 16) ~= ARGV[1] then return 0 end
-            redis.call('UNLINK', KEYS[2])
             if ARGV[2] == '' then redis.call('UNLINK', KEYS[1])
             elseif ARGV[2] == '-1' then redis.call('SET', KEYS[1], ARGV[3])
             else redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[2]) end
             return 1""", ScriptOutputType.INTEGER);
 
-    /** UNLINK of the lease KEYS[1] only while it holds the token ARGV[1]. */
+    /** UNLINK of whichever of KEYS[1] (a miss's lease) and KEYS[2] (a refresh's) holds the placeholder ARGV[1]. */
     static final Script RELEASE_LEASE = new Script("""
-            if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('UNLINK', KEYS[1]) end
+            for i = 1, #KEYS do
+              if redis.pcall('GET', KEYS[i]) == ARGV[1] then return redis.call('UNLINK', KEYS[i]) end
+            end
             return 0""", ScriptOutputType.INTEGER);
 
     /** GET, of a value whose stamps are current. */
@@ -159,14 +184,23 @@ final class Script {
             return {value, redis.call('PTTL', KEYS[1])}""", ScriptOutputType.MULTI);
 
     /**
-     * GET that, on a miss, grants a lease (KEYS[2] set to the token ARGV[1] for ARGV[2] ms) unless one is
-     * held: {1, value}, {2} granted, or {3} held by another caller.
+     * GET that, on a miss, grants a lease by putting the placeholder ARGV[1] in KEYS[1] for ARGV[2] ms, unless
+     * another caller's placeholder is there: {1, value}, {2} granted, or {3} held by another caller. A value
+     * whose stamps are stale is a miss, and the placeholder takes its place.
      */
     static final Checked GET_OR_LEASE = new Checked("""
-            local value = current(redis.call('GET', KEYS[1]))
+            local found = redis.call('GET', KEYS[1])
+            if found and string.byte(found, 1) == 161 then return {3} end
+            local value = current(found)
             if value then return {1, value} end
-            if redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2], 'NX') then return {2} end
-            return {3}""", ScriptOutputType.MULTI);
+            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+            return {2}""", ScriptOutputType.MULTI);
+
+    /** SET of KEYS[1] to the placeholder ARGV[2] for ARGV[3] ms only while it holds ARGV[1]: 1 when set. */
+    static final Script LEASE_IF_SAME = new Script("""
+            if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+            redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+            return 1""", ScriptOutputType.INTEGER);
 
     /** A script in two forms: one that checks tag stamps itself, and one for a Cluster, that does not. */
     record Checked(Script standalone, Script cluster) {

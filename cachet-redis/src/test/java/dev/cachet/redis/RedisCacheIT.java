@@ -8,9 +8,11 @@ import dev.cachet.Cache;
 import dev.cachet.CacheContract;
 import dev.cachet.Ttl;
 import dev.cachet.local.LocalStore;
+import dev.cachet.store.LeasedRead;
 import dev.cachet.store.Store;
 import io.lettuce.core.cluster.SlotHash;
 import java.time.Duration;
+import java.util.NoSuchElementException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -54,7 +56,22 @@ class RedisCacheIT extends CacheContract {
     }
 
     @Test
-    void leasesSitInTheSlotOfTheirKey() {
+    void aKeyBeingLoadedCannotBeTouchedOrIncrementedAndAnAddTakesItsPlace() throws Exception {
+        String key = cache.makeKey("k");
+        LeasedRead lease = store.getOrLease(key, 10_000).join();
+        assertThat(lease.granted()).isTrue();
+        assertThat(RedisCli.run("EXISTS", LettuceStore.leaseKey(key))).as("a miss's lease is in the key itself").isEqualTo("0");
+        assertThat(cache.touch("k", Ttl.ofMinutes(1))).isFalse();
+        assertThatThrownBy(() -> cache.incr("k")).isInstanceOf(NoSuchElementException.class);
+        assertThat(store.getOrLease(key, 10_000).join().held()).isTrue();
+
+        assertThat(cache.add("k", "added")).as("a placeholder is absent to an add too").isTrue();
+        assertThat(store.setIfLeased(key, new byte[] {1}, 60_000, lease.token(), null).join()).isFalse();
+        assertThat(cache.get("k", String.class)).isEqualTo("added");
+    }
+
+    @Test
+    void refreshLeasesSitInTheSlotOfTheirKey() {
         // Only a key with a '}' and no hash tag of its own cannot have its lease beside it.
         for (String key : new String[] {"p:1:k", "p:1:{user42}:cart", "p:1:a{b", "p:1:{a}{b}"}) {
             String lease = LettuceStore.leaseKey(key);
