@@ -15,6 +15,8 @@ import dev.cachet.store.Store;
 import dev.cachet.tiered.TieredOptions;
 import dev.cachet.tiered.TieredStore;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -104,6 +106,20 @@ final class CachetContender implements Contender {
     @Override
     public boolean set(int key, byte[] value) {
         return cache.set(keys[key], value, ttl);
+    }
+
+    @Override
+    public int getMany(int[] keys) {
+        List<String> names = new ArrayList<>(keys.length);
+        for (int key : keys) {
+            names.add(this.keys[key]);
+        }
+        return cache.getMany(names, byte[].class).size();
+    }
+
+    @Override
+    public long firstTierHits() {
+        return store instanceof TieredStore tiered ? tiered.firstTierHits() : -1;
     }
 
     /**

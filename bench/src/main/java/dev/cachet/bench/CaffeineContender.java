@@ -3,6 +3,8 @@ package dev.cachet.bench;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Raw Caffeine holding the value arrays themselves, with the same entry bound and expiry as Cachet's local store. */
 final class CaffeineContender implements Contender {
@@ -31,6 +33,15 @@ final class CaffeineContender implements Contender {
     public boolean set(int key, byte[] value) {
         cache.put(keys[key], value);
         return true;
+    }
+
+    @Override
+    public int getMany(int[] keys) {
+        List<String> names = new ArrayList<>(keys.length);
+        for (int key : keys) {
+            names.add(this.keys[key]);
+        }
+        return cache.getAllPresent(names).size();
     }
 
     @Override

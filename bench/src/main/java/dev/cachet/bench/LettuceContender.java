@@ -1,6 +1,7 @@
 package dev.cachet.bench;
 
 import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
@@ -57,6 +58,22 @@ final class LettuceContender implements Contender {
     @Override
     public boolean set(int key, byte[] value) {
         return "OK".equals(commands.set(keys[key], value, expiry));
+    }
+
+    /** One {@code MGET} of every key. */
+    @Override
+    public int getMany(int[] keys) {
+        String[] names = new String[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            names[i] = this.keys[keys[i]];
+        }
+        int hits = 0;
+        for (KeyValue<String, byte[]> found : commands.mget(names)) {
+            if (found.hasValue()) {
+                hits++;
+            }
+        }
+        return hits;
     }
 
     /** SCAN and UNLINK in batches: the Redis server is shared, so neither KEYS nor FLUSHDB is acceptable. */

@@ -43,7 +43,7 @@ final class ResultTable {
         Measurement median = result.median();
         return String.format(Locale.ROOT, ROW,
                 result.contender(),
-                result.operation().label(),
+                result.workload(),
                 String.format(Locale.ROOT, "%,.0f", median.throughput()),
                 String.format(Locale.ROOT, "%,.1f", median.p50Micros()),
                 String.format(Locale.ROOT, "%,.1f", median.p99Micros()),

@@ -9,7 +9,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -44,19 +44,25 @@ public final class StoreBenchmark {
     private static final int WARM_UP_PASSES = 2;
     /** Filling the first tier takes one Redis read per key; this is far beyond that for any sane keyspace. */
     private static final Duration FIRST_TIER_FILL_LIMIT = Duration.ofSeconds(30);
-    private static final List<Operation> READS_AND_WRITES = List.of(Operation.values());
-    /** A tiered write goes to Redis, so only reads measure the first tier. */
-    private static final List<Operation> READS = List.of(Operation.GET_HIT);
 
     private final BenchOptions options;
     private final LoadRunner runner;
+    private final Clients clients;
     private final Duration phase;
+    /** Reads of keys written beforehand, uniform or skewed by {@code --hot}. */
+    private final Workload getHit;
+    /** Writes replacing a key's value, uniform over the keys so that every key is replaced alike. */
+    private final Workload set;
     private final List<String> notes = new ArrayList<>();
 
     private StoreBenchmark(BenchOptions options, LoadRunner runner) {
         this.options = options;
         this.runner = runner;
+        this.clients = Clients.platform(options.threads());
         this.phase = Duration.ofSeconds(options.seconds());
+        this.getHit = Workload.reads("get-hit", options.hot() > 0 ? KeyDistribution.hot(options.keys(), options.hot())
+                : KeyDistribution.uniform(options.keys()));
+        this.set = Workload.writes("set", KeyDistribution.uniform(options.keys()));
     }
 
     /** Runs the benchmark with {@code --key=value} arguments; see the class description. */
@@ -99,8 +105,8 @@ public final class StoreBenchmark {
             }
         }
         printHeader(args, options, redisVersion, memcachedVersion);
-        try (LoadRunner runner = new LoadRunner(options.threads(), options.keys(), options.valueBytes(), options.hot())) {
-            new StoreBenchmark(options, runner).run();
+        try {
+            new StoreBenchmark(options, new LoadRunner(options.valueBytes())).run();
         } catch (IllegalStateException e) {
             // A measurement that cannot be trusted: its message says why; the keys are already deleted.
             System.err.println("stopped: " + e.getMessage() + (e.getCause() == null ? "" : " (" + e.getCause() + ")"));
@@ -179,7 +185,7 @@ public final class StoreBenchmark {
     private List<Comparison> redisPair() throws InterruptedException {
         try (CachetContender cachet = CachetContender.redis(options.redis(), options.keys(), TTL);
                 LettuceContender raw = LettuceContender.connect(options.redis(), options.keys(), TTL.toMillis())) {
-            return measure("redis", cachet, raw, READS_AND_WRITES);
+            return measure("redis", cachet, raw, List.of(getHit, set));
         }
     }
 
@@ -187,7 +193,7 @@ public final class StoreBenchmark {
         // Bounded to the keyspace, so every read of the get phase is a hit and neither cache evicts.
         long bound = options.keys();
         try (CachetContender cachet = CachetContender.local(bound, options.keys(), TTL)) {
-            return measure("local", cachet, caffeine(bound), READS_AND_WRITES);
+            return measure("local", cachet, caffeine(bound), List.of(getHit, set));
         }
     }
 
@@ -202,7 +208,7 @@ public final class StoreBenchmark {
     private List<Comparison> tieredPair() throws InterruptedException {
         try (CachetContender tiered = CachetContender.tiered(options.redis(), options.keys(), options.firstTierEntries(), TTL);
                 CachetContender redis = CachetContender.redis(options.redis(), options.keys(), TTL)) {
-            return measure("tiered", tiered, redis, READS_AND_WRITES);
+            return measure("tiered", tiered, redis, List.of(getHit, set));
         }
     }
 
@@ -212,7 +218,8 @@ public final class StoreBenchmark {
      */
     private List<Comparison> l1Pair() throws InterruptedException {
         try (CachetContender l1 = CachetContender.l1(options.redis(), options.keys(), TTL)) {
-            return measure("l1", l1, caffeine(options.keys()), READS);
+            // A tiered write goes to Redis, so only reads measure the first tier.
+            return measure("l1", l1, caffeine(options.keys()), List.of(getHit));
         }
     }
 
@@ -225,11 +232,11 @@ public final class StoreBenchmark {
         int ttlSeconds = (int) (TTL.toMillis() / 1_000);
         try (CachetContender cachet = CachetContender.memcached(options.memcached(), options.keys(), TTL);
                 XmemcachedContender raw = XmemcachedContender.connect(memcachedServers(options.memcached()), options.keys(), ttlSeconds)) {
-            comparisons.addAll(measure("memcached", cachet, raw, READS_AND_WRITES));
+            comparisons.addAll(measure("memcached", cachet, raw, List.of(getHit, set)));
         }
         try (CachetContender memcached = CachetContender.memcached(options.memcached(), options.keys(), TTL);
                 CachetContender redis = CachetContender.redis(options.redis(), options.keys(), TTL)) {
-            comparisons.addAll(measure("memcached-redis", memcached, redis, READS_AND_WRITES));
+            comparisons.addAll(measure("memcached-redis", memcached, redis, List.of(getHit, set)));
         }
         return comparisons;
     }
@@ -241,7 +248,7 @@ public final class StoreBenchmark {
                 .toList();
     }
 
-    private List<Comparison> measure(String pair, CachetContender cachet, Contender raw, List<Operation> operations)
+    private List<Comparison> measure(String pair, CachetContender cachet, Contender raw, List<Workload> workloads)
             throws InterruptedException {
         try {
             progress(pair, "populating " + options.keys() + " keys");
@@ -251,27 +258,27 @@ public final class StoreBenchmark {
             // (the cache's own call path), and the first operation only meets that code on its next run.
             for (int pass = 1; pass <= WARM_UP_PASSES; pass++) {
                 progress(pair, "warm-up " + pass + " of " + WARM_UP_PASSES);
-                for (Operation operation : operations) {
-                    prepare(cachet, operation);
-                    runner.run(cachet, operation, phase);
-                    runner.run(raw, operation, phase);
+                for (Workload workload : workloads) {
+                    prepare(cachet, workload);
+                    runner.run(cachet, workload, clients, phase);
+                    runner.run(raw, workload, clients, phase);
                 }
             }
-            Map<Operation, List<Measurement>> cachetRounds = new EnumMap<>(Operation.class);
-            Map<Operation, List<Measurement>> rawRounds = new EnumMap<>(Operation.class);
+            Map<Workload, List<Measurement>> cachetRounds = new LinkedHashMap<>();
+            Map<Workload, List<Measurement>> rawRounds = new LinkedHashMap<>();
             for (int round = 1; round <= options.rounds(); round++) {
                 progress(pair, "round " + round + " of " + options.rounds());
-                for (Operation operation : operations) {
-                    prepare(cachet, operation);
-                    cachetRounds.computeIfAbsent(operation, o -> new ArrayList<>()).add(measureOnce(pair, cachet, operation));
-                    rawRounds.computeIfAbsent(operation, o -> new ArrayList<>()).add(measureOnce(pair, raw, operation));
+                for (Workload workload : workloads) {
+                    prepare(cachet, workload);
+                    cachetRounds.computeIfAbsent(workload, w -> new ArrayList<>()).add(measureOnce(pair, cachet, workload));
+                    rawRounds.computeIfAbsent(workload, w -> new ArrayList<>()).add(measureOnce(pair, raw, workload));
                 }
             }
             List<Comparison> comparisons = new ArrayList<>();
-            for (Operation operation : operations) {
+            for (Workload workload : workloads) {
                 comparisons.add(new Comparison(
-                        Result.of(cachet.name(), operation, cachetRounds.get(operation)),
-                        Result.of(raw.name(), operation, rawRounds.get(operation))));
+                        Result.of(cachet.name(), workload.label(), cachetRounds.get(workload)),
+                        Result.of(raw.name(), workload.label(), rawRounds.get(workload))));
             }
             return comparisons;
         } finally {
@@ -289,24 +296,24 @@ public final class StoreBenchmark {
      * Before a get phase, fills a tiered store's first tier: the set phase before it has emptied it, and a
      * get phase that starts empty would measure the second tier as much as the first.
      */
-    private void prepare(CachetContender cachet, Operation operation) throws InterruptedException {
-        if (operation == Operation.GET_HIT && !cachet.fillFirstTier(FIRST_TIER_FILL_LIMIT)) {
+    private void prepare(CachetContender cachet, Workload workload) throws InterruptedException {
+        if (workload.readShare() == 1 && !cachet.fillFirstTier(FIRST_TIER_FILL_LIMIT)) {
             throw new IllegalStateException(cachet.name() + "'s first tier did not hold the keys within "
                     + FIRST_TIER_FILL_LIMIT.toSeconds() + " s; its get-hit numbers would measure Redis, not the first tier");
         }
     }
 
     /** One measured phase, shown as it finishes so that the spread behind each median can be seen. */
-    private Measurement measureOnce(String pair, Contender contender, Operation operation) throws InterruptedException {
-        Measurement measurement = runner.run(contender, operation, phase);
+    private Measurement measureOnce(String pair, Contender contender, Workload workload) throws InterruptedException {
+        Measurement measurement = runner.run(contender, workload, clients, phase);
         progress(pair, String.format(Locale.ROOT, "  %-13s %-8s %,12.0f ops/s  p50 %,.1f us  p99 %,.1f us",
-                contender.name(), operation.label(), measurement.throughput(), measurement.p50Micros(), measurement.p99Micros()));
+                contender.name(), workload.label(), measurement.throughput(), measurement.p50Micros(), measurement.p99Micros()));
         return measurement;
     }
 
     /** A get phase over keys that failed to be written would measure misses, not hits: stop instead. */
     private void populate(Contender contender) throws InterruptedException {
-        long failed = runner.populate(contender);
+        long failed = runner.populate(contender, options.keys());
         if (failed > 0) {
             throw new IllegalStateException(contender.name() + " failed " + failed + " of " + options.keys()
                     + " writes while populating; its numbers would not mean what they say");

@@ -1,7 +1,9 @@
 package dev.cachet.bench;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import net.rubyeye.xmemcached.MemcachedClient;
 import net.rubyeye.xmemcached.XMemcachedClientBuilder;
@@ -52,6 +54,24 @@ final class XmemcachedContender implements Contender {
     @Override
     public boolean set(int key, byte[] value) {
         return call(() -> client.set(keys[key], ttlSeconds, value));
+    }
+
+    /** One multi-key get. */
+    @Override
+    public int getMany(int[] keys) {
+        List<String> names = new ArrayList<>(keys.length);
+        for (int key : keys) {
+            names.add(this.keys[key]);
+        }
+        try {
+            Map<String, Object> found = client.get(names);
+            return found == null ? 0 : found.size();
+        } catch (TimeoutException | MemcachedException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
     }
 
     /** Memcached cannot list keys, but this contender knows every key it wrote. */
