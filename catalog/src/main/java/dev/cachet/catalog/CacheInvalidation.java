@@ -58,4 +58,10 @@ public class CacheInvalidation {
 
     /** The tag of the category list. */
     public static final String CATEGORIES = "categories";
+
+    /**
+     * The tag of what shows the best sellers (the home page): every product write invalidates it, since a page
+     * cached whole cannot carry the tags of the products it happens to list.
+     */
+    public static final String BEST_SELLERS = "best-sellers";
 }

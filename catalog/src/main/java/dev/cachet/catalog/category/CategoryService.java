@@ -7,6 +7,7 @@ import jakarta.validation.Validator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -31,6 +32,11 @@ public class CategoryService {
     /** Every active category. */
     public List<Category> active() {
         return categories.active();
+    }
+
+    /** Category {@code id} if the shop shows it (it is active). */
+    public Optional<Category> shown(long id) {
+        return categories.find(id).filter(Category::active);
     }
 
     /** Creates a category. */

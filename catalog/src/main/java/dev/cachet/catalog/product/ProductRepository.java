@@ -58,6 +58,22 @@ public class ProductRepository {
         return jdbc.sql("SELECT COUNT(*) FROM " + SHOWN + " AND p.category_id = ?").param(categoryId).query(Long.class).single();
     }
 
+    /** The {@code limit} products the shop shows with the most sales, most first. */
+    public List<Product> bestSellers(int limit) {
+        return jdbc.sql("SELECT " + SHOWN_COLUMNS + " FROM " + SHOWN + " ORDER BY p.sales_count DESC, p.id LIMIT ?")
+                .param(limit).query(Product.class).list();
+    }
+
+    /**
+     * Up to {@code limit} products the shop shows whose name contains {@code text} (compared in lower case, as
+     * it is given, with no wildcard of its own), best sellers first.
+     */
+    public List<Product> nameContains(String text, int limit) {
+        String pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        return jdbc.sql("SELECT " + SHOWN_COLUMNS + " FROM " + SHOWN + " AND LOWER(p.name) LIKE ? ESCAPE '\\'"
+                + " ORDER BY p.sales_count DESC, p.id LIMIT ?").params(pattern, limit).query(Product.class).list();
+    }
+
     /**
      * Inserts a product and returns its key. The statements of this and the other writes run at the call, not
      * at the commit, so a slug already taken fails the call that took it.

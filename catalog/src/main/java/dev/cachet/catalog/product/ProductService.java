@@ -26,6 +26,8 @@ import org.springframework.transaction.annotation.Transactional;
 public class ProductService {
     /** Products per page of the list. */
     public static final int PER_PAGE = 20;
+    /** Best sellers on the home page. */
+    public static final int BEST_SELLERS = 10;
 
     private final ProductRepository products;
     private final CategoryRepository categories;
@@ -107,6 +109,21 @@ public class ProductService {
                 ? List.of()
                 : products.shownInCategory(categoryId, (page - 1) * PER_PAGE, PER_PAGE);
         return new ProductPage(results, page, PER_PAGE, total, pages);
+    }
+
+    /**
+     * The {@value #BEST_SELLERS} products the shop shows with the most sales, from the query cache; the entry is
+     * tagged with each product on it, and with {@link CacheInvalidation#BEST_SELLERS}, which every product write
+     * invalidates.
+     */
+    public ProductList bestSellers() {
+        if (!caching) {
+            return new ProductList(products.bestSellers(BEST_SELLERS), false);
+        }
+        ComputeOptions options = ComputeOptions.builder().tags(CacheInvalidation.BEST_SELLERS)
+                .valueTags(ProductList.class, ProductList::tags).build();
+        return queries.getOrCompute("products:best-sellers:" + BEST_SELLERS, ProductList.class, options,
+                () -> new ProductList(products.bestSellers(BEST_SELLERS), false));
     }
 
     /** What warming a category put in the caches. */
@@ -205,7 +222,8 @@ public class ProductService {
     }
 
     private void changed(long id, long oldCategory, long newCategory) {
-        List<String> tags = new ArrayList<>(List.of(CacheInvalidation.product(id), CacheInvalidation.category(oldCategory)));
+        List<String> tags = new ArrayList<>(List.of(CacheInvalidation.product(id), CacheInvalidation.category(oldCategory),
+                CacheInvalidation.BEST_SELLERS));
         if (newCategory != oldCategory) {
             tags.add(CacheInvalidation.category(newCategory));
         }
