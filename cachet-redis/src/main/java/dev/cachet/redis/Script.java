@@ -59,19 +59,34 @@ final class Script {
             + CHECK_STAMPS.substring(CHECK_STAMPS.indexOf("local function body(v)"));
 
     /**
+     * A Lua function {@code holdsPlaceholder(key)}: whether {@code key} holds a lease placeholder, read from its
+     * first byte alone. A key of another type holds none; any other error (a permission) is raised.
+     */
+    private static final String HOLDS_PLACEHOLDER = """
+            local function holdsPlaceholder(key)
+              local head = redis.pcall('GETRANGE', key, 0, 0)
+              if type(head) == 'table' then
+                if string.find(head.err, 'WRONGTYPE', 1, true) then return false end
+                error(head)
+              end
+              return head == '\\161'
+            end
+            """;
+
+    /**
      * INCRBY that refuses to create the key: a missing key is an error, as in Django, and so is a lease
      * placeholder, which readers see as absent.
      */
-    static final Script INCREMENT_EXISTING = new Script("""
-            if redis.call('EXISTS', KEYS[1]) == 0 or redis.pcall('GETRANGE', KEYS[1], 0, 0) == '\\161' then return false end
+    static final Script INCREMENT_EXISTING = new Script(HOLDS_PLACEHOLDER + """
+            if redis.call('EXISTS', KEYS[1]) == 0 or holdsPlaceholder(KEYS[1]) then return false end
             return redis.call('INCRBY', KEYS[1], ARGV[1])""", ScriptOutputType.INTEGER);
 
     /**
      * PEXPIRE KEYS[1] by ARGV[1] ms, or PERSIST it for -1, reporting whether the key exists (PERSIST alone
      * answers 0 for a key without TTL); a lease placeholder is absent to readers, so it is left as it is.
      */
-    static final Script EXPIRE_EXISTING = new Script("""
-            if redis.call('EXISTS', KEYS[1]) == 0 or redis.pcall('GETRANGE', KEYS[1], 0, 0) == '\\161' then return 0 end
+    static final Script EXPIRE_EXISTING = new Script(HOLDS_PLACEHOLDER + """
+            if redis.call('EXISTS', KEYS[1]) == 0 or holdsPlaceholder(KEYS[1]) then return 0 end
             if ARGV[1] == '-1' then redis.call('PERSIST', KEYS[1]) else redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
             return 1""", ScriptOutputType.INTEGER);
 
@@ -79,8 +94,8 @@ final class Script {
      * SET NX of KEYS[1] to ARGV[1] (PX ARGV[2], or no expiry for -1), where a lease placeholder counts as
      * absent, as readers see it: the value takes its place, which voids the lease.
      */
-    static final Script ADD = new Script("""
-            if redis.call('EXISTS', KEYS[1]) == 1 and redis.pcall('GETRANGE', KEYS[1], 0, 0) ~= '\\161' then return 0 end
+    static final Script ADD = new Script(HOLDS_PLACEHOLDER + """
+            if redis.call('EXISTS', KEYS[1]) == 1 and not holdsPlaceholder(KEYS[1]) then return 0 end
             if ARGV[2] == '-1' then redis.call('SET', KEYS[1], ARGV[1])
             else redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end
             return 1""", ScriptOutputType.INTEGER);

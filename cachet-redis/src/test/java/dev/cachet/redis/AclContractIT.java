@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class AclContractIT extends CacheContract {
     /** The ACL rule of the README, with the contract's key prefix for the cache's. */
     static final String RULE = "on >cache-secret resetkeys ~contract-* ~cachet-lease:* ~cachet-tag:* resetchannels -@all"
-            + " +get +set +mget +unlink +exists +type +pttl +pexpire +persist +incrby +scan +evalsha +eval +script|load +ping"
+            + " +get +getrange +set +mget +unlink +exists +type +pttl +pexpire +persist +incrby +scan +evalsha +eval +script|load +ping"
             + " +info +client|setname +client|tracking";
 
     private static RedisServers servers;
