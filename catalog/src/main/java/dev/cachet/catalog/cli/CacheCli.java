@@ -2,12 +2,11 @@ package dev.cachet.catalog.cli;
 
 import dev.cachet.Cache;
 import dev.cachet.Ttl;
-import dev.cachet.catalog.CacheInvalidation;
 import dev.cachet.catalog.CatalogApplication;
 import dev.cachet.catalog.ProgressBar;
+import dev.cachet.catalog.cache.CacheOperations;
+import dev.cachet.catalog.cache.RedisSummary;
 import dev.cachet.catalog.category.Category;
-import dev.cachet.catalog.category.CategoryRepository;
-import dev.cachet.catalog.product.ProductService;
 import dev.cachet.redis.RedisStore;
 import dev.cachet.spring.CachetCaches;
 import java.io.IOException;
@@ -24,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.springframework.boot.WebApplicationType;
@@ -200,6 +200,11 @@ public final class CacheCli implements Callable<Integer> {
         out.flush();
     }
 
+    /** Who the actions' log names: the command line, and the account it runs as. */
+    private static String who() {
+        return "command line (" + System.getProperty("user.name") + ")";
+    }
+
     @Command(name = "warm", description = "Put categories' product pages and products in the caches.")
     static final class Warm extends Subcommand {
         @Option(names = "--category", description = "Only this category (by id); every active one when absent.")
@@ -219,38 +224,19 @@ public final class CacheCli implements Callable<Integer> {
                 throw badUsage("--ttl must be a positive number of seconds, was " + ttl);
             }
             requireShared();
-            ProductService products = context().getBean(ProductService.class);
-            CategoryRepository categories = context().getBean(CategoryRepository.class);
-            List<Category> targets = new ArrayList<>();
-            if (category != null) {
-                targets.add(categories.find(category).orElseThrow(() -> new IllegalArgumentException("no category " + category)));
-            } else {
-                targets.addAll(categories.active());
-            }
-            Ttl lifetime = ttl == null ? Ttl.DEFAULT : Ttl.ofSeconds(ttl);
-            long total = targets.stream().mapToLong(c -> products.countShown(c.id())).sum();
-            long started = System.nanoTime();
-            int pages = 0;
-            long done = 0;
-            for (Category target : targets) {
-                long before = done;
-                ProductService.Warmed warmed = products.warm(target.id(), lifetime,
-                        n -> progress(out, "warming", before + n, total));
-                done = before + warmed.products();
-                pages += warmed.pages();
-            }
-            progress(out, "warming", done, total);
-            out.printf(Locale.ROOT, "%nwarmed %,d categories: %,d pages and %,d products in %.1f s%n", targets.size(), pages, done,
-                    (System.nanoTime() - started) / 1e9);
+            CacheOperations operations = context().getBean(CacheOperations.class);
+            List<Category> targets = operations.warmTargets(category);
+            CacheOperations.Warmed warmed = operations.warm(who(), targets, ttl == null ? Ttl.DEFAULT : Ttl.ofSeconds(ttl),
+                    (done, total) -> progress(out, "warming", done, total));
+            progress(out, "warming", warmed.products(), warmed.products());
+            out.printf(Locale.ROOT, "%nwarmed %,d categories: %,d pages and %,d products in %.1f s%n", warmed.categories(), warmed.pages(),
+                    warmed.products(), warmed.took().toNanos() / 1e9);
             return 0;
         }
     }
 
     @Command(name = "invalidate", description = "Drop cached entries by category, tag or key pattern, in every cache.")
     static final class Invalidate extends Subcommand {
-        /** Tags go to Redis in batches of this many, with the progress bar moving between them. */
-        private static final int TAG_BATCH = 500;
-
         @Option(names = "--category", description = "Everything that shows this category or any of its products.")
         Long category;
 
@@ -280,58 +266,40 @@ public final class CacheCli implements Callable<Integer> {
                 throw badUsage("--pattern must not be blank");
             }
             requireShared();
-            Map<String, Cache> caches = context().getBean(CachetCaches.class).all();
-            return pattern != null ? byPattern(caches) : byTags(caches);
+            CacheOperations operations = context().getBean(CacheOperations.class);
+            return pattern != null ? byPattern(operations) : byTags(operations);
         }
 
-        private int byTags(Map<String, Cache> caches) {
+        private int byTags(CacheOperations operations) {
             PrintWriter out = out();
-            List<String> tags = new ArrayList<>();
+            List<String> tags;
             String what;
             if (category != null) {
-                CategoryRepository categories = context().getBean(CategoryRepository.class);
-                categories.find(category).orElseThrow(() -> new IllegalArgumentException("no category " + category));
-                tags.add(CacheInvalidation.category(category));
-                categories.productIds(category).forEach(id -> tags.add(CacheInvalidation.product(id)));
+                tags = operations.categoryTags(category);
                 what = String.format(Locale.ROOT, "category %d: tag %s and the tags of its %,d products", category, tags.getFirst(),
                         tags.size() - 1);
             } else {
-                tags.add(tag);
+                tags = List.of(tag);
                 what = "tag " + tag;
             }
+            Set<String> aliases = operations.caches().keySet();
             if (dryRun) {
                 // Tags are invalidated by bumping their versions, so there is no count of the entries they drop.
-                out.printf(Locale.ROOT, "would invalidate %s, in %d caches: %s (dry run, nothing invalidated)%n", what, caches.size(),
-                        caches.keySet());
+                out.printf(Locale.ROOT, "would invalidate %s, in %d caches: %s (dry run, nothing invalidated)%n", what, aliases.size(),
+                        aliases);
                 return 0;
             }
-            long done = 0;
-            long total = (long) tags.size() * caches.size();
-            for (Map.Entry<String, Cache> cache : caches.entrySet()) {
-                for (int from = 0; from < tags.size(); from += TAG_BATCH) {
-                    List<String> batch = tags.subList(from, Math.min(tags.size(), from + TAG_BATCH));
-                    if (!cache.getValue().invalidateTags(batch)) {
-                        throw new IllegalStateException("the backend of cache " + cache.getKey() + " did not take the invalidation");
-                    }
-                    done += batch.size();
-                    if (tags.size() > 1) {
-                        progress(out, "invalidating", done, total);
-                    }
-                }
-            }
-            out.printf(Locale.ROOT, "%sinvalidated %s, in %d caches: %s%n", tags.size() > 1 ? "\n" : "", what, caches.size(),
-                    caches.keySet());
+            operations.invalidateTags(who(), what, tags, tags.size() > 1 ? (done, total) -> progress(out, "invalidating", done, total)
+                    : CacheOperations.Progress.NONE);
+            out.printf(Locale.ROOT, "%sinvalidated %s, in %d caches: %s%n", tags.size() > 1 ? "\n" : "", what, aliases.size(), aliases);
             return 0;
         }
 
-        private int byPattern(Map<String, Cache> caches) {
+        private int byPattern(CacheOperations operations) {
             PrintWriter out = out();
-            long total = 0;
-            for (Map.Entry<String, Cache> cache : caches.entrySet()) {
-                long count = dryRun ? cache.getValue().countByPattern(pattern) : cache.getValue().deleteByPattern(pattern);
-                total += count;
-                out.printf(Locale.ROOT, "%-10s %,d keys %s%n", cache.getKey(), count, dryRun ? "match" : "deleted");
-            }
+            Map<String, Long> counts = dryRun ? operations.countByPattern(pattern) : operations.deleteByPattern(who(), pattern);
+            counts.forEach((alias, count) -> out.printf(Locale.ROOT, "%-10s %,d keys %s%n", alias, count, dryRun ? "match" : "deleted"));
+            long total = counts.values().stream().mapToLong(Long::longValue).sum();
             out.printf(Locale.ROOT, "pattern '%s': %,d keys %s%n", pattern, total, dryRun ? "match (dry run, nothing deleted)" : "deleted");
             return 0;
         }
@@ -382,15 +350,12 @@ public final class CacheCli implements Callable<Integer> {
                 out.println("redis: none (every cache is in process)");
             }
             for (CachetCaches.RedisServer server : servers) {
-                Map<String, String> info = RedisStore.info(server.store()).get(5, TimeUnit.SECONDS);
-                out.printf(Locale.ROOT, "redis %s: memory %s of %s (%s), evicted %s keys, keyspace hits %s misses %s, %s clients%n",
-                        server.name(), info.get("used_memory_human"), "0".equals(info.get("maxmemory")) ? "unbounded" : info.get("maxmemory"),
-                        info.get("maxmemory_policy"), info.get("evicted_keys"), info.get("keyspace_hits"), info.get("keyspace_misses"),
-                        info.get("connected_clients"));
-                // INFO's keyspace section: one "dbN: keys=..,expires=..,avg_ttl=.." line per database that holds keys.
-                List<String> keyspace = info.entrySet().stream().filter(field -> field.getKey().matches("db\\d+"))
-                        .map(field -> field.getKey() + " " + field.getValue()).toList();
-                out.printf(Locale.ROOT, "redis %s: keyspace %s%n", server.name(), keyspace.isEmpty() ? "empty" : String.join("; ", keyspace));
+                RedisSummary redis = RedisSummary.of(server.name(), RedisStore.info(server.store()).get(5, TimeUnit.SECONDS));
+                out.printf(Locale.ROOT, "redis %s: memory %s of %s (%s), evicted %,d keys, keyspace hits %,d misses %,d, %d clients%n",
+                        redis.server(), redis.usedMemoryHuman(), redis.maxMemory() == 0 ? "unbounded" : redis.maxMemory(), redis.policy(),
+                        redis.evictedKeys(), redis.keyspaceHits(), redis.keyspaceMisses(), redis.clients());
+                List<String> keyspace = redis.keyspace().entrySet().stream().map(db -> db.getKey() + " " + db.getValue()).toList();
+                out.printf(Locale.ROOT, "redis %s: keyspace %s%n", redis.server(), keyspace.isEmpty() ? "empty" : String.join("; ", keyspace));
             }
             return 0;
         }
