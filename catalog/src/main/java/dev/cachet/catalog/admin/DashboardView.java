@@ -21,6 +21,8 @@ record DashboardView(long at, long intervalSeconds, List<CacheRow> caches, Chart
         List<Alerts.State> alerts) {
     /** How far back the hit-ratio chart goes, in samples. */
     static final int CHART_POINTS = 300;
+    /** The intervals each point of the chart covers: one alone is a handful of reads, too jumpy to read. */
+    static final int SMOOTHING = 5;
 
     /**
      * One cache now.
@@ -33,8 +35,8 @@ record DashboardView(long at, long intervalSeconds, List<CacheRow> caches, Chart
             long droppedInvalidations, Long localEntries) {}
 
     /**
-     * Hit ratios over time: for each sample after the first, the share of the reads since the one before that found
-     * a value (hits and stale answers), null when there was none.
+     * Hit ratios over time: at each sample, the share of the reads over the last {@value #SMOOTHING} intervals that
+     * found a value (hits and stale answers), null when there was none.
      *
      * @param at the samples' times, in epoch seconds
      * @param ratios each cache's ratios, one per time
@@ -70,12 +72,12 @@ record DashboardView(long at, long intervalSeconds, List<CacheRow> caches, Chart
     }
 
     private static Chart chart(List<Sample> samples) {
-        List<Sample> shown = samples.subList(Math.max(0, samples.size() - CHART_POINTS - 1), samples.size());
+        List<Sample> shown = samples.subList(Math.max(0, samples.size() - CHART_POINTS - SMOOTHING), samples.size());
         List<Double> at = new ArrayList<>();
         Map<String, List<Double>> ratios = new LinkedHashMap<>();
         shown.getLast().caches().keySet().forEach(alias -> ratios.put(alias, new ArrayList<>()));
         for (int i = 1; i < shown.size(); i++) {
-            Sample before = shown.get(i - 1);
+            Sample before = shown.get(Math.max(0, i - SMOOTHING));
             Sample after = shown.get(i);
             at.add(after.at() / 1000.0);
             ratios.forEach((alias, series) -> {
