@@ -228,6 +228,8 @@ final class LoadRunner {
             // A schedule that falls behind gets as long again to catch up; calls still unstarted then are failures.
             long giveUp = end + durationNanos;
             while (true) {
+                // Keys are drawn before the call is timed: finding 100 distinct ones is the workload's cost, not the cache's.
+                boolean write = workload.draw(random, keys);
                 long began;
                 if (closed) {
                     if (stop.get()) {
@@ -246,13 +248,14 @@ final class LoadRunner {
                         }
                         break;
                     }
-                    if (next > now) {
+                    // parkNanos may return early; a call started before its time would record a negative latency.
+                    while (now < next) {
                         LockSupport.parkNanos(next - now);
+                        now = System.nanoTime();
                     }
                     began = next;
                     next += interval;
                 }
-                boolean write = workload.draw(random, keys);
                 boolean ok = true;
                 try {
                     if (write) {

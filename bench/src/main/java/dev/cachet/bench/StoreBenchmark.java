@@ -242,7 +242,7 @@ public final class StoreBenchmark {
     }
 
     /** The servers of a {@code memcached://} URL, resolved. */
-    private static List<InetSocketAddress> memcachedServers(String url) {
+    static List<InetSocketAddress> memcachedServers(String url) {
         return MemcachedStoreOptions.builder().url(url).build().servers().stream()
                 .map(server -> new InetSocketAddress(server.getHostString(), server.getPort()))
                 .toList();

@@ -25,8 +25,8 @@ record Workload(String label, KeyDistribution keys, double readShare, int batch,
         if (!(readShare >= 0 && readShare <= 1)) {
             throw new IllegalArgumentException("the read share must be from 0 to 1, was " + readShare);
         }
-        if (batch < 1 || (batch > 1 && readShare < 1)) {
-            throw new IllegalArgumentException("a batch of " + batch + " keys must be at least 1, and only reads are batched");
+        if (batch < 1 || (batch > 1 && readShare < 1) || batch > keys.keys()) {
+            throw new IllegalArgumentException("a batch of " + batch + " keys must be at least 1, at most the keyspace, and read");
         }
     }
 
@@ -61,11 +61,20 @@ record Workload(String label, KeyDistribution keys, double readShare, int batch,
         return new SplittableRandom(seed * 1_000_003L + client);
     }
 
-    /** Whether this iteration writes; fills {@code out} with its keys ({@link #batch} of them). Draws from {@code random}. */
+    /**
+     * Whether this iteration writes; fills {@code out} with its keys ({@link #batch} of them, all different, as
+     * a caller asking for several keys names each once). Draws from {@code random}.
+     */
     boolean draw(SplittableRandom random, int[] out) {
         boolean write = readShare < 1 && (readShare == 0 || random.nextDouble() >= readShare);
         for (int i = 0; i < batch; i++) {
             out[i] = keys.next(random);
+            for (int j = 0; j < i; j++) {
+                if (out[j] == out[i]) {
+                    out[i] = keys.next(random);
+                    j = -1;
+                }
+            }
         }
         return write;
     }
