@@ -43,7 +43,8 @@ final class LoadRunner {
     private static final int STRIPES = 64;
     /** Writers that fill a contender before it is measured. */
     private static final int POPULATE_THREADS = 50;
-    private static final int POPULATE_ATTEMPTS = 3;
+    private static final int POPULATE_ATTEMPTS = 20;
+    private static final Duration POPULATE_PAUSE = Duration.ofMillis(50);
 
     private final byte[][] values;
     private final Histogram[] ownHistograms = new Histogram[STRIPES];
@@ -84,11 +85,13 @@ final class LoadRunner {
                     for (int key = first; key < keys; key += POPULATE_THREADS) {
                         int attempt = 1;
                         while (!contender.set(key, values[key % values.length])) {
-                            // A fail-soft write times out on a busy machine; a key left unwritten would be a miss later.
+                            // A fail-soft write times out on a busy machine, and then its circuit breaker refuses writes
+                            // for a moment: pausing lets it close. A key left unwritten would be a miss later.
                             if (attempt++ == POPULATE_ATTEMPTS) {
                                 failed++;
                                 break;
                             }
+                            Thread.sleep(POPULATE_PAUSE);
                         }
                     }
                     return failed;
