@@ -3,6 +3,7 @@ package dev.cachet;
 import static java.util.concurrent.CompletableFuture.completedFuture;
 import static java.util.concurrent.CompletableFuture.failedFuture;
 
+import dev.cachet.store.HeldValue;
 import dev.cachet.store.Envelope;
 import dev.cachet.store.Store;
 import java.util.ArrayList;
@@ -47,7 +48,9 @@ final class AsyncView implements AsyncCache {
     public <T> CompletableFuture<T> get(String key, TypeRef<T> type) {
         return call(() -> {
             String stored = key(key);
-            return core.store.get(stored).thenApply(bytes -> core.decode(stored, bytes, type));
+            HeldValue held = core.store.held(stored);
+            return held != null ? CompletableFuture.completedFuture(core.decode(stored, held, type))
+                    : core.store.get(stored).thenApply(bytes -> core.decode(stored, bytes, type));
         });
     }
 

@@ -1,8 +1,8 @@
 package dev.cachet;
 
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.cachet.resilience.GuardedStore;
 import dev.cachet.store.Envelope;
+import dev.cachet.store.HeldValue;
 import dev.cachet.store.Store;
 import java.lang.reflect.Type;
 import java.util.Collection;
@@ -35,16 +35,6 @@ final class CacheCore {
     final LongAdder decodeFailures = new LongAdder();
     private final AtomicLong lastDecodeReport = new AtomicLong(Long.MIN_VALUE);
     private final long reportIntervalNanos;
-    /**
-     * Decoded values by the stored bytes they came from, compared by identity: an in-process store hands
-     * back the same array for the same stored value, and a new array whenever the value changes. Weak keys,
-     * so an entry goes when its store lets go of the bytes. Null unless values are shared.
-     */
-    private final com.github.benmanes.caffeine.cache.Cache<byte[], Decoded> decoded;
-
-    /** A value decoded as {@code type}. */
-    private record Decoded(Type type, Object value) {}
-
     CacheCore(Store store, CacheOptions options) {
         this.options = options;
         this.store = store instanceof GuardedStore guarded ? guarded : GuardedStore.wrap(store, options.resilience());
@@ -52,24 +42,25 @@ final class CacheCore {
         this.keys = new Keys(options);
         this.format = new ValueFormat(options.codec(), options.compressionThreshold(), options.maxValueBytes());
         this.reportIntervalNanos = options.resilience().errorLogInterval().toNanos();
-        this.decoded = options.sharedDecodedValues() == 0 ? null
-                : Caffeine.newBuilder().weakKeys().maximumSize(options.sharedDecodedValues()).build();
     }
 
-    /** Decodes {@code body}, the value part of {@code stored}, or finds it decoded as {@code type} already. */
-    private <T> T decodeBody(byte[] stored, byte[] body, TypeRef<T> type) {
-        if (decoded == null) {
+    /**
+     * Decodes {@code body}, the value part of {@code stored}. A value the store {@code held} in process hands out
+     * what it was decoded into before, when that can be shared: a value of a {@linkplain ImmutableTypes deeply
+     * immutable} type, or of any type with {@link CacheOptions#shareDecodedValues()}.
+     */
+    private <T> T decodeBody(byte[] body, TypeRef<T> type, HeldValue held) {
+        if (held == null || !(options.shareDecodedValues() || ImmutableTypes.deeplyImmutable(type.type()))) {
             return format.decode(body, type);
         }
-        Decoded found = decoded.getIfPresent(stored);
-        if (found != null && found.type().equals(type.type())) {
-            @SuppressWarnings("unchecked")
-            T value = (T) found.value();
-            return value;
+        @SuppressWarnings("unchecked")
+        T kept = (T) held.decodedAs(type.type());
+        if (kept != null) {
+            return kept;
         }
         T value = format.decode(body, type);
         if (value != null) {
-            decoded.put(stored, new Decoded(type.type(), value));
+            held.keepDecoded(type.type(), value);
         }
         return value;
     }
@@ -133,11 +124,20 @@ final class CacheCore {
 
     /** Decodes a read, counting it; an undecodable value is a miss and is removed. */
     <T> T decode(String storedKey, byte[] stored, TypeRef<T> type) {
-        return decode(storedKey, stored, type, true);
+        return decode(storedKey, stored, null, type, true);
+    }
+
+    /** Decodes a hit that the store holds in process. */
+    <T> T decode(String storedKey, HeldValue held, TypeRef<T> type) {
+        return decode(storedKey, held.bytes(), held, type, true);
+    }
+
+    <T> T decode(String storedKey, byte[] stored, TypeRef<T> type, boolean countRead) {
+        return decode(storedKey, stored, null, type, countRead);
     }
 
     /** Decodes a read; {@code countRead} is false for a second look within one call already counted. */
-    <T> T decode(String storedKey, byte[] stored, TypeRef<T> type, boolean countRead) {
+    private <T> T decode(String storedKey, byte[] stored, HeldValue held, TypeRef<T> type, boolean countRead) {
         if (stored == null) {
             if (countRead) {
                 misses.increment();
@@ -145,7 +145,7 @@ final class CacheCore {
             return null;
         }
         if (Envelope.isEnvelope(stored)) {
-            Found<T> found = found(storedKey, stored, type);
+            Found<T> found = found(storedKey, stored, held, type);
             boolean fresh = found != null && found.freshAt(now());
             if (countRead) {
                 (fresh ? hits : misses).increment();
@@ -153,7 +153,7 @@ final class CacheCore {
             return fresh ? found.value() : null;
         }
         try {
-            T value = decodeBody(stored, stored, type);
+            T value = decodeBody(stored, type, held);
             if (countRead) {
                 hits.increment();
             }
@@ -172,12 +172,21 @@ final class CacheCore {
      * or undecodable (which is removed).
      */
     <T> Found<T> found(String storedKey, byte[] stored, TypeRef<T> type) {
+        return found(storedKey, stored, null, type);
+    }
+
+    /** {@link #found(String, byte[], TypeRef)} of a value the store holds in process. */
+    <T> Found<T> found(String storedKey, HeldValue held, TypeRef<T> type) {
+        return found(storedKey, held.bytes(), held, type);
+    }
+
+    private <T> Found<T> found(String storedKey, byte[] stored, HeldValue held, TypeRef<T> type) {
         if (stored == null) {
             return null;
         }
         try {
             if (!Envelope.isEnvelope(stored)) {
-                return new Found<>(decodeBody(stored, stored, type), stored, 0, 0);
+                return new Found<>(decodeBody(stored, type, held), stored, 0, 0);
             }
             Envelope envelope;
             try {
@@ -185,7 +194,7 @@ final class CacheCore {
             } catch (IllegalArgumentException malformed) {
                 throw new ValueFormat.Undecodable(malformed.getMessage());
             }
-            return new Found<>(decodeBody(stored, envelope.body(), type), stored, envelope.freshUntil(), envelope.loadMillis());
+            return new Found<>(decodeBody(envelope.body(), type, held), stored, envelope.freshUntil(), envelope.loadMillis());
         } catch (ValueFormat.Undecodable e) {
             undecodable(storedKey, stored, type, e);
             return null;

@@ -32,10 +32,11 @@ import java.util.Objects;
  * @param earlyRefresh the XFetch {@code beta} of probabilistic early refresh: above zero, a caller of
  *     {@code getOrCompute} refreshes a value before it expires with a probability that grows as expiry
  *     nears and with the time the value took to load ({@code 1.0} is the usual setting); zero for never
- * @param sharedDecodedValues how many decoded values are kept to be returned again, as the same instance,
- *     for reads of the same stored value: an in-process hit then skips decoding. Only local and tiered caches
- *     keep values in process for this to pay off, and only values that no caller modifies (records,
- *     immutable collections) may be shared; 0 (the default) decodes every read into a value of its own
+ * @param shareDecodedValues whether a hit in process (local store, tiered first tier) of an unchanged value of
+ *     any type hands out the instance decoded before, for applications whose values no caller modifies.
+ *     Without it (the default) only types that no caller can modify are shared that way (strings, numbers,
+ *     {@code java.time} values, enums, and records made of these), and every other read decodes a value of
+ *     the caller's own
  * @param clock the wall clock that values' expiry for stale serving and early refresh is measured by
  */
 public record CacheOptions(
@@ -55,7 +56,7 @@ public record CacheOptions(
         Duration staleWhileRevalidate,
         Duration staleIfError,
         double earlyRefresh,
-        int sharedDecodedValues,
+        boolean shareDecodedValues,
         InstantSource clock) {
     /** Default {@link #name()}: {@value}. */
     public static final String DEFAULT_NAME = "default";
@@ -116,9 +117,6 @@ public record CacheOptions(
         ComputeOptions.checkStale("staleWhileRevalidate", staleWhileRevalidate);
         ComputeOptions.checkStale("staleIfError", staleIfError);
         ComputeOptions.checkEarlyRefresh(earlyRefresh);
-        if (sharedDecodedValues < 0) {
-            throw new IllegalArgumentException("sharedDecodedValues must not be negative, was " + sharedDecodedValues);
-        }
         Objects.requireNonNull(clock, "clock");
     }
 
@@ -146,7 +144,7 @@ public record CacheOptions(
                 .staleWhileRevalidate(staleWhileRevalidate)
                 .staleIfError(staleIfError)
                 .earlyRefresh(earlyRefresh)
-                .sharedDecodedValues(sharedDecodedValues)
+                .shareDecodedValues(shareDecodedValues)
                 .clock(clock);
     }
 
@@ -168,7 +166,7 @@ public record CacheOptions(
         private Duration staleWhileRevalidate = Duration.ZERO;
         private Duration staleIfError = Duration.ZERO;
         private double earlyRefresh;
-        private int sharedDecodedValues;
+        private boolean shareDecodedValues;
         private InstantSource clock = InstantSource.system();
 
         private Builder() {
@@ -270,9 +268,9 @@ public record CacheOptions(
             return this;
         }
 
-        /** See {@link CacheOptions#sharedDecodedValues()}. */
-        public Builder sharedDecodedValues(int maxEntries) {
-            this.sharedDecodedValues = maxEntries;
+        /** See {@link CacheOptions#shareDecodedValues()}. */
+        public Builder shareDecodedValues(boolean share) {
+            this.shareDecodedValues = share;
             return this;
         }
 
@@ -286,7 +284,7 @@ public record CacheOptions(
         public CacheOptions build() {
             return new CacheOptions(name, keyPrefix, version, keyFunction, defaultTtl, maxTtl, codec,
                     compressionThreshold, maxValueBytes, maxKeyBytes, resilience, leaseTtl, leaseWait,
-                    staleWhileRevalidate, staleIfError, earlyRefresh, sharedDecodedValues, clock);
+                    staleWhileRevalidate, staleIfError, earlyRefresh, shareDecodedValues, clock);
         }
     }
 }

@@ -4,6 +4,7 @@ import static java.util.concurrent.CompletableFuture.completedFuture;
 import static java.util.concurrent.CompletableFuture.failedFuture;
 
 import dev.cachet.store.Envelope;
+import dev.cachet.store.HeldValue;
 import dev.cachet.store.LeasedRead;
 import dev.cachet.store.Store;
 import java.util.HashMap;
@@ -44,33 +45,40 @@ final class GetOrCompute {
      */
     <T> CompletableFuture<T> run(String key, String stored, TypeRef<T> type, CacheCore.Policy policy,
             Supplier<? extends CompletionStage<? extends T>> loader) {
-        return core.store.get(stored).thenCompose(bytes -> {
-            Computation<T> computation = new Computation<>(key, stored, type, policy, loader);
-            CacheCore.Found<T> found = core.found(stored, bytes, type);
-            if (found == null) {
-                core.misses.increment();
-                return computation.once(computation::miss, running -> running);
+        HeldValue held = core.store.held(stored);
+        if (held != null) {
+            return decide(new Computation<>(key, stored, type, policy, loader), core.found(stored, held, type));
+        }
+        return core.store.get(stored).thenCompose(bytes ->
+                decide(new Computation<>(key, stored, type, policy, loader), core.found(stored, bytes, type)));
+    }
+
+    /** What the first read found decides: a fresh hit is answered, anything else loads or refreshes. */
+    private <T> CompletableFuture<T> decide(Computation<T> computation, CacheCore.Found<T> found) {
+        CacheCore.Policy policy = computation.policy;
+        if (found == null) {
+            core.misses.increment();
+            return computation.once(computation::miss, running -> running);
+        }
+        long now = core.now();
+        if (found.freshAt(now)) {
+            core.hits.increment();
+            if (policy.refreshesEarly(found, now, ThreadLocalRandom.current().nextDouble())) {
+                return computation.refresh(found, true, true);
             }
-            long now = core.now();
-            if (found.freshAt(now)) {
-                core.hits.increment();
-                if (policy.refreshesEarly(found, now, ThreadLocalRandom.current().nextDouble())) {
-                    return computation.refresh(found, true, true);
-                }
-                return completedFuture(found.value());
-            }
-            long staleFor = now - found.freshUntil();
-            boolean whileRevalidating = staleFor < policy.staleWhileRevalidateMillis();
-            boolean ifError = staleFor < policy.staleIfErrorMillis();
-            if (!whileRevalidating && !ifError) {
-                // Past both windows (a writer's clock ahead of ours): a plain miss.
-                core.misses.increment();
-                return computation.once(computation::miss, running -> running);
-            }
-            // Counted once the outcome is known: the stale value served, or a miss.
-            return computation.refresh(found, whileRevalidating, ifError).whenComplete((value, error) ->
-                    (error == null && value == found.value() ? core.staleHits : core.misses).increment());
-        });
+            return completedFuture(found.value());
+        }
+        long staleFor = now - found.freshUntil();
+        boolean whileRevalidating = staleFor < policy.staleWhileRevalidateMillis();
+        boolean ifError = staleFor < policy.staleIfErrorMillis();
+        if (!whileRevalidating && !ifError) {
+            // Past both windows (a writer's clock ahead of ours): a plain miss.
+            core.misses.increment();
+            return computation.once(computation::miss, running -> running);
+        }
+        // Counted once the outcome is known: the stale value served, or a miss.
+        return computation.refresh(found, whileRevalidating, ifError).whenComplete((value, error) ->
+                (error == null && value == found.value() ? core.staleHits : core.misses).increment());
     }
 
     /** One get-or-compute call past its first read: the miss and refresh paths. */

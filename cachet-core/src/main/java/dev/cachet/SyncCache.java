@@ -1,5 +1,6 @@
 package dev.cachet;
 
+import dev.cachet.store.HeldValue;
 import dev.cachet.store.Store;
 import java.util.Collection;
 import java.util.Map;
@@ -49,7 +50,8 @@ final class SyncCache implements Cache {
         // Decoding here rather than in a stage of the future keeps the in-process path free of allocations
         // the caller does not need.
         String stored = async.key(key);
-        return async.core.decode(stored, join(async.core.store.get(stored)), type);
+        HeldValue held = async.core.store.held(stored);
+        return held != null ? async.core.decode(stored, held, type) : async.core.decode(stored, join(async.core.store.get(stored)), type);
     }
 
     @Override

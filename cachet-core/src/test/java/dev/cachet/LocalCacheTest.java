@@ -39,17 +39,21 @@ class LocalCacheTest extends CacheContract {
     @Test
     void sharedDecodedValuesAreDecodedOncePerStoredValue() {
         try (Store store = newStore()) {
-            Cache shared = Cache.create(store, CacheOptions.builder().sharedDecodedValues(100).build());
+            Cache shared = Cache.create(store, CacheOptions.builder().shareDecodedValues(true).build());
             Product lamp = new Product(1, "lamp", new BigDecimal("9.50"), List.of("light"));
             shared.set("p", lamp);
             Product first = shared.get("p", Product.class);
             assertThat(first).isEqualTo(lamp);
             assertThat(shared.get("p", Product.class)).isSameAs(first);
+            assertThat(shared.async().get("p", Product.class).join()).as("asynchronously too").isSameAs(first);
             assertThat(shared.get("p", new TypeRef<Map<String, Object>>() {})).as("decoded anew as another type")
                     .containsEntry("name", "lamp");
 
             shared.set("p", new Product(1, "desk", new BigDecimal("99.00"), List.of()));
             assertThat(shared.get("p", Product.class).name()).as("a new stored value is decoded").isEqualTo("desk");
+            Product desk = shared.get("p", Product.class);
+            shared.touch("p", Ttl.ofMinutes(5));
+            assertThat(shared.get("p", Product.class)).as("a touch keeps the value").isSameAs(desk);
 
             ComputeOptions tagged = ComputeOptions.builder().tags("furniture").build();
             shared.getOrCompute("q", Product.class, tagged, () -> lamp);
@@ -61,10 +65,30 @@ class LocalCacheTest extends CacheContract {
 
             Cache own = Cache.create(store);
             own.set("o", lamp);
-            assertThat(own.get("o", Product.class)).as("by default every read decodes a value of its own")
+            assertThat(own.get("o", Product.class)).as("a record with a list in it is decoded for each read")
                     .isEqualTo(lamp).isNotSameAs(own.get("o", Product.class));
-            assertThatThrownBy(() -> CacheOptions.builder().sharedDecodedValues(-1).build())
-                    .hasMessageContaining("sharedDecodedValues must not be negative");
+        }
+    }
+
+    /** A record that nobody can change: every component is a value type. */
+    record Price(String sku, BigDecimal amount, java.time.Instant since, Currency currency) {}
+
+    enum Currency { EUR, USD }
+
+    @Test
+    void valuesOfTypesNobodyCanChangeAreSharedWithoutAskingAndOthersNever() {
+        try (Store store = newStore()) {
+            Cache cache = Cache.create(store);
+            cache.set("price", new Price("lamp", new BigDecimal("9.50"), java.time.Instant.EPOCH, Currency.EUR));
+            cache.set("name", "lamp ".repeat(100));
+            cache.set("tags", List.of("light"));
+            cache.set("bytes", new byte[] {1, 2, 3});
+            assertThat(cache.get("price", Price.class)).isSameAs(cache.get("price", Price.class));
+            assertThat(cache.get("name", String.class)).isSameAs(cache.get("name", String.class));
+            assertThat(cache.get("tags", new TypeRef<List<String>>() {})).isNotSameAs(cache.get("tags", new TypeRef<List<String>>() {}));
+            byte[] mine = cache.get("bytes", byte[].class);
+            mine[0] = 9;
+            assertThat(cache.get("bytes", byte[].class)).as("a changed array is the caller's own").containsExactly(1, 2, 3);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.cachet;
 
 import dev.cachet.local.LocalStore;
+import dev.cachet.store.HeldValue;
 import dev.cachet.store.LeasedRead;
 import dev.cachet.store.Store;
 import dev.cachet.store.StoredEntry;
@@ -50,6 +51,12 @@ public final class ScriptedStore implements Store {
     @Override
     public String name() {
         return "scripted";
+    }
+
+    /** Nothing in process: it stands for a backend whose every call is scripted to answer or fail. */
+    @Override
+    public HeldValue held(String key) {
+        return null;
     }
 
     @Override

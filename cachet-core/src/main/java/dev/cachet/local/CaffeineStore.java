@@ -8,6 +8,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import dev.cachet.Ticker;
 import dev.cachet.store.Envelope;
 import dev.cachet.store.Glob;
+import dev.cachet.store.HeldValue;
 import dev.cachet.store.LeasedRead;
 import dev.cachet.store.Store;
 import dev.cachet.store.StoredEntry;
@@ -43,7 +44,11 @@ final class CaffeineStore implements Store {
     private static final CompletableFuture<Boolean> FALSE = completedFuture(false);
 
     /** A value, the ticker reading at which it expires, and its compare-and-set token. */
-    private record Entry(byte[] value, long expiresAt, long cas) {}
+    private record Entry(HeldValue held, long expiresAt, long cas) {
+        byte[] value() {
+            return held.bytes();
+        }
+    }
 
     /** A lease on a key: its token and the ticker reading at which it lapses. */
     private record Lease(long token, long expiresAt) {}
@@ -93,7 +98,7 @@ final class CaffeineStore implements Store {
     }
 
     private static int weigh(String key, Entry entry) {
-        return (int) Math.min(Integer.MAX_VALUE, 2L * key.length() + entry.value.length + ENTRY_OVERHEAD);
+        return (int) Math.min(Integer.MAX_VALUE, 2L * key.length() + entry.value().length + ENTRY_OVERHEAD);
     }
 
     private static long remaining(Entry entry, long now) {
@@ -102,7 +107,7 @@ final class CaffeineStore implements Store {
 
     private Entry entry(byte[] value, long ttlMillis) {
         long expiresAt = ttlMillis == FOREVER ? NEVER : ticker.read() + TimeUnit.MILLISECONDS.toNanos(ttlMillis);
-        return new Entry(value, expiresAt, nextCas.incrementAndGet());
+        return new Entry(new HeldValue(value), expiresAt, nextCas.incrementAndGet());
     }
 
     @Override
@@ -110,33 +115,45 @@ final class CaffeineStore implements Store {
         return name;
     }
 
+    /** The same value with a new TTL, keeping what it was decoded into. */
+    private Entry touched(Entry old, long ttlMillis) {
+        long expiresAt = ttlMillis == FOREVER ? NEVER : ticker.read() + TimeUnit.MILLISECONDS.toNanos(ttlMillis);
+        return new Entry(old.held, expiresAt, nextCas.incrementAndGet());
+    }
+
     /** The entry at {@code key}, unless absent or stamped with a tag version that is no longer current. */
     private Entry read(String key) {
         Entry entry = cache.getIfPresent(key);
-        if (entry == null || entry.value.length == 0 || entry.value[0] != Envelope.MARKER) {
+        if (entry == null || entry.value().length == 0 || entry.value()[0] != Envelope.MARKER) {
             return entry;
         }
-        return Envelope.stampsCurrent(entry.value, tagVersions::get) ? entry : null;
+        return Envelope.stampsCurrent(entry.value(), tagVersions::get) ? entry : null;
     }
 
     @Override
     public CompletableFuture<byte[]> get(String key) {
         Entry entry = read(key);
-        return completedFuture(entry == null ? null : entry.value);
+        return completedFuture(entry == null ? null : entry.value());
+    }
+
+    @Override
+    public HeldValue held(String key) {
+        Entry entry = read(key);
+        return entry == null ? null : entry.held;
     }
 
     @Override
     public CompletableFuture<StoredEntry> getEntry(String key) {
         Entry entry = read(key);
         long ttl = entry == null ? 0 : remainingMillis(entry);
-        return completedFuture(ttl == 0 ? null : new StoredEntry(entry.value, ttl));
+        return completedFuture(ttl == 0 ? null : new StoredEntry(entry.value(), ttl));
     }
 
     @Override
     public CompletableFuture<Versioned> getVersioned(String key) {
         Entry entry = cache.getIfPresent(key);
         long ttl = entry == null ? 0 : remainingMillis(entry);
-        return completedFuture(ttl == 0 ? null : new Versioned(entry.value, ttl, entry.cas));
+        return completedFuture(ttl == 0 ? null : new Versioned(entry.value(), ttl, entry.cas));
     }
 
     /** Whole milliseconds left, rounded up; {@link #FOREVER}; or 0 once expired. */
@@ -164,7 +181,7 @@ final class CaffeineStore implements Store {
         List<byte[]> values = new ArrayList<>(keys.size());
         for (String key : keys) {
             Entry entry = read(key);
-            values.add(entry == null ? null : entry.value);
+            values.add(entry == null ? null : entry.value());
         }
         return completedFuture(values);
     }
@@ -173,14 +190,14 @@ final class CaffeineStore implements Store {
     public CompletableFuture<LeasedRead> getOrLease(String key, long leaseMillis) {
         Entry entry = read(key);
         if (entry != null) {
-            return completedFuture(LeasedRead.hit(entry.value));
+            return completedFuture(LeasedRead.hit(entry.value()));
         }
         // Again under the key's lock: a setIfLeased that had ended its lease but not yet stored its value when
         // the read above ran must not leave this caller a lease of its own and a load to run for nothing.
         LeasedRead[] answer = new LeasedRead[1];
         cache.asMap().compute(key, (k, current) -> {
-            answer[0] = current != null && Envelope.stampsCurrent(current.value, tagVersions::get)
-                    ? LeasedRead.hit(current.value)
+            answer[0] = current != null && Envelope.stampsCurrent(current.value(), tagVersions::get)
+                    ? LeasedRead.hit(current.value())
                     : grant(k, leaseMillis);
             return current;
         });
@@ -210,8 +227,8 @@ final class CaffeineStore implements Store {
         cache.asMap().compute(key, (k, old) -> {
             Lease lease = leases.get(k);
             boolean leased = lease != null && lease.token == token && leases.remove(k, lease);
-            stored[0] = leased && (old == null || !Envelope.stampsCurrent(old.value, tagVersions::get)
-                    || replacing != null && Arrays.equals(Envelope.bodyOf(old.value), Envelope.bodyOf(replacing)));
+            stored[0] = leased && (old == null || !Envelope.stampsCurrent(old.value(), tagVersions::get)
+                    || replacing != null && Arrays.equals(Envelope.bodyOf(old.value()), Envelope.bodyOf(replacing)));
             return stored[0] ? entry(value, ttlMillis) : old;
         });
         return stored[0] ? TRUE : FALSE;
@@ -280,7 +297,7 @@ final class CaffeineStore implements Store {
         leases.remove(key);
         boolean[] deleted = new boolean[1];
         cache.asMap().computeIfPresent(key, (k, entry) -> {
-            deleted[0] = Arrays.equals(entry.value, expected);
+            deleted[0] = Arrays.equals(entry.value(), expected);
             return deleted[0] ? null : entry;
         });
         return deleted[0] ? TRUE : FALSE;
@@ -306,7 +323,7 @@ final class CaffeineStore implements Store {
                 if (old == null) {
                     throw new NoSuchElementException("key '" + k + "' is not in the cache");
                 }
-                String text = new String(old.value, StandardCharsets.US_ASCII);
+                String text = new String(old.value(), StandardCharsets.US_ASCII);
                 long current;
                 try {
                     current = Long.parseLong(text);
@@ -319,9 +336,9 @@ final class CaffeineStore implements Store {
                 } catch (ArithmeticException e) {
                     throw new IllegalStateException("incrementing key '" + k + "' by " + delta + " would overflow");
                 }
-                return new Entry(Long.toString(next).getBytes(StandardCharsets.US_ASCII), old.expiresAt, nextCas.incrementAndGet());
+                return new Entry(new HeldValue(Long.toString(next).getBytes(StandardCharsets.US_ASCII)), old.expiresAt, nextCas.incrementAndGet());
             });
-            return completedFuture(Long.parseLong(new String(updated.value, StandardCharsets.US_ASCII)));
+            return completedFuture(Long.parseLong(new String(updated.value(), StandardCharsets.US_ASCII)));
         } catch (NoSuchElementException | IllegalStateException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -330,7 +347,7 @@ final class CaffeineStore implements Store {
     @Override
     public CompletableFuture<Boolean> expire(String key, long ttlMillis) {
         leases.remove(key);
-        Entry updated = cache.asMap().computeIfPresent(key, (k, old) -> entry(old.value, ttlMillis));
+        Entry updated = cache.asMap().computeIfPresent(key, (k, old) -> touched(old, ttlMillis));
         return updated != null ? TRUE : FALSE;
     }
 

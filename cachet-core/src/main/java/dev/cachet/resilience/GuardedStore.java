@@ -2,6 +2,7 @@ package dev.cachet.resilience;
 
 import dev.cachet.CacheBackendException;
 import dev.cachet.Ticker;
+import dev.cachet.store.HeldValue;
 import dev.cachet.store.LeasedRead;
 import dev.cachet.store.Store;
 import dev.cachet.store.StoredEntry;
@@ -140,6 +141,12 @@ public final class GuardedStore implements Store {
     @Override
     public String name() {
         return delegate.name();
+    }
+
+    /** Passed on while no invalidation waits to be replayed: a held value could be one it should take out. */
+    @Override
+    public HeldValue held(String key) {
+        return pending.isEmpty() ? delegate.held(key) : null;
     }
 
     @Override

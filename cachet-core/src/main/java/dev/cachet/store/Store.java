@@ -77,6 +77,16 @@ public interface Store extends AutoCloseable {
     String name();
 
     /**
+     * The value at {@code key} if this store holds it in this process and can answer without waiting, as
+     * {@link #get} would see it, with room for its decoded form (see {@link HeldValue}); null otherwise, which
+     * means only "ask {@link #get}". The default, for a store whose reads go over the network, is null. A
+     * cache's blocking read of a hit takes this path: no future, and no decoding of a value decoded before.
+     */
+    default HeldValue held(String key) {
+        return null;
+    }
+
+    /**
      * The bytes at {@code key} exactly as stored, with their remaining TTL and a compare-and-set token, or
      * null when the key is absent. Unlike {@link #get}, it hides nothing: lease placeholders and values with
      * stale tag stamps are answered as they are.

@@ -3,6 +3,7 @@ package dev.cachet.tiered;
 import static java.util.concurrent.CompletableFuture.completedFuture;
 
 import dev.cachet.store.Envelope;
+import dev.cachet.store.HeldValue;
 import dev.cachet.store.LeasedRead;
 import dev.cachet.store.Store;
 import dev.cachet.store.StoredEntry;
@@ -130,6 +131,19 @@ public final class TieredStore implements Store {
     @Override
     public String name() {
         return "tiered(" + first.name() + " > " + second.name() + ")";
+    }
+
+    /** The first tier's copy, while the invalidation source is live: else it may be stale. */
+    @Override
+    public HeldValue held(String key) {
+        if (!source.isLive()) {
+            return null;
+        }
+        HeldValue held = first.held(key);
+        if (held != null) {
+            firstTierHits.increment();
+        }
+        return held;
     }
 
     private static int stripe(String key) {

@@ -160,9 +160,6 @@ final class CacheFactory {
         if (!maxTtl.isForever() && defaultTtl.toMillis() > maxTtl.toMillis()) {
             throw invalid(alias, "default-ttl", cache.getDefaultTtl(), "longer than max-ttl " + cache.getMaxTtl());
         }
-        if (cache.getSharedDecodedValues() < 0) {
-            throw invalid(alias, "shared-decoded-values", cache.getSharedDecodedValues(), "must not be negative");
-        }
         if (cache.getMaxPendingInvalidations() < 0) {
             throw invalid(alias, "max-pending-invalidations", cache.getMaxPendingInvalidations(), "must not be negative");
         }
@@ -205,9 +202,7 @@ final class CacheFactory {
                 }))
                 .leaseTtl(positive(alias, "lease-ttl", cache.getLeaseTtl()))
                 .leaseWait(notNegative(alias, "lease-wait", cache.getLeaseWait()))
-                // A redis or memcached cache reads new bytes every time: nothing to share.
-                .sharedDecodedValues(cache.getStore() == StoreType.REDIS || cache.getStore() == StoreType.MEMCACHED
-                        ? 0 : cache.getSharedDecodedValues())
+                .shareDecodedValues(cache.isShareDecodedValues())
                 .build());
     }
 

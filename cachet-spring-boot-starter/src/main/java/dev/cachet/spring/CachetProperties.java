@@ -408,11 +408,12 @@ public class CachetProperties {
         private int maxPendingInvalidations = 10_000;
 
         /**
-         * For store=local and store=tiered: how many decoded values are kept to be handed out again, as the same
-         * instance, while the stored value is unchanged, so an in-process hit skips decoding; 0 decodes every
-         * read. Only for values that nothing modifies once read (records, immutable collections).
+         * For store=local and store=tiered: whether an in-process hit of an unchanged value of any type hands
+         * out the instance decoded before, instead of decoding it again. Only for values that nothing modifies
+         * once read; without it, only types nobody can modify (strings, numbers, java.time values, enums,
+         * records of these) are shared.
          */
-        private int sharedDecodedValues;
+        private boolean shareDecodedValues;
 
         /** Serve a value this long past its TTL while one caller refreshes it (get-or-compute). */
         private Duration staleWhileRevalidate = Duration.ZERO;
@@ -553,12 +554,12 @@ public class CachetProperties {
             this.failSoft = failSoft;
         }
 
-        public int getSharedDecodedValues() {
-            return sharedDecodedValues;
+        public boolean isShareDecodedValues() {
+            return shareDecodedValues;
         }
 
-        public void setSharedDecodedValues(int sharedDecodedValues) {
-            this.sharedDecodedValues = sharedDecodedValues;
+        public void setShareDecodedValues(boolean shareDecodedValues) {
+            this.shareDecodedValues = shareDecodedValues;
         }
 
         public int getMaxPendingInvalidations() {
@@ -636,7 +637,7 @@ public class CachetProperties {
             copy.allowNullValues = allowNullValues;
             copy.failSoft = failSoft;
             copy.maxPendingInvalidations = maxPendingInvalidations;
-            copy.sharedDecodedValues = sharedDecodedValues;
+            copy.shareDecodedValues = shareDecodedValues;
             copy.staleWhileRevalidate = staleWhileRevalidate;
             copy.staleIfError = staleIfError;
             copy.earlyRefresh = earlyRefresh;

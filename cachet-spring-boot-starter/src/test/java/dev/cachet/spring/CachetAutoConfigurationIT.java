@@ -165,8 +165,6 @@ class CachetAutoConfigurationIT {
                 "cachet.caches.products.max-pending-invalidations=-1");
         failsNaming("cachet.caches.products.trusted-certificates", "not a readable file", "cachet.caches.products.store=redis",
                 "cachet.caches.products.url=rediss://127.0.0.1:6380", "cachet.caches.products.trusted-certificates=/nowhere/ca.pem");
-        failsNaming("cachet.caches.products.shared-decoded-values", "must not be negative",
-                "cachet.caches.products.shared-decoded-values=-1");
         failsNaming("cachet.caches", "must not be blank", "cachet.caches[ ].store=local");
         failsNaming("cachet.caches.sessions.url", "memcached://host[:port]",
                 "cachet.caches.sessions.store=memcached");
@@ -275,7 +273,6 @@ class CachetAutoConfigurationIT {
                     sessions.set("s1", "alice");
                     assertThat(sessions.get("s1", String.class)).isEqualTo("alice");
                     assertThat(caches.get("carts").get("s1", String.class)).as("another prefix").isNull();
-                    assertThat(sessions.options().sharedDecodedValues()).isZero();
                     assertThat(sessions.clear()).isEqualTo(-1);
                     assertThat(sessions.get("s1", String.class)).isNull();
                 });
