@@ -14,13 +14,17 @@ import dev.cachet.redis.RedisStoreOptions;
 import dev.cachet.store.Store;
 import dev.cachet.tiered.TieredOptions;
 import dev.cachet.tiered.TieredStore;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** A Cachet {@link Cache} over one store, used exactly as an application would: by key, as {@code byte[]}. */
+/**
+ * A Cachet {@link Cache} over one store, used exactly as an application would: by key, as {@code byte[]}, or
+ * as a {@code String} of the same length for the contenders whose values must be of a type nobody can change.
+ */
 final class CachetContender implements Contender {
     /** How many keys, spread over the keyspace, must be seen in the first tier before a get phase. */
     private static final int FIRST_TIER_SAMPLE = 100;
@@ -32,13 +36,16 @@ final class CachetContender implements Contender {
     private final Ttl ttl;
     /** How many entries the first tier of a tiered store holds; the keyspace for other stores. */
     private final int firstTierEntries;
+    /** {@code byte[]}, or {@code String} for values kept as text. */
+    private final Class<?> valueType;
 
     private CachetContender(String name, Store store, String keyPrefix, int keys, Ttl ttl) {
-        this(name, store, keyPrefix, keys, ttl, keys);
+        this(name, store, keyPrefix, keys, ttl, keys, byte[].class);
     }
 
-    private CachetContender(String name, Store store, String keyPrefix, int keys, Ttl ttl, int firstTierEntries) {
+    private CachetContender(String name, Store store, String keyPrefix, int keys, Ttl ttl, int firstTierEntries, Class<?> valueType) {
         this.name = name;
+        this.valueType = valueType;
         this.store = store;
         this.cache = Cache.create(store, CacheOptions.builder().name(name).keyPrefix(keyPrefix).defaultTtl(ttl).build());
         this.keys = new String[keys];
@@ -60,7 +67,7 @@ final class CachetContender implements Contender {
      * {@code url} (default options), kept coherent by Redis client tracking of the cache's keys.
      */
     static CachetContender tiered(String url, int keys, int firstTierEntries, Ttl ttl) {
-        return tiered("cachet-tiered", "bench-cachet-tiered", url, keys, firstTierEntries, ttl, TieredOptions.DEFAULTS);
+        return tiered("cachet-tiered", "bench-cachet-tiered", url, keys, firstTierEntries, ttl, TieredOptions.DEFAULTS, byte[].class);
     }
 
     /**
@@ -70,15 +77,24 @@ final class CachetContender implements Contender {
      */
     static CachetContender l1(String url, int keys, Ttl ttl) {
         TieredOptions options = new TieredOptions(Duration.ofMillis(ttl.toMillis()));
-        return tiered("cachet-l1", "bench-cachet-l1", url, keys, keys, ttl, options);
+        return tiered("cachet-l1", "bench-cachet-l1", url, keys, keys, ttl, options, byte[].class);
+    }
+
+    /**
+     * {@link #l1} with each value stored and read as a {@code String} (its bytes as ISO-8859-1 characters): a
+     * type nobody can change, whose decoded instance the first tier keeps and hands out again.
+     */
+    static CachetContender l1Text(String url, int keys, Ttl ttl) {
+        TieredOptions options = new TieredOptions(Duration.ofMillis(ttl.toMillis()));
+        return tiered("cachet-l1-text", "bench-cachet-l1-text", url, keys, keys, ttl, options, String.class);
     }
 
     private static CachetContender tiered(String name, String prefix, String url, int keys, int firstTierEntries, Ttl ttl,
-            TieredOptions options) {
+            TieredOptions options, Class<?> valueType) {
         RedisStoreOptions redis = RedisStoreOptions.builder().url(url).build();
         Store store = TieredStore.create(LocalStore.create(LocalStoreOptions.builder().maximumEntries(firstTierEntries).build()),
                 RedisStore.create(redis), RedisInvalidations.create(redis, prefix + ":"), options);
-        return new CachetContender(name, store, prefix, keys, ttl, firstTierEntries);
+        return new CachetContender(name, store, prefix, keys, ttl, firstTierEntries, valueType);
     }
 
     /** Cachet on the Memcached store at {@code url} (its servers), with the store's default options. */
@@ -100,12 +116,12 @@ final class CachetContender implements Contender {
 
     @Override
     public boolean get(int key) {
-        return cache.get(keys[key], byte[].class) != null;
+        return cache.get(keys[key], valueType) != null;
     }
 
     @Override
     public boolean set(int key, byte[] value) {
-        return cache.set(keys[key], value, ttl);
+        return cache.set(keys[key], valueType == String.class ? new String(value, StandardCharsets.ISO_8859_1) : value, ttl);
     }
 
     @Override
@@ -114,7 +130,7 @@ final class CachetContender implements Contender {
         for (int key : keys) {
             names.add(this.keys[key]);
         }
-        return cache.getMany(names, byte[].class).size();
+        return cache.getMany(names, valueType).size();
     }
 
     @Override
@@ -138,7 +154,7 @@ final class CachetContender implements Contender {
         }
         long deadline = System.nanoTime() + bound.toNanos();
         for (String key : keys) {
-            cache.get(key, byte[].class);
+            cache.get(key, valueType);
         }
         if (firstTierEntries < keys.length) {
             return true;
@@ -151,7 +167,7 @@ final class CachetContender implements Contender {
                 }
                 // Gives a pending invalidation the time to land before the read that fills the key again.
                 Thread.sleep(1);
-                cache.get(keys[i], byte[].class);
+                cache.get(keys[i], valueType);
             }
         }
         return true;

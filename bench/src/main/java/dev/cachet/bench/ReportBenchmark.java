@@ -42,8 +42,8 @@ public final class ReportBenchmark {
     private static final Duration FIRST_TIER_FILL_LIMIT = Duration.ofSeconds(60);
     /** The contender whose first-tier hits are counted from the server: each of its misses is one Redis command. */
     private static final String SERVER_COUNTED_TIER = "redisson-local";
-    /** Warm-up phases of a contender with a first tier: at a few thousand reads a second, one phase would not fill it. */
-    private static final int FIRST_TIER_WARM_UP_PHASES = 4;
+    /** Warm-up reads of a contender with a first tier, fifty per slot (or {@link #FIRST_TIER_FILL_LIMIT}, if sooner). */
+    private static final long FIRST_TIER_WARM_UP_READS = 50L * FIRST_TIER;
 
     private final ReportOptions options;
     private final LoadRunner runner = new LoadRunner(VALUE_BYTES);
@@ -138,12 +138,15 @@ public final class ReportBenchmark {
                 List<ReportOptions.Case> matrix = options.matrix();
                 StoreBenchmark.progress("report", "warm-up: unmeasured phases of the first workload");
                 for (Entry entry : entries) {
-                    // Populating filled no first tier (writes only invalidate it): reads must, or the first phases measure Redis.
-                    int phases = entry.contender().name().equals(SERVER_COUNTED_TIER) || entry.contender().firstTierHits() >= 0
-                            ? FIRST_TIER_WARM_UP_PHASES : 1;
-                    for (int i = 0; i < phases; i++) {
-                        runner.run(entry.contender(), matrix.getFirst().workload(), matrix.getFirst().clients(), phase);
-                    }
+                    // Populating filled no first tier (writes only invalidate it): reads must, or the first phases
+                    // measure how fast it fills. A frequency-based first tier needs many reads per slot to tell the
+                    // hot keys from the rest, however fast the machine reads.
+                    boolean firstTier = entry.contender().name().equals(SERVER_COUNTED_TIER) || entry.contender().firstTierHits() >= 0;
+                    long reads = 0;
+                    long until = System.nanoTime() + FIRST_TIER_FILL_LIMIT.toNanos();
+                    do {
+                        reads += runner.run(entry.contender(), matrix.getFirst().workload(), matrix.getFirst().clients(), phase).reads();
+                    } while (firstTier && reads < FIRST_TIER_WARM_UP_READS && System.nanoTime() < until);
                 }
                 for (ReportOptions.Case c : matrix) {
                     sections.add(section(c, entries, byKey));
@@ -167,6 +170,18 @@ public final class ReportBenchmark {
                     Workload reads = Workload.reads("80/20 reads, every key in the first tier", hot);
                     sections.add(section(new ReportOptions.Case(reads, fifty), List.of(new Entry(l1, redis), caffeine), byKey));
                     notes.add(String.format(Locale.ROOT, "cleanup: cachet-l1 deleted %,d keys", l1.clear()));
+                }
+                try (CachetContender l1 = CachetContender.l1Text(redisUrl, KEYS, TTL);
+                        CaffeineContender text = new CaffeineContender(KEYS, KEYS, ttl, true)) {
+                    populate(l1);
+                    populate(text);
+                    if (!l1.fillFirstTier(FIRST_TIER_FILL_LIMIT)) {
+                        throw new IllegalStateException("cachet-l1-text's first tier did not hold the keys within "
+                                + FIRST_TIER_FILL_LIMIT.toSeconds() + " s");
+                    }
+                    Workload reads = Workload.reads("80/20 reads of 1 KB strings, every key in the first tier", hot);
+                    sections.add(section(new ReportOptions.Case(reads, fifty), List.of(new Entry(l1, redis), new Entry(text, null)), byKey));
+                    notes.add(String.format(Locale.ROOT, "cleanup: cachet-l1-text deleted %,d keys", l1.clear()));
                 }
                 gaps(gaps, byKey, fifty);
                 charts(charts, byKey, sections);
@@ -210,7 +225,7 @@ public final class ReportBenchmark {
         rounds.forEach((entry, measured) -> {
             Result result = Result.of(entry.contender().name(), title, measured);
             byKey.put(key(entry.contender().name(), c), result);
-            boolean tiered = result.median().firstTierHits() >= 0 && !entry.contender().name().equals("cachet-l1");
+            boolean tiered = result.median().firstTierHits() >= 0 && !entry.contender().name().startsWith("cachet-l1");
             double ideal = tiered ? IdealLfu.hitRatio(c.workload().readCounts(Workload.SEED, result.median().iterations()),
                     FIRST_TIER) : Double.NaN;
             rows.add(new Row(result, ideal));
@@ -268,8 +283,12 @@ public final class ReportBenchmark {
             }
         }
         ReportOptions.Case l1 = new ReportOptions.Case(Workload.reads("80/20 reads, every key in the first tier", hot), fifty);
-        ratio(byKey, "cachet-l1", "caffeine", l1).ifPresent(r -> gaps.add(new Gap("first-tier hit (cachet-l1) / raw Caffeine get, "
-                + fifty.label(), r[0], 0.67, basis("cachet-l1", r[1], "caffeine", r[2]))));
+        // A byte[] is copied for each reader, who may change it; a string is shared as the first tier holds it.
+        ratio(byKey, "cachet-l1", "caffeine", l1).ifPresent(r -> gaps.add(new Gap("first-tier hit of a byte[] (cachet-l1) / raw Caffeine get, "
+                + fifty.label(), r[0], Double.NaN, basis("cachet-l1", r[1], "caffeine", r[2]))));
+        ReportOptions.Case l1Text = new ReportOptions.Case(Workload.reads("80/20 reads of 1 KB strings, every key in the first tier", hot), fifty);
+        ratio(byKey, "cachet-l1-text", "caffeine-text", l1Text).ifPresent(r -> gaps.add(new Gap("first-tier hit of a string (cachet-l1-text)"
+                + " / raw Caffeine get, " + fifty.label(), r[0], 0.67, basis("cachet-l1-text", r[1], "caffeine-text", r[2]))));
         ReportOptions.Case many = new ReportOptions.Case(Workload.getMany(hot, BATCH), fifty);
         ratio(byKey, "cachet-redis", "lettuce", many).ifPresent(r -> gaps.add(new Gap("Cachet get-many of " + BATCH
                 + " / raw Lettuce MGET of " + BATCH + ", " + fifty.label(), r[0], Double.NaN, basis("cachet-redis", r[1], "lettuce", r[2]))));
