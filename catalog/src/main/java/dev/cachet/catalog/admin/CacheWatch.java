@@ -22,8 +22,9 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -34,7 +35,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @ConditionalOnWebApplication
-class CacheWatch implements InitializingBean, DisposableBean {
+class CacheWatch implements DisposableBean {
     /** How often the meters are sampled. */
     static final Duration INTERVAL = Duration.ofSeconds(2);
     /** How much history is kept: the longest alert window and {@code for} (15 minutes) and then some. */
@@ -62,8 +63,9 @@ class CacheWatch implements InitializingBean, DisposableBean {
         this.clock = Clock.systemUTC();
     }
 
-    @Override
-    public void afterPropertiesSet() {
+    /** Starts sampling once the application is ready: before, the meters are not all bound yet. */
+    @EventListener(ApplicationReadyEvent.class)
+    void start() {
         schedule.scheduleWithFixedDelay(() -> {
             try {
                 sample();
