@@ -67,6 +67,11 @@ final class Connector implements AutoCloseable {
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                             .enablePeriodicRefresh(Duration.ofSeconds(30))
                             .enableAllAdaptiveRefreshTriggers()
+                            // Lettuce's default lets one adaptive refresh in per 30 s: the one a dying master
+                            // triggers comes before the election, and the new master would be found by the
+                            // periodic refresh, with its slots failing until then.
+                            .adaptiveRefreshTriggersTimeout(options.reconnectDelayMax())
+                            .refreshTriggersReconnectAttempts(1)
                             .build());
             configure(builder);
             cluster.setOptions(builder.build());

@@ -9,23 +9,35 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.TrackingArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.push.PushMessage;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.resource.ClientResources;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Invalidations from Redis' server-assisted client tracking (Redis 6+, RESP3): a connection of its own
  * runs {@code CLIENT TRACKING ON BCAST PREFIX <prefix> PREFIX cachet-tag:}, so Redis reports every change
- * under the cache's prefix, and every tag invalidation, by any client, as an {@code invalidate} push message. When that connection drops, the source stops being
- * live and asks for a flush; once it is back and tracking again, it asks for another flush, since changes
- * in between were not reported.
+ * under the cache's prefix, and every tag invalidation, by any client, as an {@code invalidate} push message.
+ * When that connection drops, the source stops being live and asks for a flush; once it is back and tracking
+ * again, it asks for another flush, since changes in between were not reported.
  *
- * <p>Standalone and Sentinel only: on a Cluster, tracking would need a connection per master.
+ * <p>On a Cluster each master reports only the keys it holds, so there is one tracking connection per master,
+ * and tag versions, which live on other masters than the values, are reported by theirs. The masters are read
+ * from the cluster every {@link RedisStoreOptions#reconnectDelayMax()}: a master that appears (a failover, a
+ * new node) gets a connection, one that stops being a master loses its own. The source is live only while
+ * every master it knows of is tracking; a master that starts tracking, or whose connection drops, flushes the
+ * whole first tier, since changes to its slots may have gone unreported (a flush of just those slots would
+ * need the first tier to know each key's slot, for a rare event).
  */
 public final class RedisInvalidations implements InvalidationSource {
     private static final System.Logger LOG = System.getLogger(RedisInvalidations.class.getName());
@@ -36,17 +48,18 @@ public final class RedisInvalidations implements InvalidationSource {
     private final ClientResources resources;
     private final RedisClient client;
     private final RedisURI uri;
-    private volatile StatefulRedisConnection<String, String> connection;
+    /** Reads the cluster's masters; null for a standalone or Sentinel Redis. */
+    private final RedisClusterClient topology;
+    /** One per master (the one node when not a Cluster), by host:port. */
+    private final Map<String, Tracker> trackers = new ConcurrentHashMap<>();
     private volatile Listener listener;
+    /** Whether the masters are known and every one of them is tracking; recomputed on every change. */
     private volatile boolean live;
+    private volatile boolean mastersKnown;
     private volatile boolean closed;
     private volatile boolean warned;
 
     private RedisInvalidations(RedisStoreOptions options, String keyPrefix) {
-        if (options.cluster()) {
-            throw new IllegalArgumentException("invalidations by client tracking need a standalone or Sentinel Redis;"
-                    + " a Cluster would need one tracking connection per master");
-        }
         this.prefix = Objects.requireNonNull(keyPrefix, "keyPrefix");
         if (keyPrefix.startsWith(LettuceStore.TAG_PREFIX) || keyPrefix.startsWith(LettuceStore.LEASE_PREFIX)) {
             throw new IllegalArgumentException("key prefix '" + keyPrefix + "' is under " + LettuceStore.TAG_PREFIX + " or "
@@ -55,24 +68,33 @@ public final class RedisInvalidations implements InvalidationSource {
         this.uri = RedisURI.create(options.url());
         this.uri.setTimeout(options.commandTimeout());
         this.uri.setClientName(options.clientName() + "-invalidations");
-        this.name = uri.getHost() + ":" + uri.getPort();
+        this.name = (options.cluster() ? "cluster " : "") + uri.getHost() + ":" + uri.getPort();
         this.retryMillis = options.reconnectDelayMax().toMillis();
         this.resources = ClientResources.create();
-        this.client = RedisClient.create(resources);
-        this.client.setOptions(ClientOptions.builder()
+        ClientOptions clientOptions = ClientOptions.builder()
                 .protocolVersion(ProtocolVersion.RESP3)
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                // This connection only listens, so only keepalive and the TCP user timeout can tell that
-                // its peer is gone; then it reconnects, and the first tier is flushed.
+                // These connections only listen, so only keepalive and the TCP user timeout can tell that
+                // a peer is gone; then they reconnect, and the first tier is flushed.
                 .socketOptions(Connector.socketOptions(options))
                 .sslOptions(Connector.sslOptions(options))
-                .build());
+                .build();
+        this.client = RedisClient.create(resources);
+        this.client.setOptions(clientOptions);
+        if (options.cluster()) {
+            this.topology = RedisClusterClient.create(resources, uri);
+            this.topology.setOptions(io.lettuce.core.cluster.ClusterClientOptions.builder(clientOptions)
+                    .protocolVersion(ProtocolVersion.RESP2).build());
+        } else {
+            this.topology = null;
+        }
     }
 
     /**
      * A source for the keys under {@code keyPrefix} (a cache's prefix followed by {@code ':'}), on the Redis
-     * that {@code options} name. Nothing connects until {@link #start}.
+     * that {@code options} name: one server, the master a Sentinel names, or every master of a Cluster
+     * ({@link RedisStoreOptions#cluster()}). Nothing connects until {@link #start}.
      */
     public static RedisInvalidations create(RedisStoreOptions options, String keyPrefix) {
         return new RedisInvalidations(options, keyPrefix);
@@ -84,7 +106,14 @@ public final class RedisInvalidations implements InvalidationSource {
             throw new IllegalStateException("already started");
         }
         this.listener = Objects.requireNonNull(listener, "listener");
-        connect();
+        if (topology == null) {
+            mastersKnown = true;
+            Tracker only = new Tracker(uri, name);
+            trackers.put(name, only);
+            only.connect();
+        } else {
+            readMasters();
+        }
     }
 
     @Override
@@ -92,91 +121,63 @@ public final class RedisInvalidations implements InvalidationSource {
         return live;
     }
 
-    private void connect() {
+    /** The masters this source tracks, as host:port; on a standalone Redis, the one server. */
+    Set<String> trackedNodes() {
+        return new TreeSet<>(trackers.keySet());
+    }
+
+    /** Reads the cluster's masters, opens and closes tracking connections to match, and does so again later. */
+    private void readMasters() {
         if (closed) {
             return;
         }
-        client.connectAsync(StringCodec.UTF8, uri).whenComplete((opened, error) -> {
+        topology.refreshPartitionsAsync().whenComplete((done, error) -> {
             if (error != null) {
-                warnOnce("cannot connect for invalidations", error);
-                later(this::connect);
-                return;
-            }
-            if (closed) {
-                opened.closeAsync();
-                return;
-            }
-            opened.addListener(this::onPush);
-            opened.addListener(new RedisConnectionStateListener() {
-                @Override
-                public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
-                    dropped();
-                }
-
-                @Override
-                public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
-                    later(RedisInvalidations.this::track);
-                }
-            });
-            connection = opened;
-            track();
-        });
-    }
-
-    /** Turns tracking on; retried until it works, since a reconnected connection has it off. */
-    private void track() {
-        StatefulRedisConnection<String, String> current = connection;
-        if (closed || current == null || live) {
-            return;
-        }
-        current.async().clientTracking(TrackingArgs.Builder.enabled().bcast().prefixes(trackedPrefixes())).whenComplete((ok, error) -> {
-            if (error != null) {
-                warnOnce("cannot turn client tracking on", error);
-                later(this::track);
-                return;
-            }
-            live = true;
-            warned = false;
-            listener.flushAll();
-        });
-    }
-
-    /** The cache's prefix and the tags' one; Redis refuses prefixes that overlap, so then only the shorter. */
-    private String[] trackedPrefixes() {
-        return LettuceStore.TAG_PREFIX.startsWith(prefix) ? new String[] {prefix} : new String[] {prefix, LettuceStore.TAG_PREFIX};
-    }
-
-    private void dropped() {
-        live = false;
-        listener.flushAll();
-    }
-
-    private void onPush(PushMessage message) {
-        if (!"invalidate".equals(message.getType())) {
-            return;
-        }
-        List<Object> content = message.getContent(StringCodec.UTF8::decodeKey);
-        if (content.size() < 2 || content.get(1) == null) {
-            listener.flushAll();
-            return;
-        }
-        @SuppressWarnings("unchecked")
-        List<String> reported = (List<String>) content.get(1);
-        List<String> keys = new ArrayList<>(reported.size());
-        List<String> tags = new ArrayList<>();
-        for (String key : reported) {
-            if (key.startsWith(LettuceStore.TAG_PREFIX)) {
-                tags.add(key.substring(LettuceStore.TAG_PREFIX.length()));
+                warnOnce("cannot read the cluster's masters", error);
             } else {
-                keys.add(key);
+                reconcile(topology.getPartitions().stream()
+                        .filter(node -> node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.is(RedisClusterNode.NodeFlag.FAIL)
+                                && !node.getSlots().isEmpty())
+                        .map(RedisClusterNode::getUri)
+                        .toList());
+            }
+            later(this::readMasters);
+        });
+    }
+
+    private void reconcile(List<RedisURI> masters) {
+        List<String> current = new ArrayList<>(masters.size());
+        for (RedisURI master : masters) {
+            String node = master.getHost() + ":" + master.getPort();
+            current.add(node);
+            trackers.computeIfAbsent(node, added -> {
+                Tracker tracker = new Tracker(RedisURI.builder(uri).withHost(master.getHost()).withPort(master.getPort()).build(),
+                        added);
+                tracker.connect();
+                return tracker;
+            });
+        }
+        boolean changed = !mastersKnown;
+        for (Map.Entry<String, Tracker> entry : trackers.entrySet()) {
+            if (!current.contains(entry.getKey()) && trackers.remove(entry.getKey(), entry.getValue())) {
+                // No longer a master (failed over, or removed): the new master of its slots is tracked instead.
+                entry.getValue().close();
+                changed = true;
             }
         }
-        if (!tags.isEmpty()) {
-            listener.invalidateTags(tags);
+        mastersKnown = !current.isEmpty();
+        recompute();
+        if (changed) {
+            listener.flushAll();
         }
-        if (!keys.isEmpty()) {
-            listener.invalidate(keys);
+    }
+
+    private void recompute() {
+        boolean all = mastersKnown && !trackers.isEmpty();
+        for (Tracker tracker : trackers.values()) {
+            all &= tracker.live;
         }
+        live = all && !closed;
     }
 
     private void later(Runnable step) {
@@ -197,6 +198,130 @@ public final class RedisInvalidations implements InvalidationSource {
     public void close() {
         closed = true;
         live = false;
-        Connector.shutdown(connection, client, resources, name + " (invalidations)");
+        trackers.values().forEach(Tracker::close);
+        trackers.clear();
+        if (topology != null) {
+            topology.shutdown(0, 2, TimeUnit.SECONDS);
+        }
+        Connector.shutdown(null, client, resources, name + " (invalidations)");
+    }
+
+    /** The tracking connection to one node. */
+    private final class Tracker {
+        private final RedisURI node;
+        private final String nodeName;
+        private volatile StatefulRedisConnection<String, String> connection;
+        private volatile boolean live;
+        private volatile boolean stopped;
+
+        Tracker(RedisURI node, String nodeName) {
+            this.node = node;
+            this.nodeName = nodeName;
+        }
+
+        void connect() {
+            if (stopped()) {
+                return;
+            }
+            client.connectAsync(StringCodec.UTF8, node).whenComplete((opened, error) -> {
+                if (error != null) {
+                    warnOnce("cannot connect to " + nodeName + " for invalidations", error);
+                    later(this::connect);
+                    return;
+                }
+                if (stopped()) {
+                    opened.closeAsync();
+                    return;
+                }
+                opened.addListener(this::onPush);
+                opened.addListener(new RedisConnectionStateListener() {
+                    @Override
+                    public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
+                        dropped();
+                    }
+
+                    @Override
+                    public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
+                        later(Tracker.this::track);
+                    }
+                });
+                connection = opened;
+                track();
+            });
+        }
+
+        private boolean stopped() {
+            return stopped || closed;
+        }
+
+        /** Turns tracking on; retried until it works, since a reconnected connection has it off. */
+        private void track() {
+            StatefulRedisConnection<String, String> current = connection;
+            if (stopped() || current == null || live) {
+                return;
+            }
+            current.async().clientTracking(TrackingArgs.Builder.enabled().bcast().prefixes(trackedPrefixes())).whenComplete((ok, error) -> {
+                if (error != null) {
+                    warnOnce("cannot turn client tracking on at " + nodeName, error);
+                    later(this::track);
+                    return;
+                }
+                if (stopped()) {
+                    return;
+                }
+                live = true;
+                warned = false;
+                listener.flushAll();
+                recompute();
+            });
+        }
+
+        private void dropped() {
+            live = false;
+            recompute();
+            listener.flushAll();
+        }
+
+        private void onPush(PushMessage message) {
+            if (!"invalidate".equals(message.getType()) || stopped) {
+                return;
+            }
+            List<Object> content = message.getContent(StringCodec.UTF8::decodeKey);
+            if (content.size() < 2 || content.get(1) == null) {
+                listener.flushAll();
+                return;
+            }
+            @SuppressWarnings("unchecked")
+            List<String> reported = (List<String>) content.get(1);
+            List<String> keys = new ArrayList<>(reported.size());
+            List<String> tags = new ArrayList<>();
+            for (String key : reported) {
+                if (key.startsWith(LettuceStore.TAG_PREFIX)) {
+                    tags.add(key.substring(LettuceStore.TAG_PREFIX.length()));
+                } else {
+                    keys.add(key);
+                }
+            }
+            if (!tags.isEmpty()) {
+                listener.invalidateTags(tags);
+            }
+            if (!keys.isEmpty()) {
+                listener.invalidate(keys);
+            }
+        }
+
+        void close() {
+            stopped = true;
+            live = false;
+            StatefulRedisConnection<String, String> current = connection;
+            if (current != null) {
+                current.closeAsync();
+            }
+        }
+    }
+
+    /** The cache's prefix and the tags' one; Redis refuses prefixes that overlap, so then only the shorter. */
+    private String[] trackedPrefixes() {
+        return LettuceStore.TAG_PREFIX.startsWith(prefix) ? new String[] {prefix} : new String[] {prefix, LettuceStore.TAG_PREFIX};
     }
 }

@@ -24,22 +24,7 @@ class ClusterCacheIT extends CacheContract {
     @BeforeAll
     static void startCluster() throws Exception {
         servers = new RedisServers();
-        ports = new ArrayList<>();
-        List<String> nodes = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            int port = servers.start("--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + i + ".conf");
-            ports.add(port);
-            nodes.add("127.0.0.1:" + port);
-        }
-        List<String> create = new ArrayList<>(List.of("--cluster", "create"));
-        create.addAll(nodes);
-        create.add("--cluster-yes");
-        String output = RedisServers.cli(create.toArray(String[]::new));
-        assertThat(output).contains("All 16384 slots covered");
-        for (int port : ports) {
-            RedisServers.await("cluster state ok on " + port, Duration.ofSeconds(20),
-                    () -> RedisServers.cli("-p", String.valueOf(port), "cluster", "info").contains("cluster_state:ok"));
-        }
+        ports = servers.startCluster(3, 0);
     }
 
     @AfterAll

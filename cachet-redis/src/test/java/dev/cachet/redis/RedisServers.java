@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -19,6 +21,7 @@ import java.util.stream.Stream;
 public final class RedisServers implements AutoCloseable {
     private final Path dir;
     private final List<Process> processes = new ArrayList<>();
+    private final Map<Integer, Process> byPort = new HashMap<>();
 
     public RedisServers() throws IOException {
         this.dir = Files.createTempDirectory("cachet-redis-");
@@ -36,9 +39,47 @@ public final class RedisServers implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no"));
         command.addAll(List.of(extraArgs));
-        launch(command, "redis-" + port);
+        byPort.put(port, launch(command, "redis-" + port));
         awaitPing(port);
         return port;
+    }
+
+    /** Kills the server on {@code port} at once (SIGKILL), as a crash would. */
+    public void kill(int port) throws InterruptedException {
+        Process process = byPort.get(port);
+        process.destroyForcibly();
+        process.waitFor(5, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Starts a Redis Cluster of {@code masters} masters with {@code replicasPerMaster} replicas each, a node
+     * timeout of one second so that a failover takes about that long, and waits until every node says the
+     * cluster is ok. Returns the ports, masters first.
+     */
+    public List<Integer> startCluster(int masters, int replicasPerMaster) throws IOException, InterruptedException {
+        List<Integer> ports = new ArrayList<>();
+        List<String> create = new ArrayList<>(List.of("--cluster", "create"));
+        for (int i = 0; i < masters * (1 + replicasPerMaster); i++) {
+            int port = start("--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + i + ".conf",
+                    "--cluster-node-timeout", "1000");
+            ports.add(port);
+            create.add("127.0.0.1:" + port);
+        }
+        create.addAll(List.of("--cluster-replicas", String.valueOf(replicasPerMaster), "--cluster-yes"));
+        String output = cli(create.toArray(String[]::new));
+        if (!output.contains("All 16384 slots covered")) {
+            throw new IllegalStateException("redis-cli --cluster create failed: " + output);
+        }
+        for (int port : ports) {
+            await("cluster state ok on " + port, Duration.ofSeconds(20),
+                    () -> cli("-p", String.valueOf(port), "cluster", "info").contains("cluster_state:ok"));
+            // A replica that has never synced with its master will not stand for election when the master fails.
+            await("replication up on " + port, Duration.ofSeconds(20), () -> {
+                String replication = cli("-p", String.valueOf(port), "info", "replication");
+                return replication.contains("role:master") || replication.contains("master_link_status:up");
+            });
+        }
+        return ports;
     }
 
     /** Starts a Sentinel that monitors the master on {@code masterPort} as {@code masterName}. */
@@ -57,12 +98,14 @@ public final class RedisServers implements AutoCloseable {
         return port;
     }
 
-    private void launch(List<String> command, String logName) throws IOException {
+    private Process launch(List<String> command, String logName) throws IOException {
         try {
-            processes.add(new ProcessBuilder(command)
+            Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve(logName + ".log").toFile())
-                    .start());
+                    .start();
+            processes.add(process);
+            return process;
         } catch (IOException e) {
             throw new IOException("this test starts its own redis-server, which is not on the PATH"
                     + " (apt-get install redis-server): " + e.getMessage(), e);
