@@ -4,7 +4,6 @@ import dev.cachet.resilience.GuardedStore;
 import dev.cachet.store.Envelope;
 import dev.cachet.store.HeldValue;
 import dev.cachet.store.Store;
-import java.lang.reflect.Type;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;

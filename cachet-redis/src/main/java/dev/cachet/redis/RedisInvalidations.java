@@ -9,6 +9,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.TrackingArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.push.PushMessage;
+import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.StringCodec;
@@ -84,8 +85,7 @@ public final class RedisInvalidations implements InvalidationSource {
         this.client.setOptions(clientOptions);
         if (options.cluster()) {
             this.topology = RedisClusterClient.create(resources, uri);
-            this.topology.setOptions(io.lettuce.core.cluster.ClusterClientOptions.builder(clientOptions)
-                    .protocolVersion(ProtocolVersion.RESP2).build());
+            this.topology.setOptions(ClusterClientOptions.builder(clientOptions).build());
         } else {
             this.topology = null;
         }
