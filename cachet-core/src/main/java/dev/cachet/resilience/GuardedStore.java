@@ -35,7 +35,8 @@ import java.util.function.Supplier;
  * <p>A {@code set}, {@code setMany}, {@code delete}, {@code deleteMany} or {@code invalidateTags} that failed
  * may have left the backend's old value in place, which every instance would read again once the backend
  * answers. The guard remembers those keys and tags (up to {@link ResilienceOptions#maxPendingInvalidations()};
- * {@code PendingInvalidations} keeps and replays them) and invalidates them before it reads from the backend again, and in the background every
+ * {@code PendingInvalidations} keeps and replays them) and invalidates them with the next read from the
+ * backend (sent ahead of it, so that the read costs one deadline, not two), and in the background every
  * {@link ResilienceOptions#openDuration()} until that succeeds, so that an instance without traffic replays
  * too. Until then every read is answered as if the backend were down; writes go ahead, because one that lands
  * before the replay is only taken out by it. Invalidations still pending when the store
@@ -287,11 +288,16 @@ public final class GuardedStore implements Store {
             Supplier<CompletableFuture<T>> call, Supplier<T> fallback, Invalidates invalidates) {
         if (!pending.isEmpty()) {
             if (read) {
-                return afterReplay(operation, key, read, call, fallback, invalidates);
+                return withReplay(operation, key, call, fallback, false);
             }
             // A write need not wait: if it lands before the replay, the replay only takes it out again, a miss.
             pending.replay();
         }
+        return call(operation, key, read, call, fallback, invalidates);
+    }
+
+    private <T> CompletableFuture<T> call(String operation, String key, boolean read,
+            Supplier<CompletableFuture<T>> call, Supplier<T> fallback, Invalidates invalidates) {
         if (!breaker.tryAcquire()) {
             return fail(operation, key, new CacheBackendException.CircuitOpen(delegate.name()), fallback, invalidates);
         }
@@ -305,15 +311,29 @@ public final class GuardedStore implements Store {
     }
 
     /**
-     * The backend is read again only once what failed to be invalidated has been: otherwise a read could find
-     * a value that a committed write should have taken out.
+     * A read while invalidations are pending: it must not find a value that a committed write should have taken
+     * out. The replay's deletes go out before the read, on the same connection for the same key, so the backend
+     * applies them before it answers the read, and the two share one deadline rather than taking one each. The
+     * read is trusted only if the replay succeeded; a replay refused at once (the breaker, a pause after a
+     * refusal) sends no read at all. A write that failed meanwhile (it was under way during the replay) is
+     * replayed once more before the read is answered, as the read may have found what it left.
      */
-    private <T> CompletableFuture<T> afterReplay(String operation, String key, boolean read,
-            Supplier<CompletableFuture<T>> call, Supplier<T> fallback, Invalidates invalidates) {
-        return pending.replay().handle((done, error) -> error == null
-                        ? guard(operation, key, read, call, fallback, invalidates)
-                        : fail(operation, key, (CacheBackendException) Store.unwrap(error), fallback, invalidates))
-                .thenCompose(Function.identity());
+    private <T> CompletableFuture<T> withReplay(String operation, String key, Supplier<CompletableFuture<T>> call,
+            Supplier<T> fallback, boolean again) {
+        CompletableFuture<Void> replayed = pending.replay();
+        if (replayed.isCompletedExceptionally()) {
+            return fail(operation, key, (CacheBackendException) Store.unwrap(replayed.exceptionNow()), fallback, null);
+        }
+        CompletableFuture<T> read = call(operation, key, true, call, fallback, null);
+        return replayed.handle((done, error) -> error).thenCompose(error -> {
+            if (error != null) {
+                return read.handle((ignored, readError) -> fail(operation, key, (CacheBackendException) Store.unwrap(error), fallback, null))
+                        .thenCompose(Function.identity());
+            }
+            return read.thenCompose(value -> !again && !pending.isEmpty()
+                    ? withReplay(operation, key, call, fallback, true)
+                    : CompletableFuture.completedFuture(value));
+        });
     }
 
     private <T> CompletableFuture<T> recover(String operation, String key, boolean read, long started, CompletableFuture<T> first,

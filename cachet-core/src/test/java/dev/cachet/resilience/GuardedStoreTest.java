@@ -275,6 +275,24 @@ class GuardedStoreTest {
     }
 
     @Test
+    void aReadDuringAReplayGoesOutWithItSoThatBothShareOneDeadline() {
+        GuardedStore store = guard(true);
+        backend.delegate.set("other", bytes(2), Store.FOREVER).join();
+        backend.failures.set(1);
+        store.delete("k").join();
+
+        CompletableFuture<Object> replaying = new CompletableFuture<>();
+        backend.nextReply.set(replaying);
+        int calls = backend.calls.get();
+        CompletableFuture<byte[]> read = store.get("other");
+        assertThat(backend.calls.get() - calls).as("the replay's delete and the read, both sent").isEqualTo(2);
+        assertThat(read).as("not answered before the replay is").isNotDone();
+        replaying.complete(1L);
+        assertThat(read.join()).containsExactly(bytes(2));
+        assertThat(store.pendingInvalidations()).isZero();
+    }
+
+    @Test
     void pastTheLimitFailedInvalidationsAreCountedAsDropped() {
         GuardedStore store = guard(ResilienceOptions.builder().maxPendingInvalidations(2));
         backend.failures.set(1);
