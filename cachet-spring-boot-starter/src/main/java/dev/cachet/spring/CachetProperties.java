@@ -220,6 +220,15 @@ public class CachetProperties {
         /** Cookies that carry a session: a request with one has credentials, as one with Authorization has. */
         private List<String> sessionCookies = new ArrayList<>(List.of("JSESSIONID", "SESSION"));
 
+        /**
+         * Answer anonymous GET and HEAD requests (no Authorization, no cookie at all, no client certificate, no
+         * Origin) ahead of Spring Security's filter chain, from pages stored from anonymous requests, once the whole
+         * chain has let an anonymous request for the same URL through to that page in this process. It relies on an
+         * anonymous response stored for a URL being right for any anonymous request for the same URL and variant:
+         * leave it off when who may read a cached URL depends on anything but credentials (address, other headers).
+         */
+        private boolean anonymousHitsBeforeSecurity;
+
         public boolean isEnabled() {
             return enabled;
         }
@@ -290,6 +299,14 @@ public class CachetProperties {
 
         public void setSessionCookies(List<String> sessionCookies) {
             this.sessionCookies = sessionCookies;
+        }
+
+        public boolean isAnonymousHitsBeforeSecurity() {
+            return anonymousHitsBeforeSecurity;
+        }
+
+        public void setAnonymousHitsBeforeSecurity(boolean anonymousHitsBeforeSecurity) {
+            this.anonymousHitsBeforeSecurity = anonymousHitsBeforeSecurity;
         }
     }
 

@@ -15,6 +15,9 @@ import java.util.Map;
  * @param initialAge how old it was when it came back, in milliseconds (RFC 9111 §4.2.3's corrected initial age)
  * @param lifetime its freshness lifetime, in milliseconds
  * @param mustRevalidate whether it said {@code must-revalidate} or {@code proxy-revalidate}: never served stale
+ * @param anonymous whether the request it was made for (and every one that refreshed it) carried no credential of any
+ *     kind ({@link AnonymousRequests#anonymous}): only such a page is answered ahead of Spring Security; false in
+ *     entries stored before it was recorded
  */
 record CachedResponse(int status, Map<String, List<String>> headers, byte[] body, long storedAt, boolean shared, long initialAge,
-        long lifetime, boolean mustRevalidate) {}
+        long lifetime, boolean mustRevalidate, boolean anonymous) {}

@@ -20,15 +20,19 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.boot.cloud.CloudPlatform;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
+import org.springframework.security.web.firewall.HttpFirewall;
+import org.springframework.security.web.firewall.StrictHttpFirewall;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 /**
  * The whole-response cache in a servlet application: per site with {@code cachet.web.site=true}, per
  * endpoint with {@link CachePage}. The filter runs late in the chain, after authentication and session
- * filters, so that what decides who a request is has run before the cache answers it.
+ * filters, so that what decides who a request is has run before the cache answers it; only anonymous hits, when
+ * asked for, are answered ahead of Spring Security.
  */
 @AutoConfiguration(after = CachetAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -59,6 +63,30 @@ public class CachetWebAutoConfiguration {
                 new FilterRegistrationBean<>(new ResponseCacheFilter(web, keys, new PagePolicies(caches, web, mappings)));
         registration.setOrder(ORDER);
         return registration;
+    }
+
+    /**
+     * Anonymous hits answered ahead of Spring Security, with {@code cachet.web.anonymous-hits-before-security=true}
+     * (see {@link AnonymousHitFilter} for the rule it relies on): just before the security filter chain
+     * ({@code spring.security.filter.order}), through the application's {@link HttpFirewall}, else a strict one
+     * as the chain's own default is.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(HttpFirewall.class)
+    @ConditionalOnProperty(name = "cachet.web.anonymous-hits-before-security")
+    static class AnonymousHits {
+        /** Where Spring Boot puts Spring Security's filter chain unless {@code spring.security.filter.order} moves it. */
+        private static final int SECURITY_ORDER = -100;
+
+        @Bean
+        FilterRegistrationBean<AnonymousHitFilter> cachetAnonymousHitFilter(FilterRegistrationBean<ResponseCacheFilter> cachetResponseCacheFilter,
+                CachetProperties properties, ObjectProvider<HttpFirewall> firewall, Environment environment) {
+            AnonymousHitFilter filter = new AnonymousHitFilter(cachetResponseCacheFilter.getFilter().keys(),
+                    firewall.getIfUnique(StrictHttpFirewall::new), properties.getWeb().getStatusHeader());
+            FilterRegistrationBean<AnonymousHitFilter> registration = new FilterRegistrationBean<>(filter);
+            registration.setOrder(environment.getProperty("spring.security.filter.order", Integer.class, SECURITY_ORDER) - 1);
+            return registration;
+        }
     }
 
     /** Checks every {@link CachePage} once the handlers are known: a bad one stops start-up, naming the handler. */

@@ -70,6 +70,11 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         this.policies = policies;
     }
 
+    /** What this filter keys pages by and which requests it takes. */
+    ResponseKeys keys() {
+        return keys;
+    }
+
     /**
      * Checks every {@link CachePage} of the application's handlers, so that a bad duration, an unknown cache
      * alias or a stale window without a TTL stops start-up rather than failing requests.
@@ -143,7 +148,7 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         if (representation == null) {
             // Nothing cached for this URL and this negotiation yet: render, and learn what it produces.
             Generated generated = generate(policy, request, response, chain);
-            store(policy, request, url, generated, storable(policy, generated, credentials));
+            store(policy, request, url, generated, storable(policy, request, generated, credentials));
             send(request, generated);
             return;
         }
@@ -156,11 +161,11 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
                     revalidate(policy, request, response, chain, url, key, found, true);
                     return;
                 }
-                replay(request, response, found);
+                replay(request, response, found, "HIT");
                 return;
             }
             Generated generated = generate(policy, request, response, chain);
-            store(policy, request, url, generated, storable(policy, generated, true));
+            store(policy, request, url, generated, storable(policy, request, generated, true));
             send(request, generated);
             return;
         }
@@ -173,7 +178,7 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
                 if (fresh.status() >= 500) {
                     throw new ServerError(fresh.status());
                 }
-                CachedResponse storable = storable(policy, fresh, false);
+                CachedResponse storable = storable(policy, request, fresh, false);
                 if (storable == null) {
                     return null;
                 }
@@ -200,7 +205,7 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         if (found == null && generated[0] == null) {
             // Another request here loaded the page and it was not to be stored: render this one too.
             Generated own = generate(policy, request, response, chain);
-            store(policy, request, url, own, storable(policy, own, false));
+            store(policy, request, url, own, storable(policy, request, own, false));
             send(request, own);
             return;
         }
@@ -213,7 +218,11 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
                 // Stale-if-error: drop the failed rendering, answer with what was cached.
                 generated[0].wrapper().resetBuffer();
             }
-            replay(request, response, found);
+            if (found.anonymous() && AnonymousRequests.anonymous(request)) {
+                request.setAttribute(AnonymousRequests.ANSWERED,
+                        new AnonymousRequests.Answered(cache, policy.keyPrefix(), base, representation, vary, found));
+            }
+            replay(request, response, found, "HIT");
         } else {
             send(request, generated[0]);
         }
@@ -288,7 +297,7 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
     }
 
     /** The response as it may be stored, as {@link SharedCacheRules} says; null when it may not be stored. */
-    private CachedResponse storable(PagePolicies.Policy policy, Generated generated, boolean credentials) {
+    private CachedResponse storable(PagePolicies.Policy policy, HttpServletRequest request, Generated generated, boolean credentials) {
         BoundedResponseBuffer wrapper = generated.wrapper();
         if (generated.streaming() || wrapper.passedThrough() || !web.getCacheableStatuses().contains(wrapper.getStatus())
                 || !wrapper.getHeaders("Set-Cookie").isEmpty() || generated.requestNoStore() || varyOf(generated).contains("*")) {
@@ -339,7 +348,7 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         }
         boolean mustRevalidate = control.containsKey("must-revalidate") || control.containsKey("proxy-revalidate");
         return new CachedResponse(wrapper.getStatus(), headers, body, generated.responseTime(), shared, initialAge, lifetime,
-                mustRevalidate);
+                mustRevalidate, AnonymousRequests.anonymous(request));
     }
 
     /**
@@ -419,7 +428,7 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
      */
     private static long kept(CachedResponse storable) {
         long fresh = remaining(storable);
-        if (first(storable.headers(), "ETag") == null && first(storable.headers(), "Last-Modified") == null) {
+        if (Replay.first(storable.headers(), "ETag") == null && Replay.first(storable.headers(), "Last-Modified") == null) {
             return fresh;
         }
         return fresh + Math.clamp(storable.lifetime(), REVALIDATION_MIN_MILLIS, REVALIDATION_MAX_MILLIS);
@@ -434,14 +443,14 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
     private void revalidate(PagePolicies.Policy policy, HttpServletRequest request, HttpServletResponse response, FilterChain chain,
             Url url, String key, CachedResponse stale, boolean credentials)
             throws IOException, ServletException {
-        Generated answer = generate(policy, new ConditionalRequest(request, first(stale.headers(), "ETag"),
-                first(stale.headers(), "Last-Modified")), response, chain);
+        Generated answer = generate(policy, new ConditionalRequest(request, Replay.first(stale.headers(), "ETag"),
+                Replay.first(stale.headers(), "Last-Modified")), response, chain);
         if (answer.status() != HttpServletResponse.SC_NOT_MODIFIED) {
-            store(policy, request, url, answer, storable(policy, answer, credentials));
+            store(policy, request, url, answer, storable(policy, request, answer, credentials));
             send(request, answer);
             return;
         }
-        CachedResponse refreshed = refreshed(policy, stale, answer);
+        CachedResponse refreshed = refreshed(policy, request, stale, answer);
         if (refreshed.lifetime() > refreshed.initialAge()) {
             policy.cache().set(key, refreshed, Ttl.of(Duration.ofMillis(kept(refreshed))), tags(policy, request));
         }
@@ -453,7 +462,7 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
      * The stored response with the headers of a 304 in place of its own (§4.3.4; not those that describe the
      * body or the exchange), fresh again from the 304's time, with the lifetime its headers now give.
      */
-    private CachedResponse refreshed(PagePolicies.Policy policy, CachedResponse stale, Generated notModified) {
+    private CachedResponse refreshed(PagePolicies.Policy policy, HttpServletRequest request, CachedResponse stale, Generated notModified) {
         BoundedResponseBuffer wrapper = notModified.wrapper();
         Map<String, List<String>> headers = new LinkedHashMap<>(stale.headers());
         for (String name : wrapper.getHeaderNames()) {
@@ -473,10 +482,11 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         Map<String, String> control = SharedCacheRules.cacheControl(values(headers, "Cache-Control"));
         long initialAge = Math.max(0, SharedCacheRules.initialAge(wrapper.getHeader("Age"), date, notModified.requestTime(),
                 notModified.responseTime()));
-        long lifetime = lifetime(policy, stale.status(), control, values(headers, "Expires"), first(headers, "Last-Modified"), date);
+        long lifetime = lifetime(policy, stale.status(), control, values(headers, "Expires"), Replay.first(headers, "Last-Modified"), date);
         return new CachedResponse(stale.status(), headers, stale.body(), notModified.responseTime(),
                 SharedCacheRules.sharedWithCredentials(control), initialAge, lifetime,
-                control.containsKey("must-revalidate") || control.containsKey("proxy-revalidate"));
+                control.containsKey("must-revalidate") || control.containsKey("proxy-revalidate"),
+                stale.anonymous() && AnonymousRequests.anonymous(request));
     }
 
     private static List<String> values(Map<String, List<String>> headers, String name) {
@@ -511,7 +521,7 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
             return;
         }
         if (wrapper.getStatus() == 200 && !wrapper.passedThrough()
-                && notModified(request, wrapper.getHeader("ETag"), wrapper.getHeader("Last-Modified"))) {
+                && Replay.notModified(request, wrapper.getHeader("ETag"), wrapper.getHeader("Last-Modified"))) {
             wrapper.resetBuffer();
             wrapper.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
             wrapper.setContentLength(0);
@@ -521,73 +531,14 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         wrapper.copyBodyToResponse();
     }
 
-    /** Writes a cached response, with its stored {@code Date} and its current age: 304 when the request's validators match it. */
-    private void replay(HttpServletRequest request, HttpServletResponse response, CachedResponse found) throws IOException {
-        replay(request, response, found, "HIT");
-    }
-
     private void replay(HttpServletRequest request, HttpServletResponse response, CachedResponse found, String how) throws IOException {
-        found.headers().forEach((name, values) -> {
-            response.setHeader(name, null);
-            values.forEach(value -> response.addHeader(name, value));
-        });
-        long currentAge = found.initialAge() + Math.max(0, System.currentTimeMillis() - found.storedAt());
-        response.setHeader("Age", Long.toString(currentAge / 1000));
-        statusHeader(response, how);
-        String etag = first(found.headers(), "ETag");
-        if (found.status() == 200 && notModified(request, etag, first(found.headers(), "Last-Modified"))) {
-            response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
-            return;
-        }
-        response.setStatus(found.status());
-        response.setContentLength(found.body().length);
-        if (!"HEAD".equals(request.getMethod())) {
-            response.getOutputStream().write(found.body());
-        }
+        Replay.write(request, response, found, Map.of(), web.getStatusHeader(), how);
     }
 
     private void statusHeader(HttpServletResponse response, String value) {
         if (web.getStatusHeader() != null && !web.getStatusHeader().isBlank()) {
             response.setHeader(web.getStatusHeader(), value);
         }
-    }
-
-    private static String first(Map<String, List<String>> headers, String name) {
-        for (Map.Entry<String, List<String>> header : headers.entrySet()) {
-            if (header.getKey().equalsIgnoreCase(name) && !header.getValue().isEmpty()) {
-                return header.getValue().getFirst();
-            }
-        }
-        return null;
-    }
-
-    /** RFC 9110 13.1: If-None-Match (weak comparison) decides; If-Modified-Since only without it. */
-    private static boolean notModified(HttpServletRequest request, String etag, String lastModified) {
-        String ifNoneMatch = request.getHeader("If-None-Match");
-        if (ifNoneMatch != null) {
-            if (etag == null) {
-                return false;
-            }
-            String ours = weak(etag);
-            for (String tag : ifNoneMatch.split(",")) {
-                String theirs = tag.trim();
-                if (theirs.equals("*") || weak(theirs).equals(ours)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-        String ifModifiedSince = request.getHeader("If-Modified-Since");
-        if (ifModifiedSince == null || lastModified == null) {
-            return false;
-        }
-        long modified = HttpDates.parse(lastModified);
-        long since = HttpDates.parse(ifModifiedSince);
-        return modified != Long.MIN_VALUE && since != Long.MIN_VALUE && modified <= since;
-    }
-
-    private static String weak(String etag) {
-        return etag.startsWith("W/") ? etag.substring(2) : etag;
     }
 
     /**

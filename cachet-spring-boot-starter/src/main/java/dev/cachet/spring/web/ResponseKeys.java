@@ -41,6 +41,8 @@ final class ResponseKeys {
     private static final List<String> NEGOTIATION = List.of("Accept", "Accept-Encoding", "Accept-Language");
     /** Negotiations a URL's record remembers; a request with another is rendered, not stored under a new page. */
     static final int MAX_NEGOTIATIONS = 32;
+    /** Never digests anything itself: each digest is made from a clone of it. */
+    private static final MessageDigest SHA_256 = sha256();
 
     /**
      * What one URL's pages vary on.
@@ -117,6 +119,26 @@ final class ResponseKeys {
             asked.append('\n');
         }
         return sha256Hex(asked.toString()).substring(0, 32);
+    }
+
+    /**
+     * What the early answers to anonymous requests learn a page's whereabouts by: the method, the URL with its
+     * whole query, and the negotiation headers as sent; more particular than a page's key, never less.
+     */
+    static String requestKey(HttpServletRequest request) {
+        StringBuilder key = new StringBuilder(request.getMethod()).append(' ').append(request.getRequestURL());
+        String query = request.getQueryString();
+        if (query != null) {
+            key.append('?').append(query);
+        }
+        for (String header : NEGOTIATION) {
+            key.append('\n');
+            var values = request.getHeaders(header);
+            while (values != null && values.hasMoreElements()) {
+                key.append(values.nextElement()).append('\u0000');
+            }
+        }
+        return key.toString();
     }
 
     /** The representation a response is: its type, encoding and language. */
@@ -202,7 +224,16 @@ final class ResponseKeys {
 
     static byte[] sha256(byte[] bytes) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
+            // A clone skips the provider lookup of getInstance, which cost more than the digest of a key.
+            return ((MessageDigest) SHA_256.clone()).digest(bytes);
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("the JDK's SHA-256 can be cloned", e);
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JDK", e);
         }
