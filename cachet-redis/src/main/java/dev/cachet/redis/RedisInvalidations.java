@@ -29,8 +29,9 @@ import java.util.concurrent.TimeUnit;
  * Invalidations from Redis' server-assisted client tracking (Redis 6+, RESP3): a connection of its own
  * runs {@code CLIENT TRACKING ON BCAST PREFIX <prefix> PREFIX cachet-tag:}, so Redis reports every change
  * under the cache's prefix, and every tag invalidation, by any client, as an {@code invalidate} push message.
- * When that connection drops, the source stops being live and asks for a flush; once it is back and tracking
- * again, it asks for another flush, since changes in between were not reported.
+ * When that connection drops, or leaves a PING unanswered for the command timeout (a black-holed peer, which
+ * keepalive would take seconds to notice), the source stops being live and asks for a flush; once it is back
+ * and tracking again, it asks for another flush, since changes in between may not have been reported.
  *
  * <p>On a Cluster each master reports only the keys it holds, so there is one tracking connection per master,
  * and tag versions, which live on other masters than the values, are reported by theirs. The masters are read
@@ -213,6 +214,8 @@ public final class RedisInvalidations implements InvalidationSource {
         private volatile StatefulRedisConnection<String, String> connection;
         private volatile boolean live;
         private volatile boolean stopped;
+        /** Dropped for a PING that went unanswered on a connection that stayed open, with tracking still on. */
+        private volatile boolean suspended;
 
         Tracker(RedisURI node, String nodeName) {
             this.node = node;
@@ -247,6 +250,37 @@ public final class RedisInvalidations implements InvalidationSource {
                 });
                 connection = opened;
                 track();
+                later(this::probe);
+            });
+        }
+
+        /**
+         * PINGs the connection every {@code reconnectDelayMax}: a black-holed peer answers nothing and sends
+         * nothing, while keepalive would take seconds to notice and its invalidations would stop arriving
+         * unseen. A PING that fails or misses the command timeout counts as a drop; the next one that is
+         * answered flushes again (reports may have been lost meanwhile) and makes the node live.
+         */
+        private void probe() {
+            StatefulRedisConnection<String, String> current = connection;
+            if (stopped() || current == null) {
+                return;
+            }
+            current.async().ping().whenComplete((pong, error) -> {
+                if (stopped()) {
+                    return;
+                }
+                if (error != null) {
+                    if (live) {
+                        warnOnce(nodeName + " did not answer a PING on the tracking connection", error);
+                        dropped();
+                    }
+                } else if (!live && suspended) {
+                    suspended = false;
+                    live = true;
+                    listener.flushAll();
+                    recompute();
+                }
+                later(this::probe);
             });
         }
 
@@ -278,8 +312,14 @@ public final class RedisInvalidations implements InvalidationSource {
 
         private void dropped() {
             live = false;
+            // Still connected (a PING went unanswered): tracking is on, so an answer is enough to resume.
+            suspended = current() != null && current().isOpen();
             recompute();
             listener.flushAll();
+        }
+
+        private StatefulRedisConnection<String, String> current() {
+            return connection;
         }
 
         private void onPush(PushMessage message) {

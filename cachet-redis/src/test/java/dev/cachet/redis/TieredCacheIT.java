@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cachet.Cache;
 import dev.cachet.CacheOptions;
+import dev.cachet.TcpProxy;
 import dev.cachet.Ttl;
 import dev.cachet.local.LocalStore;
 import dev.cachet.tiered.TieredOptions;
@@ -68,7 +69,10 @@ class TieredCacheIT {
     }
 
     private Instance start(String name) {
-        RedisStoreOptions redis = LocalRedis.options().clientName(name).build();
+        return start(name, LocalRedis.options().clientName(name).build());
+    }
+
+    private Instance start(String name, RedisStoreOptions redis) {
         TieredStore store = TieredStore.create(LocalStore.create(), RedisStore.create(redis),
                 RedisInvalidations.create(redis, prefix + ":"), TieredOptions.DEFAULTS);
         Instance instance = new Instance(name, store, Cache.create(store, CacheOptions.builder().keyPrefix(prefix).build()));
@@ -134,6 +138,27 @@ class TieredCacheIT {
         awaitCached(b, "k7");
         a.cache().set("k7", 700);
         await().atMost(PROPAGATION_BOUND).until(() -> Integer.valueOf(700).equals(b.cache().get("k7", Integer.class)));
+    }
+
+    @Test
+    void aBlackHoledRedisStopsTheFirstTierWithinASecondNotAtKeepalive() throws Exception {
+        try (TcpProxy proxy = new TcpProxy(LocalRedis.HOST, LocalRedis.PORT)) {
+            Instance a = start("tiered-a");
+            Instance b = start("tiered-b", LocalRedis.options().url("redis://127.0.0.1:" + proxy.port()).clientName("tiered-b")
+                    .commandTimeout(RedisStoreOptions.DEFAULT_COMMAND_TIMEOUT).build());
+            a.cache().set("product:1", "v1");
+            awaitCached(b, "product:1");
+
+            // Nothing arrives and nothing is refused: only an unanswered PING tells.
+            proxy.pause();
+            a.cache().set("product:1", "v2");
+            await().atMost(Duration.ofMillis(1_500)).until(() -> !"v1".equals(b.cache().get("product:1", String.class)));
+            assertThat(b.inFirstTier("product:1")).isFalse();
+
+            proxy.resume();
+            await().atMost(Duration.ofSeconds(5)).until(() -> "v2".equals(b.cache().get("product:1", String.class)));
+            awaitCached(b, "product:1");
+        }
     }
 
     @Test
