@@ -67,8 +67,8 @@ public final class GuardedStore implements Store {
         final Ticker ticker;
         final PendingInvalidations pending;
 
-        Shared(Store backend, ResilienceOptions options) {
-            this.breaker = new CircuitBreaker(backend.name(), options);
+        Shared(Store backend, ResilienceOptions options, CircuitBreaker breaker) {
+            this.breaker = breaker;
             this.errors = new ErrorLog(backend.name(), options);
             this.ticker = options.ticker();
             this.pending = new PendingInvalidations(backend, breaker, errors, options);
@@ -91,11 +91,22 @@ public final class GuardedStore implements Store {
 
     /** Guards {@code delegate} with {@code options}. */
     public static GuardedStore wrap(Store delegate, ResilienceOptions options) {
+        Objects.requireNonNull(delegate, "delegate");
+        return wrap(delegate, options, new CircuitBreaker(delegate.name(), options));
+    }
+
+    /**
+     * Guards {@code delegate} with {@code options} and {@code breaker}, which other stores on the same backend
+     * share: caches that each have a store of their own on one Redis (a tiered store per cache) then stop
+     * calling it together after a few failures between them, instead of each paying its own few timeouts.
+     */
+    public static GuardedStore wrap(Store delegate, ResilienceOptions options, CircuitBreaker breaker) {
         if (delegate instanceof GuardedStore) {
             throw new IllegalArgumentException("store " + delegate.name() + " is already guarded");
         }
         Objects.requireNonNull(delegate, "delegate");
-        return new GuardedStore(delegate, options.failSoft(), options.retryReads(), new Shared(delegate, options));
+        Objects.requireNonNull(breaker, "breaker");
+        return new GuardedStore(delegate, options.failSoft(), options.retryReads(), new Shared(delegate, options, breaker));
     }
 
     /**

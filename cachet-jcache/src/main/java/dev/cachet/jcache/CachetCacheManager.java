@@ -5,6 +5,7 @@ import dev.cachet.local.LocalStoreOptions;
 import dev.cachet.redis.RedisInvalidations;
 import dev.cachet.redis.RedisStore;
 import dev.cachet.redis.RedisStoreOptions;
+import dev.cachet.resilience.CircuitBreaker;
 import dev.cachet.resilience.GuardedStore;
 import dev.cachet.resilience.ResilienceOptions;
 import dev.cachet.store.Store;
@@ -31,6 +32,9 @@ import javax.cache.spi.CachingProvider;
  * {@code tiered} cache its own first tier and invalidation connection (tracking is per key prefix).
  */
 final class CachetCacheManager implements CacheManager {
+    /** Failures reach the cache, which passes them on or, fail-soft, answers without the store. */
+    private static final ResilienceOptions STRICT = ResilienceOptions.builder().failSoft(false).build();
+
     private final CachetCachingProvider provider;
     private final URI uri;
     private final ClassLoader classLoader;
@@ -39,6 +43,8 @@ final class CachetCacheManager implements CacheManager {
     private final Values values;
     private final ConcurrentHashMap<String, CachetCache<?, ?>> caches = new ConcurrentHashMap<>();
     private Store sharedRedis;
+    /** The breaker every Redis-backed cache of this manager shares; made with the first of them. */
+    private CircuitBreaker redisBreaker;
     private volatile boolean closed;
 
     CachetCacheManager(CachetCachingProvider provider, URI uri, ClassLoader classLoader, Properties properties, Settings settings) {
@@ -131,10 +137,15 @@ final class CachetCacheManager implements CacheManager {
      * Redis behind a breaker, which answers at once while Redis is down instead of after a command timeout each
      * time, and which remembers the keys of writes that failed and invalidates them before reading again: a
      * write that did not land must not leave the old entry to be read once Redis is back. Failures still reach
-     * the cache, which passes them on or, fail-soft, answers without the store.
+     * the cache, which passes them on or, fail-soft, answers without the store. Every cache of this manager
+     * shares one breaker: they are on one Redis, and a request that reads several of them (an entity and its
+     * associations) should pay a few timeouts between them, not a few each.
      */
-    private static Store guarded(Store redis) {
-        return GuardedStore.wrap(redis, ResilienceOptions.builder().failSoft(false).build());
+    private synchronized Store guarded(Store redis) {
+        if (redisBreaker == null) {
+            redisBreaker = new CircuitBreaker(RedisStoreOptions.redact(settings.redisUrl()), STRICT);
+        }
+        return GuardedStore.wrap(redis, STRICT, redisBreaker);
     }
 
     private RedisStoreOptions redisOptions() {

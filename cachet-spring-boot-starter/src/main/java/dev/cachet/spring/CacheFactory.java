@@ -9,6 +9,8 @@ import dev.cachet.local.LocalStoreOptions;
 import dev.cachet.redis.RedisInvalidations;
 import dev.cachet.redis.RedisStore;
 import dev.cachet.redis.RedisStoreOptions;
+import dev.cachet.resilience.CircuitBreaker;
+import dev.cachet.resilience.GuardedStore;
 import dev.cachet.resilience.ResilienceOptions;
 import dev.cachet.spring.CachetProperties.CacheProperties;
 import dev.cachet.spring.CachetProperties.StoreType;
@@ -76,6 +78,7 @@ final class CacheFactory {
 
         Map<String, CachetCaches.Entry> entries = new LinkedHashMap<>();
         Map<RedisStoreOptions, Store> redisByOptions = new HashMap<>();
+        Map<String, CircuitBreaker> breakers = new HashMap<>();
         MemcachedCaches memcachedStores = new MemcachedCaches(classLoader);
         List<AutoCloseable> owned = new ArrayList<>();
         try {
@@ -87,8 +90,10 @@ final class CacheFactory {
                         yield new CachetCaches.Entry(Cache.create(local, cacheOptions), cache, null, local, null);
                     }
                     case REDIS -> {
-                        Store shared = redisByOptions.computeIfAbsent(redisOptions(alias, cache), o -> own(owned, RedisStore.create(o)));
-                        yield new CachetCaches.Entry(Cache.create(shared, cacheOptions), cache, shared, null, null);
+                        RedisStoreOptions redis = redisOptions(alias, cache);
+                        Store shared = redisByOptions.computeIfAbsent(redis, o -> own(owned, RedisStore.create(o)));
+                        yield new CachetCaches.Entry(Cache.create(guarded(shared, redis, cacheOptions, breakers), cacheOptions),
+                                cache, shared, null, null);
                     }
                     case TIERED -> {
                         RedisStoreOptions redis = redisOptions(alias, cache);
@@ -98,7 +103,8 @@ final class CacheFactory {
                         // The tiered store owns and closes both tiers and its tracking connection.
                         TieredStore tiered = own(owned, TieredStore.create(first, second,
                                 RedisInvalidations.create(redis, cacheOptions.keyPrefix() + ":"), tieredOptions));
-                        yield new CachetCaches.Entry(Cache.create(tiered, cacheOptions), cache, second, first, tiered);
+                        yield new CachetCaches.Entry(Cache.create(guarded(tiered, redis, cacheOptions, breakers), cacheOptions),
+                                cache, second, first, tiered);
                     }
                     case MEMCACHED -> {
                         Store shared = memcachedStores.shared(alias, cache, owned::add);
@@ -112,6 +118,17 @@ final class CacheFactory {
             throw e;
         }
         return new CachetCaches(entries, owned);
+    }
+
+    /**
+     * {@code store} guarded by the breaker of its Redis, which every cache on that Redis with the same breaker
+     * settings shares: when Redis stops answering, a request that touches several caches pays a few timeouts
+     * between them, not a few per cache.
+     */
+    private static GuardedStore guarded(Store store, RedisStoreOptions redis, CacheOptions options, Map<String, CircuitBreaker> breakers) {
+        ResilienceOptions resilience = options.resilience();
+        String server = RedisStoreOptions.redact(redis.url()) + " " + resilience.failureThreshold() + " " + resilience.openDuration();
+        return GuardedStore.wrap(store, resilience, breakers.computeIfAbsent(server, key -> new CircuitBreaker(RedisStoreOptions.redact(redis.url()), resilience)));
     }
 
     private static <T extends AutoCloseable> T own(List<AutoCloseable> owned, T resource) {
@@ -133,10 +150,6 @@ final class CacheFactory {
         String url = cache.getUrl();
         if (url == null || url.isBlank()) {
             throw invalid(alias, "url", url, "a redis or tiered cache needs a Redis URL");
-        }
-        if (cache.getStore() == StoreType.TIERED && cache.isCluster()) {
-            throw invalid(alias, "cluster", true, "a tiered cache needs a standalone or Sentinel Redis: its invalidations use"
-                    + " client tracking, which a Cluster would need on every master");
         }
         Path trusted = cache.getTrustedCertificates();
         if (trusted != null && (!Files.isRegularFile(trusted) || !Files.isReadable(trusted))) {

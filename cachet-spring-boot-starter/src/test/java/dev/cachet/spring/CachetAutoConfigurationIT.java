@@ -149,8 +149,6 @@ class CachetAutoConfigurationIT {
                 "cachet.caches.products.store=redis", "cachet.caches.products.url=");
         failsNaming("cachet.caches.products.url", "Scheme http not supported",
                 "cachet.caches.products.store=redis", "cachet.caches.products.url=http://user:secret@example.com");
-        failsNaming("cachet.caches.pages.cluster", "client tracking",
-                "cachet.caches.pages.store=tiered", "cachet.caches.pages.cluster=true");
         failsNaming("cachet.caches.products.compression-threshold", "between 1B and 2GB",
                 "cachet.caches.products.compression-threshold=0B");
         failsNaming("cachet.caches.products.local.maximum-entries", "must be positive",
