@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -22,6 +23,7 @@ public final class TcpProxy implements AutoCloseable {
     private final Object flow = new Object();
     private volatile ServerSocket server;
     private volatile boolean paused;
+    private volatile long delayMillis;
     private volatile boolean closed;
 
     public TcpProxy(String host, int targetPort) throws IOException {
@@ -60,6 +62,11 @@ public final class TcpProxy implements AutoCloseable {
         paused = true;
     }
 
+    /** Holds every chunk of bytes for {@code delay} before passing it on (zero: at once), as a slow link would. */
+    public void slow(Duration delay) {
+        delayMillis = delay.toMillis();
+    }
+
     /** Lets held and new bytes through again. */
     public void resume() {
         synchronized (flow) {
@@ -96,6 +103,10 @@ public final class TcpProxy implements AutoCloseable {
                 int read;
                 while ((read = in.read(buffer)) >= 0) {
                     awaitFlowing();
+                    long delay = delayMillis;
+                    if (delay > 0) {
+                        Thread.sleep(delay);
+                    }
                     out.write(buffer, 0, read);
                     out.flush();
                 }

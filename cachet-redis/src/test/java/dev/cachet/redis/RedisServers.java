@@ -35,13 +35,25 @@ public final class RedisServers implements AutoCloseable {
 
     /** Starts {@code redis-server} with the given arguments after the standard ones, and waits for PING. */
     public int start(String... extraArgs) throws IOException, InterruptedException {
-        int port = freePort();
+        return startOn(freePort(), extraArgs);
+    }
+
+    /** Starts {@code redis-server} on {@code port}, as {@link #start} does: to bring back one that was killed. */
+    public int startOn(int port, String... extraArgs) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no"));
         command.addAll(List.of(extraArgs));
         byPort.put(port, launch(command, "redis-" + port));
         awaitPing(port);
         return port;
+    }
+
+    /** Sends the server on {@code port} a signal: {@code STOP} freezes it as a stalled host would, {@code CONT} thaws it. */
+    public void signal(int port, String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(byPort.get(port).pid())).start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + signal + " of the redis-server on port " + port + " failed");
+        }
     }
 
     /** Kills the server on {@code port} at once (SIGKILL), as a crash would. */
