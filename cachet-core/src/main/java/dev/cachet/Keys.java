@@ -64,10 +64,15 @@ final class Keys {
                 throw new IllegalArgumentException("cache key must not be empty");
             }
             checkCharacters(key);
-            String stored = standardPrefix != null ? standardPrefix.concat(key) : function.makeKey(prefix, version, key);
-            if (stored == null || !stored.startsWith(clearPrefix)) {
-                throw new IllegalStateException("the key function made '" + show(String.valueOf(stored)) + "' of key '"
-                        + show(key) + "', which does not start with '" + clearPrefix + "'");
+            String stored;
+            if (standardPrefix != null) {
+                stored = standardPrefix.concat(key);
+            } else {
+                stored = function.makeKey(prefix, version, key);
+                if (stored == null || !stored.startsWith(clearPrefix)) {
+                    throw new IllegalStateException("the key function made '" + show(String.valueOf(stored)) + "' of key '"
+                            + show(key) + "', which does not start with '" + clearPrefix + "'");
+                }
             }
             // Three bytes per char bounds UTF-8 for every char of a String, so short keys skip the count.
             if (stored.length() * 3L > maxBytes) {

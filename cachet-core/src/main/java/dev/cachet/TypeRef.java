@@ -13,6 +13,14 @@ import java.util.Objects;
  * @param <T> the type
  */
 public abstract class TypeRef<T> {
+    /** One reference per class, made once: reads by class are the hot path, and references are immutable. */
+    private static final ClassValue<TypeRef<?>> PLAIN = new ClassValue<>() {
+        @Override
+        protected TypeRef<?> computeValue(Class<?> type) {
+            return new TypeRef<>(type) {};
+        }
+    };
+
     private final Type type;
 
     /** Captures the type argument of the anonymous subclass. */
@@ -32,7 +40,9 @@ public abstract class TypeRef<T> {
     /** The type reference for a non-generic class. */
     public static <T> TypeRef<T> of(Class<T> type) {
         Objects.requireNonNull(type, "type");
-        return new TypeRef<>(type) {};
+        @SuppressWarnings("unchecked")
+        TypeRef<T> ref = (TypeRef<T>) PLAIN.get(type);
+        return ref;
     }
 
     /** The referenced type. */

@@ -240,7 +240,8 @@ public final class RedisInvalidations implements InvalidationSource {
                 opened.addListener(new RedisConnectionStateListener() {
                     @Override
                     public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
-                        dropped();
+                        // Tracking is off on the connection that comes back: only turning it on again resumes.
+                        dropped(false);
                     }
 
                     @Override
@@ -272,7 +273,7 @@ public final class RedisInvalidations implements InvalidationSource {
                 if (error != null) {
                     if (live) {
                         warnOnce(nodeName + " did not answer a PING on the tracking connection", error);
-                        dropped();
+                        dropped(true);
                     }
                 } else if (!live && suspended) {
                     suspended = false;
@@ -310,16 +311,12 @@ public final class RedisInvalidations implements InvalidationSource {
             });
         }
 
-        private void dropped() {
+        /** {@code unanswered}: a PING went unanswered on a connection still open, with tracking on, so an answer resumes. */
+        private void dropped(boolean unanswered) {
             live = false;
-            // Still connected (a PING went unanswered): tracking is on, so an answer is enough to resume.
-            suspended = current() != null && current().isOpen();
+            suspended = unanswered;
             recompute();
             listener.flushAll();
-        }
-
-        private StatefulRedisConnection<String, String> current() {
-            return connection;
         }
 
         private void onPush(PushMessage message) {

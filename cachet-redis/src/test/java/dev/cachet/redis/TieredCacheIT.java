@@ -3,13 +3,8 @@ package dev.cachet.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.cachet.Cache;
-import dev.cachet.CacheOptions;
 import dev.cachet.TcpProxy;
 import dev.cachet.Ttl;
-import dev.cachet.local.LocalStore;
-import dev.cachet.tiered.TieredOptions;
-import dev.cachet.tiered.TieredStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,14 +23,7 @@ class TieredCacheIT {
     /** The bound this test holds invalidations to; they typically take well under a millisecond. */
     private static final Duration PROPAGATION_BOUND = Duration.ofSeconds(1);
 
-    /** One service instance: a tiered store and a cache over it. */
-    private record Instance(String name, TieredStore store, Cache cache) {
-        boolean inFirstTier(String key) {
-            return store.firstTier().contains(cache.makeKey(key)).join();
-        }
-    }
-
-    private final List<Instance> instances = new ArrayList<>();
+    private final List<TieredInstance> instances = new ArrayList<>();
     private String prefix;
 
     @BeforeAll
@@ -56,45 +44,27 @@ class TieredCacheIT {
         instances.forEach(instance -> instance.store().close());
     }
 
-    /**
-     * Reads {@code key} on {@code instance} until the read leaves it in the first tier: the invalidation of
-     * a write can reach an instance after that instance has already read the new value, and empty its
-     * first tier once more.
-     */
-    private static void awaitCached(Instance instance, String key) {
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(2)).until(() -> {
-            instance.cache().get(key, Object.class);
-            return instance.inFirstTier(key);
-        });
-    }
-
-    private Instance start(String name) {
+    private TieredInstance start(String name) {
         return start(name, LocalRedis.options().clientName(name).build());
     }
 
-    private Instance start(String name, RedisStoreOptions redis) {
-        TieredStore store = TieredStore.create(LocalStore.create(), RedisStore.create(redis),
-                RedisInvalidations.create(redis, prefix + ":"), TieredOptions.DEFAULTS);
-        Instance instance = new Instance(name, store, Cache.create(store, CacheOptions.builder().keyPrefix(prefix).build()));
+    private TieredInstance start(String name, RedisStoreOptions redis) {
+        TieredInstance instance = TieredInstance.start(name, redis, prefix, Duration.ofSeconds(5));
         instances.add(instance);
-        await().atMost(Duration.ofSeconds(5)).until(() -> {
-            instance.cache().set("probe", name);
-            return name.equals(instance.cache().get("probe", String.class)) && instance.inFirstTier("probe");
-        });
         return instance;
     }
 
     @Test
     void aWriteOrDeleteOnOneInstanceLeavesTheFirstTierOfTheOthers() {
-        Instance a = start("tiered-a");
-        Instance b = start("tiered-b");
-        Instance c = start("tiered-c");
+        TieredInstance a = start("tiered-a");
+        TieredInstance b = start("tiered-b");
+        TieredInstance c = start("tiered-c");
 
         a.cache().set("product:1", "v1");
         assertThat(b.cache().get("product:1", String.class)).isEqualTo("v1");
         assertThat(c.cache().get("product:1", String.class)).isEqualTo("v1");
-        awaitCached(b, "product:1");
-        awaitCached(c, "product:1");
+        b.awaitCached("product:1");
+        c.awaitCached("product:1");
 
         a.cache().set("product:1", "v2");
         await().atMost(PROPAGATION_BOUND).until(() -> !b.inFirstTier("product:1") && !c.inFirstTier("product:1"));
@@ -107,10 +77,10 @@ class TieredCacheIT {
 
     @Test
     void aWriteByAnotherRedisClientIsSeenToo() throws Exception {
-        Instance b = start("tiered-b");
+        TieredInstance b = start("tiered-b");
         b.cache().set("visits", 1L);
         assertThat(b.cache().get("visits", Long.class)).isEqualTo(1L);
-        awaitCached(b, "visits");
+        b.awaitCached("visits");
 
         RedisCli.run("SET", b.cache().makeKey("visits"), "41");
         await().atMost(PROPAGATION_BOUND).until(() -> Long.valueOf(41).equals(b.cache().get("visits", Long.class)));
@@ -118,13 +88,13 @@ class TieredCacheIT {
 
     @Test
     void losingTheInvalidationConnectionFlushesTheFirstTier() throws Exception {
-        Instance a = start("tiered-a");
-        Instance b = start("tiered-b");
+        TieredInstance a = start("tiered-a");
+        TieredInstance b = start("tiered-b");
         for (int i = 0; i < 20; i++) {
             a.cache().set("k" + i, i);
         }
         for (int i = 0; i < 20; i++) {
-            awaitCached(b, "k" + i);
+            b.awaitCached("k" + i);
         }
 
         String clientId = Arrays.stream(RedisCli.run("CLIENT", "LIST").split("\n"))
@@ -135,7 +105,7 @@ class TieredCacheIT {
 
         await().atMost(Duration.ofSeconds(5)).until(() -> !b.inFirstTier("k7") && !b.inFirstTier("k13"));
         // Back and tracking again: it fills, and it hears of the other instance's writes.
-        awaitCached(b, "k7");
+        b.awaitCached("k7");
         a.cache().set("k7", 700);
         await().atMost(PROPAGATION_BOUND).until(() -> Integer.valueOf(700).equals(b.cache().get("k7", Integer.class)));
     }
@@ -143,11 +113,11 @@ class TieredCacheIT {
     @Test
     void aBlackHoledRedisStopsTheFirstTierWithinASecondNotAtKeepalive() throws Exception {
         try (TcpProxy proxy = new TcpProxy(LocalRedis.HOST, LocalRedis.PORT)) {
-            Instance a = start("tiered-a");
-            Instance b = start("tiered-b", LocalRedis.options().url("redis://127.0.0.1:" + proxy.port()).clientName("tiered-b")
+            TieredInstance a = start("tiered-a");
+            TieredInstance b = start("tiered-b", LocalRedis.options().url("redis://127.0.0.1:" + proxy.port()).clientName("tiered-b")
                     .commandTimeout(RedisStoreOptions.DEFAULT_COMMAND_TIMEOUT).build());
             a.cache().set("product:1", "v1");
-            awaitCached(b, "product:1");
+            b.awaitCached("product:1");
 
             // Nothing arrives and nothing is refused: only an unanswered PING tells.
             proxy.pause();
@@ -157,18 +127,18 @@ class TieredCacheIT {
 
             proxy.resume();
             await().atMost(Duration.ofSeconds(5)).until(() -> "v2".equals(b.cache().get("product:1", String.class)));
-            awaitCached(b, "product:1");
+            b.awaitCached("product:1");
         }
     }
 
     @Test
     void aTagInvalidatedAnywhereEmptiesItFromEveryFirstTier() throws Exception {
-        Instance a = start("tiered-a");
-        Instance b = start("tiered-b");
+        TieredInstance a = start("tiered-a");
+        TieredInstance b = start("tiered-b");
         String tag = prefix + "-category";
         try {
             a.cache().set("p1", "v1", Ttl.ofMinutes(5), List.of(tag));
-            awaitCached(b, "p1");
+            b.awaitCached("p1");
             assertThat(b.cache().get("p1", String.class)).isEqualTo("v1");
 
             a.cache().invalidateTags(tag);
@@ -178,7 +148,7 @@ class TieredCacheIT {
 
             // Another Redis client ends the tag's version: the same.
             a.cache().set("p1", "v2", Ttl.ofMinutes(5), List.of(tag));
-            awaitCached(b, "p1");
+            b.awaitCached("p1");
             assertThat(b.cache().get("p1", String.class)).isEqualTo("v2");
             RedisCli.run("UNLINK", "cachet-tag:" + tag);
             await().atMost(PROPAGATION_BOUND).until(() -> b.store().firstTier().get(b.cache().makeKey("p1")).join() == null);
@@ -190,14 +160,14 @@ class TieredCacheIT {
 
     @Test
     void invalidationsArriveWellWithinTheBound() {
-        Instance a = start("tiered-a");
-        Instance b = start("tiered-b");
+        TieredInstance a = start("tiered-a");
+        TieredInstance b = start("tiered-b");
         int rounds = 200;
         long[] nanos = new long[rounds];
         for (int i = 0; i < rounds; i++) {
             a.cache().set("hot", i);
             assertThat(b.cache().get("hot", Integer.class)).isEqualTo(i);
-            awaitCached(b, "hot");
+            b.awaitCached("hot");
             long start = System.nanoTime();
             a.cache().set("hot", i + 1);
             while (b.inFirstTier("hot")) {

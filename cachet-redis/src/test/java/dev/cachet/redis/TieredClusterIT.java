@@ -6,10 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.cachet.Cache;
 import dev.cachet.CacheOptions;
 import dev.cachet.ComputeOptions;
-import dev.cachet.local.LocalStore;
 import dev.cachet.store.Store;
-import dev.cachet.tiered.TieredOptions;
-import dev.cachet.tiered.TieredStore;
 import io.lettuce.core.cluster.SlotHash;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,14 +42,7 @@ class TieredClusterIT {
     private static RedisServers servers;
     private static List<Integer> ports;
 
-    /** One service instance: a tiered store and a cache over it. */
-    private record Instance(String name, TieredStore store, Cache cache) {
-        boolean inFirstTier(String key) {
-            return store.firstTier().contains(cache.makeKey(key)).join();
-        }
-    }
-
-    private final List<Instance> instances = new ArrayList<>();
+    private final List<TieredInstance> instances = new ArrayList<>();
     private String prefix;
 
     @BeforeAll
@@ -92,31 +82,17 @@ class TieredClusterIT {
         throw new IllegalStateException("no node of the test's cluster answers");
     }
 
-    private Instance start(String name) throws Exception {
-        RedisStoreOptions redis = TieredClusterContractIT.options(livePort(), name);
-        TieredStore store = TieredStore.create(LocalStore.create(), RedisStore.create(redis),
-                RedisInvalidations.create(redis, prefix + ":"), TieredOptions.DEFAULTS);
-        Instance instance = new Instance(name, store, Cache.create(store, CacheOptions.builder().keyPrefix(prefix).build()));
+    private TieredInstance start(String name) throws Exception {
+        TieredInstance instance = TieredInstance.start(name, TieredClusterContractIT.options(livePort(), name), prefix, Duration.ofSeconds(10));
         instances.add(instance);
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
-            instance.cache().set("probe", name);
-            return name.equals(instance.cache().get("probe", String.class)) && instance.inFirstTier("probe");
-        });
         return instance;
-    }
-
-    private static void awaitCached(Instance instance, String key) {
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(2)).until(() -> {
-            instance.cache().get(key, Object.class);
-            return instance.inFirstTier(key);
-        });
     }
 
     @Test
     void instancesSeeEachOthersWritesAndTagInvalidationsOnEveryMaster() throws Exception {
-        Instance a = start("tiered-a");
-        Instance b = start("tiered-b");
-        Instance c = start("tiered-c");
+        TieredInstance a = start("tiered-a");
+        TieredInstance b = start("tiered-b");
+        TieredInstance c = start("tiered-c");
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
             keys.add("product:" + i);
@@ -126,8 +102,8 @@ class TieredClusterIT {
 
         for (String key : keys) {
             a.cache().set(key, key + "-v1");
-            awaitCached(b, key);
-            awaitCached(c, key);
+            b.awaitCached(key);
+            c.awaitCached(key);
         }
         for (String key : keys) {
             a.cache().set(key, key + "-v2");
@@ -142,7 +118,7 @@ class TieredClusterIT {
         ComputeOptions tagged = ComputeOptions.builder().tags("category:7").build();
         for (String key : keys.subList(0, 10)) {
             assertThat(b.cache().getOrCompute("page:" + key, String.class, tagged, () -> "old")).isEqualTo("old");
-            awaitCached(b, "page:" + key);
+            b.awaitCached("page:" + key);
         }
         a.cache().invalidateTags("category:7");
         for (String key : keys.subList(0, 10)) {
@@ -166,7 +142,7 @@ class TieredClusterIT {
      * holds for every key, and read from its first tier again within {@link #BACK_IN_FIRST_TIER} of the election.
      */
     private void failoverUnderLoad(boolean kill) throws Exception {
-        List<Instance> three = List.of(start("tiered-a"), start("tiered-b"), start("tiered-c"));
+        List<TieredInstance> three = List.of(start("tiered-a"), start("tiered-b"), start("tiered-c"));
         Map<String, Long> written = new ConcurrentHashMap<>();
         for (int i = 0; i < KEYS; i++) {
             three.getFirst().cache().set("k" + i, 0L);
@@ -177,7 +153,7 @@ class TieredClusterIT {
         AtomicLong reads = new AtomicLong();
         ExecutorService load = Executors.newFixedThreadPool(6);
         List<Future<?>> clients = new ArrayList<>();
-        for (Instance instance : three) {
+        for (TieredInstance instance : three) {
             clients.add(load.submit(() -> {
                 while (running.get()) {
                     int key = ThreadLocalRandom.current().nextInt(KEYS);
@@ -213,7 +189,7 @@ class TieredClusterIT {
 
             // Reads of a key each instance holds must come from the first tier again.
             three.getFirst().cache().set("after", "elected");
-            for (Instance instance : three) {
+            for (TieredInstance instance : three) {
                 long hits = instance.store().firstTierHits();
                 await().atMost(BACK_IN_FIRST_TIER.plusSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> {
                     instance.cache().get("after", String.class);
@@ -242,7 +218,7 @@ class TieredClusterIT {
                 wrong.set(0);
                 for (int i = 0; i < KEYS; i++) {
                     Long held = truth.get("k" + i, Long.class);
-                    for (Instance instance : three) {
+                    for (TieredInstance instance : three) {
                         if (!Objects.equals(held, instance.cache().get("k" + i, Long.class))) {
                             wrong.incrementAndGet();
                         }
