@@ -29,8 +29,8 @@ import java.util.concurrent.TimeUnit;
  * Invalidations from Redis' server-assisted client tracking (Redis 6+, RESP3): a connection of its own
  * runs {@code CLIENT TRACKING ON BCAST PREFIX <prefix> PREFIX cachet-tag:}, so Redis reports every change
  * under the cache's prefix, and every tag invalidation, by any client, as an {@code invalidate} push message.
- * When that connection drops, or leaves a PING unanswered for the command timeout (a black-holed peer, which
- * keepalive would take seconds to notice), the source stops being live and asks for a flush; once it is back
+ * When that connection drops, or leaves a PING unanswered for {@link RedisStoreOptions#reconnectDelayMax()} or
+ * the command timeout, whichever is longer (a black-holed peer, which keepalive would take seconds to notice), the source stops being live and asks for a flush; once it is back
  * and tracking again, it asks for another flush, since changes in between may not have been reported.
  *
  * <p>On a Cluster each master reports only the keys it holds, so there is one tracking connection per master,
@@ -68,7 +68,10 @@ public final class RedisInvalidations implements InvalidationSource {
                     + LettuceStore.LEASE_PREFIX + ", which Cachet keeps for tag versions and leases");
         }
         this.uri = RedisURI.create(options.url());
-        this.uri.setTimeout(options.commandTimeout());
+        // A PING unanswered for this long counts as a drop: not shorter than the probe interval, so that a busy
+        // moment (a pause of this process or of Redis) does not empty the first tier.
+        this.uri.setTimeout(options.commandTimeout().compareTo(options.reconnectDelayMax()) > 0
+                ? options.commandTimeout() : options.reconnectDelayMax());
         this.uri.setClientName(options.clientName() + "-invalidations");
         this.name = (options.cluster() ? "cluster " : "") + uri.getHost() + ":" + uri.getPort();
         this.retryMillis = options.reconnectDelayMax().toMillis();
@@ -258,7 +261,7 @@ public final class RedisInvalidations implements InvalidationSource {
         /**
          * PINGs the connection every {@code reconnectDelayMax}: a black-holed peer answers nothing and sends
          * nothing, while keepalive would take seconds to notice and its invalidations would stop arriving
-         * unseen. A PING that fails or misses the command timeout counts as a drop; the next one that is
+         * unseen. A PING that fails or misses its timeout counts as a drop; the next one that is
          * answered flushes again (reports may have been lost meanwhile) and makes the node live.
          */
         private void probe() {
@@ -277,6 +280,7 @@ public final class RedisInvalidations implements InvalidationSource {
                     }
                 } else if (!live && suspended) {
                     suspended = false;
+                    warned = false;
                     live = true;
                     listener.flushAll();
                     recompute();
