@@ -71,14 +71,7 @@ record BenchOptions(int threads, int valueBytes, int seconds, int rounds, int ke
         values.put("propagation-writes", "500");
         values.put("stampede-keys", "20");
         values.put("stampede-callers", "500");
-        for (String arg : args) {
-            int eq = arg.indexOf('=');
-            String key = arg.startsWith("--") && eq > 2 ? arg.substring(2, eq) : null;
-            if (key == null || !values.containsKey(key)) {
-                throw new IllegalArgumentException("unknown argument '" + arg + "'");
-            }
-            values.put(key, arg.substring(eq + 1));
-        }
+        read(args, values);
         int keys = positive(values, "keys");
         int firstTierEntries = values.get("first-tier-entries").equals("all") ? keys : positive(values, "first-tier-entries");
         if (firstTierEntries > keys) {
@@ -100,7 +93,23 @@ record BenchOptions(int threads, int valueBytes, int seconds, int rounds, int ke
                 positive(values, "stampede-callers"));
     }
 
-    private static int positive(Map<String, String> values, String key) {
+    /**
+     * Sets each {@code --key=value} of {@code args} in {@code values}, whose keys (with their defaults) are the
+     * only ones allowed.
+     */
+    static void read(String[] args, Map<String, String> values) {
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            String key = arg.startsWith("--") && eq > 2 ? arg.substring(2, eq) : null;
+            if (key == null || !values.containsKey(key)) {
+                throw new IllegalArgumentException("unknown argument '" + arg + "'");
+            }
+            values.put(key, arg.substring(eq + 1));
+        }
+    }
+
+    /** The positive integer at {@code key}, or an error naming the option. */
+    static int positive(Map<String, String> values, String key) {
         String text = values.get(key);
         try {
             int value = Integer.parseInt(text);

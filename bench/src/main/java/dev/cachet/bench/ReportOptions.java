@@ -64,14 +64,7 @@ record ReportOptions(Profile profile, int seconds, int rounds, long rate, Path o
         values.put("out", "docs");
         values.put("redis", "redis://127.0.0.1:6379");
         values.put("memcached", "memcached://127.0.0.1:11211");
-        for (String arg : args) {
-            int eq = arg.indexOf('=');
-            String key = arg.startsWith("--") && eq > 2 ? arg.substring(2, eq) : null;
-            if (key == null || !values.containsKey(key)) {
-                throw new IllegalArgumentException("unknown argument '" + arg + "'");
-            }
-            values.put(key, arg.substring(eq + 1));
-        }
+        BenchOptions.read(args, values);
         Profile profile;
         try {
             profile = Profile.valueOf(values.get("profile").toUpperCase(Locale.ROOT));
@@ -79,26 +72,14 @@ record ReportOptions(Profile profile, int seconds, int rounds, long rate, Path o
             throw new IllegalArgumentException("--profile must be short or full, was '" + values.get("profile") + "'", unknown);
         }
         return new ReportOptions(profile,
-                values.get("seconds") == null ? profile.seconds : positive(values, "seconds"),
-                values.get("rounds") == null ? profile.rounds : positive(values, "rounds"),
-                positive(values, "rate"),
+                values.get("seconds") == null ? profile.seconds : BenchOptions.positive(values, "seconds"),
+                values.get("rounds") == null ? profile.rounds : BenchOptions.positive(values, "rounds"),
+                BenchOptions.positive(values, "rate"),
                 Path.of(values.get("out")),
                 values.get("redis"),
                 values.get("memcached"));
     }
 
-    private static int positive(Map<String, String> values, String key) {
-        String text = values.get(key);
-        try {
-            int value = Integer.parseInt(text);
-            if (value > 0) {
-                return value;
-            }
-        } catch (NumberFormatException notANumber) {
-            // reported below, with the same message as a non-positive number
-        }
-        throw new IllegalArgumentException("--" + key + " must be a positive integer, was '" + text + "'");
-    }
 
     int platformThreads() {
         return 50;
