@@ -121,6 +121,8 @@ class TieredClusterIT {
             b.awaitCached("page:" + key);
         }
         a.cache().invalidateTags("category:7");
+        await().atMost(PROPAGATION_BOUND).until(() -> keys.subList(0, 10).stream()
+                .allMatch(key -> b.store().firstTier().get(b.cache().makeKey("page:" + key)).join() == null));
         for (String key : keys.subList(0, 10)) {
             assertThat(b.cache().getOrCompute("page:" + key, String.class, tagged, () -> "new")).isEqualTo("new");
         }
