@@ -29,7 +29,10 @@ import java.util.function.Predicate;
  * remaining TTL and at most {@link TieredOptions#firstTierTtl()}. Writes and deletes go to the second tier
  * and then drop the key from the first, so the next read takes the new value from the second tier. When the
  * source reports a change made anywhere, the key leaves the first tier; while the source is not live, the
- * first tier is neither read nor filled, and when it goes live again the first tier is flushed.
+ * first tier is neither read nor filled, and when it goes live again the first tier is flushed. A source
+ * that lost only some of its servers ({@link InvalidationSource#isLive(String)}) costs only their keys: the
+ * others are still read from the first tier, as long as it holds no tagged values, whose tags' reports
+ * may come from any server.
  *
  * <p>A read that fills the first tier while an invalidation arrives could keep the old value there; every
  * invalidation therefore moves an epoch (one of a few stripes, chosen by key, so that invalidations of
@@ -58,6 +61,11 @@ public final class TieredStore implements Store {
     private final LongAdder firstTierHits = new LongAdder();
     private final LongAdder secondTierReads = new LongAdder();
     private final LongAdder invalidationsReceived = new LongAdder();
+    /**
+     * Set once a value stamped with tags is copied into the first tier: from then on, a source that is not
+     * live for every key bypasses the whole first tier, since a tag's invalidations may be the ones missed.
+     */
+    private volatile boolean holdsTagged;
 
     private TieredStore(Store first, Store second, InvalidationSource source, TieredOptions options) {
         this.first = Objects.requireNonNull(first, "first");
@@ -88,9 +96,14 @@ public final class TieredStore implements Store {
 
             @Override
             public void flushAll() {
+                flush(key -> true);
+            }
+
+            @Override
+            public void flush(Predicate<String> keys) {
                 tiered.invalidationsReceived.increment();
                 tiered.flushes.incrementAndGet();
-                tiered.first.deleteMatching("*", key -> true, false);
+                tiered.first.deleteMatching("*", tiered.holdsTagged ? key -> true : keys, false);
             }
         });
         return tiered;
@@ -133,10 +146,15 @@ public final class TieredStore implements Store {
         return "tiered(" + first.name() + " > " + second.name() + ")";
     }
 
-    /** The first tier's copy, while the invalidation source is live: else it may be stale. */
+    /** Whether the first tier may answer for {@code key}: else its copy may be stale. */
+    private boolean firstTierServes(String key) {
+        return source.isLive() || !holdsTagged && source.isLive(key);
+    }
+
+    /** The first tier's copy, while the invalidation source reports changes to it: else it may be stale. */
     @Override
     public HeldValue held(String key) {
-        if (!source.isLive()) {
+        if (!firstTierServes(key)) {
             return null;
         }
         HeldValue held = first.held(key);
@@ -156,7 +174,7 @@ public final class TieredStore implements Store {
 
     @Override
     public CompletableFuture<byte[]> get(String key) {
-        if (!source.isLive()) {
+        if (!firstTierServes(key)) {
             secondTierReads.increment();
             return second.get(key);
         }
@@ -168,7 +186,7 @@ public final class TieredStore implements Store {
     /** Always from the second tier: the first tier's TTL is its own, shorter one, not the entry's. */
     @Override
     public CompletableFuture<StoredEntry> getEntry(String key) {
-        return source.isLive() ? fill(key) : second.getEntry(key);
+        return firstTierServes(key) ? fill(key) : second.getEntry(key);
     }
 
     /**
@@ -206,10 +224,17 @@ public final class TieredStore implements Store {
 
     private CompletableFuture<StoredEntry> read(String key, int stripe, long seenEpoch, long seenFlushes, long seenTagInvalidations) {
         return second.getEntry(key).thenCompose(entry -> {
-            if (entry == null || !source.isLive()) {
+            if (entry == null || !firstTierServes(key)) {
                 return completedFuture(entry);
             }
             return firstTierCopy(entry.value()).thenApply(copy -> {
+                if (copy != entry.value()) {
+                    // Stamped with tags: set before the check, so a flush that begins now finds it set.
+                    holdsTagged = true;
+                    if (!source.isLive()) {
+                        return entry;
+                    }
+                }
                 first.set(key, copy, firstTierTtl(entry.ttlMillis()));
                 if (epochs.get(stripe) != seenEpoch || flushes.get() != seenFlushes
                         || tagInvalidations.get() != seenTagInvalidations && copy != entry.value()) {
@@ -243,7 +268,7 @@ public final class TieredStore implements Store {
     /** The first tier answers hits; leases are the second tier's, which every instance shares. */
     @Override
     public CompletableFuture<LeasedRead> getOrLease(String key, long leaseMillis) {
-        if (!source.isLive()) {
+        if (!firstTierServes(key)) {
             secondTierReads.increment();
             return second.getOrLease(key, leaseMillis);
         }
@@ -372,7 +397,7 @@ public final class TieredStore implements Store {
 
     @Override
     public CompletableFuture<Boolean> contains(String key) {
-        if (!source.isLive()) {
+        if (!firstTierServes(key)) {
             return second.contains(key);
         }
         return first.contains(key).thenCompose(present -> present ? completedFuture(true) : second.contains(key));

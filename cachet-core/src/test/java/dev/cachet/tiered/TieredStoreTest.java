@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,6 +22,8 @@ class TieredStoreTest {
     /** A source the test makes live or not, and through which it delivers invalidations. */
     static final class ManualSource implements InvalidationSource {
         volatile boolean live = true;
+        /** The keys whose changes are reported while not {@link #live}: a source that lost some of its servers. */
+        volatile Predicate<String> liveKeys = key -> false;
         Listener listener;
 
         @Override
@@ -31,6 +34,11 @@ class TieredStoreTest {
         @Override
         public boolean isLive() {
             return live;
+        }
+
+        @Override
+        public boolean isLive(String key) {
+            return live || liveKeys.test(key);
         }
 
         @Override
@@ -155,6 +163,38 @@ class TieredStoreTest {
         for (String key : List.of("a", "b", "c")) {
             assertThat(first.contains(key).join()).isFalse();
         }
+    }
+
+    @Test
+    void aSourceThatLostSomeServersCostsOnlyTheirKeys() {
+        for (String key : List.of("a", "b")) {
+            second.delegate.set(key, bytes(key + "1"), Store.FOREVER).join();
+            tiered.get(key).join();
+        }
+        source.live = false;
+        source.liveKeys = "a"::equals;
+        source.listener.flush("b"::equals);
+        second.delegate.set("b", bytes("b2"), Store.FOREVER).join();
+        int calls = second.calls.get();
+        assertThat(tiered.get("a").join()).isEqualTo(bytes("a1"));
+        assertThat(second.calls).as("a read from the first tier").hasValue(calls);
+        assertThat(tiered.get("b").join()).isEqualTo(bytes("b2"));
+        assertThat(first.contains("b").join()).as("b neither kept nor filled").isFalse();
+    }
+
+    @Test
+    void onceATaggedValueIsHeldASourceThatLostSomeServersCostsTheWholeFirstTier() {
+        second.delegate.set("a", bytes("a"), Store.FOREVER).join();
+        second.delegate.set("k", tagged("v", "t"), Store.FOREVER).join();
+        tiered.get("a").join();
+        tiered.get("k").join();
+        source.live = false;
+        source.liveKeys = key -> true;
+        source.listener.flush("x"::equals);
+        assertThat(first.contains("a").join()).as("a tag's report may be the one missed").isFalse();
+        assertThat(first.contains("k").join()).isFalse();
+        tiered.get("a").join();
+        assertThat(first.contains("a").join()).isFalse();
     }
 
     /** A value stamped with the second tier's current version of {@code tag}. */

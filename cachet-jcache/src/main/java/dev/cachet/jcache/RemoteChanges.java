@@ -6,6 +6,7 @@ import dev.cachet.tiered.InvalidationSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The invalidations that a tiered cache's Redis tracking reports, passed on to the tiered store as they are
@@ -66,6 +67,16 @@ final class RemoteChanges implements InvalidationSource {
             @Override
             public void flushAll() {
                 tiered.flushAll();
+                lost();
+            }
+
+            @Override
+            public void flush(Predicate<String> keys) {
+                tiered.flush(keys);
+                lost();
+            }
+
+            private void lost() {
                 Observer watching = observer;
                 if (watching != null) {
                     watching.lost();
@@ -77,6 +88,11 @@ final class RemoteChanges implements InvalidationSource {
     @Override
     public boolean isLive() {
         return source.isLive();
+    }
+
+    @Override
+    public boolean isLive(String key) {
+        return source.isLive(key);
     }
 
     @Override

@@ -11,12 +11,14 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.push.PushMessage;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.resource.ClientResources;
 import java.net.SocketAddress;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -24,6 +26,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Invalidations from Redis' server-assisted client tracking (Redis 6+, RESP3): a connection of its own
@@ -37,9 +40,9 @@ import java.util.concurrent.TimeUnit;
  * and tag versions, which live on other masters than the values, are reported by theirs. The masters are read
  * from the cluster every {@link RedisStoreOptions#reconnectDelayMax()}: a master that appears (a failover, a
  * new node) gets a connection, one that stops being a master loses its own. The source is live only while
- * every master it knows of is tracking; a master that starts tracking, or whose connection drops, flushes the
- * whole first tier, since changes to its slots may have gone unreported (a flush of just those slots would
- * need the first tier to know each key's slot, for a rare event).
+ * every master it knows of is tracking, and live for a key while the master of its slot is; a master that
+ * starts tracking, stops being one, or whose connection drops has the keys of its slots flushed, since
+ * changes to them may have gone unreported, and the first tier keeps serving the other masters' keys.
  */
 public final class RedisInvalidations implements InvalidationSource {
     private static final System.Logger LOG = System.getLogger(RedisInvalidations.class.getName());
@@ -54,6 +57,8 @@ public final class RedisInvalidations implements InvalidationSource {
     private final RedisClusterClient topology;
     /** One per master (the one node when not a Cluster), by host:port. */
     private final Map<String, Tracker> trackers = new ConcurrentHashMap<>();
+    /** The tracker of each slot's master, as last read; empty for a standalone or Sentinel Redis. */
+    private volatile Tracker[] owners = new Tracker[0];
     private volatile Listener listener;
     /** Whether the masters are known and every one of them is tracking; recomputed on every change. */
     private volatile boolean live;
@@ -114,7 +119,7 @@ public final class RedisInvalidations implements InvalidationSource {
             mastersKnown = true;
             Tracker only = new Tracker(uri, name);
             trackers.put(name, only);
-            only.connect();
+            only.connectOnce();
         } else {
             readMasters();
         }
@@ -123,6 +128,19 @@ public final class RedisInvalidations implements InvalidationSource {
     @Override
     public boolean isLive() {
         return live;
+    }
+
+    @Override
+    public boolean isLive(String key) {
+        if (live) {
+            return true;
+        }
+        Tracker[] slots = owners;
+        if (slots.length == 0 || closed) {
+            return false;
+        }
+        Tracker owner = slots[SlotHash.getSlot(key)];
+        return owner != null && owner.live;
     }
 
     /** The masters this source tracks, as host:port; on a standalone Redis, the one server. */
@@ -142,38 +160,48 @@ public final class RedisInvalidations implements InvalidationSource {
                 reconcile(topology.getPartitions().stream()
                         .filter(node -> node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.is(RedisClusterNode.NodeFlag.FAIL)
                                 && !node.getSlots().isEmpty())
-                        .map(RedisClusterNode::getUri)
                         .toList());
             }
             later(this::readMasters);
         });
     }
 
-    private void reconcile(List<RedisURI> masters) {
+    private void reconcile(List<RedisClusterNode> masters) {
         List<String> current = new ArrayList<>(masters.size());
-        for (RedisURI master : masters) {
-            String node = master.getHost() + ":" + master.getPort();
+        Tracker[] slots = new Tracker[SlotHash.SLOT_COUNT];
+        List<Tracker> moved = new ArrayList<>();
+        for (RedisClusterNode master : masters) {
+            RedisURI at = master.getUri();
+            String node = at.getHost() + ":" + at.getPort();
             current.add(node);
-            trackers.computeIfAbsent(node, added -> {
-                Tracker tracker = new Tracker(RedisURI.builder(uri).withHost(master.getHost()).withPort(master.getPort()).build(),
-                        added);
-                tracker.connect();
-                return tracker;
-            });
+            Tracker tracker = trackers.computeIfAbsent(node, added -> new Tracker(
+                    RedisURI.builder(uri).withHost(at.getHost()).withPort(at.getPort()).build(), added));
+            for (int slot : master.getSlots()) {
+                slots[slot] = tracker;
+            }
+            if (tracker.adopt(slots)) {
+                moved.add(tracker);
+            }
         }
-        boolean changed = !mastersKnown;
+        boolean first = !mastersKnown;
+        owners = slots;
+        List<Tracker> gone = new ArrayList<>();
         for (Map.Entry<String, Tracker> entry : trackers.entrySet()) {
             if (!current.contains(entry.getKey()) && trackers.remove(entry.getKey(), entry.getValue())) {
                 // No longer a master (failed over, or removed): the new master of its slots is tracked instead.
                 entry.getValue().close();
-                changed = true;
+                gone.add(entry.getValue());
             }
         }
         mastersKnown = !current.isEmpty();
         recompute();
-        if (changed) {
+        trackers.values().forEach(Tracker::connectOnce);
+        if (first) {
             listener.flushAll();
         }
+        // Slots that changed master may have had changes the old one reported to nobody.
+        gone.forEach(Tracker::flushOwn);
+        moved.forEach(Tracker::flushOwn);
     }
 
     private void recompute() {
@@ -219,13 +247,45 @@ public final class RedisInvalidations implements InvalidationSource {
         private volatile boolean stopped;
         /** Dropped for a PING that went unanswered on a connection that stayed open, with tracking still on. */
         private volatile boolean suspended;
+        private final AtomicBoolean started = new AtomicBoolean();
+        /** The slots this master holds, as last read; null on a standalone Redis, whose one node holds every key. */
+        private volatile BitSet slots;
 
         Tracker(RedisURI node, String nodeName) {
             this.node = node;
             this.nodeName = nodeName;
         }
 
-        void connect() {
+        /** Takes the slots {@code owners} gives this master; whether they differ from the ones it held before. */
+        boolean adopt(Tracker[] owners) {
+            BitSet mine = new BitSet(owners.length);
+            for (int slot = 0; slot < owners.length; slot++) {
+                if (owners[slot] == this) {
+                    mine.set(slot);
+                }
+            }
+            BitSet before = slots;
+            slots = mine;
+            return before != null && !before.equals(mine);
+        }
+
+        /** Flushes the keys this node reports on: changes to them may have gone unreported. */
+        void flushOwn() {
+            BitSet mine = slots;
+            if (mine == null) {
+                listener.flushAll();
+            } else {
+                listener.flush(key -> mine.get(SlotHash.getSlot(key)));
+            }
+        }
+
+        void connectOnce() {
+            if (started.compareAndSet(false, true)) {
+                connect();
+            }
+        }
+
+        private void connect() {
             if (stopped()) {
                 return;
             }
@@ -281,8 +341,9 @@ public final class RedisInvalidations implements InvalidationSource {
                 } else if (!live && suspended) {
                     suspended = false;
                     warned = false;
+                    // Flushed before it counts as live again: until then its keys are not read from the first tier.
+                    flushOwn();
                     live = true;
-                    listener.flushAll();
                     recompute();
                 }
                 later(this::probe);
@@ -308,9 +369,9 @@ public final class RedisInvalidations implements InvalidationSource {
                 if (stopped()) {
                     return;
                 }
-                live = true;
                 warned = false;
-                listener.flushAll();
+                flushOwn();
+                live = true;
                 recompute();
             });
         }
@@ -320,7 +381,7 @@ public final class RedisInvalidations implements InvalidationSource {
             live = false;
             suspended = unanswered;
             recompute();
-            listener.flushAll();
+            flushOwn();
         }
 
         private void onPush(PushMessage message) {

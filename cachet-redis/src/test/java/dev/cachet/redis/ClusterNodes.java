@@ -32,6 +32,25 @@ final class ClusterNodes {
         throw new IllegalStateException("no master with a live replica in " + nodes);
     }
 
+    /** The port of the master that serves {@code slot}. */
+    static int masterOf(int anyPort, int slot) throws IOException, InterruptedException {
+        for (List<String> node : nodes(anyPort)) {
+            if (!node.get(2).contains("master") || node.get(2).contains("fail")) {
+                continue;
+            }
+            for (String range : node.subList(Math.min(8, node.size()), node.size())) {
+                if (range.startsWith("[")) {
+                    continue;
+                }
+                String[] ends = range.split("-");
+                if (slot >= Integer.parseInt(ends[0]) && slot <= Integer.parseInt(ends[ends.length - 1])) {
+                    return port(node);
+                }
+            }
+        }
+        throw new IllegalStateException("no master serves slot " + slot);
+    }
+
     private static int port(List<String> node) {
         return Integer.parseInt(node.get(1).replaceAll("@.*", "").replaceAll(".*:", ""));
     }

@@ -129,6 +129,42 @@ class TieredClusterIT {
     }
 
     @Test
+    void aTrackingConnectionThatDropsCostsOnlyTheKeysOfItsMaster() throws Exception {
+        TieredInstance a = start("tiered-a");
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            keys.add("product:" + i);
+            a.cache().set("product:" + i, "v" + i);
+            a.awaitCached("product:" + i);
+        }
+        int victim = ClusterNodes.masterOf(livePort(), SlotHash.getSlot(a.cache().makeKey(keys.getFirst())));
+        List<String> onVictim = new ArrayList<>();
+        List<String> elsewhere = new ArrayList<>();
+        for (String key : keys) {
+            (ClusterNodes.masterOf(victim, SlotHash.getSlot(a.cache().makeKey(key))) == victim ? onVictim : elsewhere).add(key);
+        }
+        assertThat(elsewhere).as("keys on the other masters").isNotEmpty();
+
+        String tracking = RedisServers.cli("-p", String.valueOf(victim), "client", "list").lines()
+                .filter(line -> line.contains(" name=tiered-a-invalidations "))
+                .map(line -> line.replaceAll("^id=(\\d+) .*", "$1"))
+                .findFirst().orElseThrow(() -> new AssertionError("no tracking connection of tiered-a on " + victim));
+        assertThat(RedisServers.cli("-p", String.valueOf(victim), "client", "kill", "id", tracking)).isEqualTo("1");
+
+        await().atMost(PROPAGATION_BOUND).until(() -> onVictim.stream().noneMatch(a::inFirstTier));
+        assertThat(elsewhere).as("still in the first tier").allMatch(a::inFirstTier);
+        long hits = a.store().firstTierHits();
+        for (String key : elsewhere) {
+            assertThat(a.cache().get(key, String.class)).isEqualTo("v" + key.substring("product:".length()));
+        }
+        assertThat(a.store().firstTierHits()).as("served by the first tier").isEqualTo(hits + elsewhere.size());
+        // Once tracking is on again there, its keys are kept again.
+        for (String key : onVictim) {
+            a.awaitCached(key);
+        }
+    }
+
+    @Test
     void aManualFailoverUnderLoadLeavesNoInstanceServingAnotherValueThanRedis() throws Exception {
         failoverUnderLoad(false);
     }

@@ -3,10 +3,17 @@ package dev.cachet.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.cachet.Cache;
 import dev.cachet.TcpProxy;
+import dev.cachet.catalog.product.Product;
+import dev.cachet.catalog.product.ProductList;
+import dev.cachet.catalog.product.ProductPage;
+import dev.cachet.redis.RedisStore;
+import dev.cachet.redis.RedisStoreOptions;
 import dev.cachet.redis.RedisServers;
 import dev.cachet.resilience.CircuitBreaker;
 import dev.cachet.spring.CachetCaches;
+import dev.cachet.store.Store;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,6 +28,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -45,7 +53,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * frozen ({@code SIGSTOP}), paused ({@code CLIENT PAUSE}), black-holed, slowed, and cut with its connections
  * reset. For each fault: no 5xx, no answer older than a write that committed (or, if it committed during the
  * fault, than Redis' recovery) two seconds before the read began, a p99 during the fault within the command timeout and a margin, the breaker opened where calls failed,
- * and cache hits again within 2 s of recovery; afterwards both instances answer what the database holds.
+ * and cache hits again within 2 s of recovery; afterwards both instances answer what the database holds, and
+ * so does every product in Redis' entries.
  * A third instance proves the replay of failed invalidations: it keeps its first-tier copy while another
  * instance, cut off from Redis, writes, and serves the new value once that instance reaches Redis again.
  */
@@ -325,6 +334,7 @@ class FaultsUnderLoadIT {
             assertThat(breakerOpened(a) || breakerOpened(b)).as("the breaker opened at some point").isTrue();
             assertThat(breakerState(a)).isEqualTo(CircuitBreaker.State.CLOSED);
             answersMatchTheDatabase(ports);
+            redisMatchesTheDatabase(a);
             report.forEach(System.out::println);
         }
     }
@@ -364,19 +374,67 @@ class FaultsUnderLoadIT {
         return instance.getBean(CachetCaches.class).get("objects").stats().breaker();
     }
 
-    /** Every product, read on both instances once the load has stopped, has the price the database holds. */
-    private void answersMatchTheDatabase(int[] ports) throws Exception {
-        Map<Integer, Long> prices = new java.util.HashMap<>();
+    /** The price of each product, as the database holds it. */
+    private Map<Long, Long> databasePrices() throws Exception {
+        Map<Long, Long> prices = new java.util.HashMap<>();
         try (Connection connection = DriverManager.getConnection(TestServices.DATABASE + "?currentSchema=" + SERVICES.schema, "postgres", "");
-                ResultSet rows = connection.createStatement().executeQuery("SELECT id, price FROM product WHERE id <= " + PRODUCTS)) {
+                ResultSet rows = connection.createStatement().executeQuery("SELECT id, price FROM product")) {
             while (rows.next()) {
-                prices.put(rows.getInt(1), rows.getBigDecimal(2).longValue());
+                prices.put(rows.getLong(1), rows.getBigDecimal(2).longValue());
             }
         }
+        return prices;
+    }
+
+    /**
+     * Every product that Redis holds, by id in the objects cache and in the category pages and best-seller lists
+     * of the queries cache, has the price the database holds: read from Redis itself, entry by entry, with the
+     * caches' own options, so no first tier answers. Each instance's writes invalidated the entries in time,
+     * or replayed the invalidations that failed.
+     */
+    private void redisMatchesTheDatabase(ConfigurableApplicationContext instance) throws Exception {
+        Map<Long, Long> prices = databasePrices();
+        CachetCaches caches = instance.getBean(CachetCaches.class);
+        try (Store redis = RedisStore.create(RedisStoreOptions.builder().url("redis://127.0.0.1:" + redisPort).build())) {
+            List<String> differing = new ArrayList<>();
+            int products = 0;
+            for (String alias : List.of("objects", "queries")) {
+                Cache cache = Cache.create(redis, caches.get(alias).options());
+                String keys = cache.makeKey("*");
+                String under = keys.substring(0, keys.length() - 1);
+                for (String stored : RedisServers.cli("-p", String.valueOf(redisPort), "--scan", "--pattern", keys).lines().toList()) {
+                    String key = stored.substring(under.length());
+                    List<Product> held = key.startsWith("product:") ? listOf(cache.get(key, Product.class))
+                            : key.startsWith("products:category:") ? Optional.ofNullable(cache.get(key, ProductPage.class)).map(ProductPage::results).orElse(List.of())
+                            : key.startsWith("products:best-sellers:") ? Optional.ofNullable(cache.get(key, ProductList.class)).map(ProductList::products).orElse(List.of())
+                            : List.of();
+                    for (Product product : held) {
+                        products++;
+                        if (product.price().longValue() != prices.get(product.id())) {
+                            differing.add(alias + " " + key + ": product " + product.id() + " at " + product.price()
+                                    + " (database: " + prices.get(product.id()) + ")");
+                        }
+                    }
+                }
+            }
+            System.out.printf("Redis after recovery: %,d products in cached entries, %d differ from the database%n", products, differing.size());
+            assertThat(products).as("products in Redis' entries").isPositive();
+            assertThat(differing).as("entries in Redis that differ from the database after recovery").isEmpty();
+        }
+    }
+
+    private static List<Product> listOf(Product product) {
+        return product == null ? List.of() : List.of(product);
+    }
+
+    /** Every product, read on both instances once the load has stopped, has the price the database holds. */
+    private void answersMatchTheDatabase(int[] ports) throws Exception {
+        Map<Long, Long> prices = new java.util.HashMap<>(databasePrices());
+        prices.keySet().removeIf(id -> id > PRODUCTS);
         await().atMost(STALENESS_BOUND.multipliedBy(3)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
             List<String> differing = new ArrayList<>();
             for (int port : ports) {
-                for (Map.Entry<Integer, Long> product : prices.entrySet()) {
+                for (Map.Entry<Long, Long> product : prices.entrySet()) {
                     HttpResponse<String> response = call(port, "GET", "/api/products/" + product.getKey(), null, null);
                     Matcher price = PRICE.matcher(response.body());
                     if (response.statusCode() == 200 && (!price.find() || Long.parseLong(price.group(1)) != product.getValue())) {
