@@ -49,7 +49,7 @@ final class CacheCore {
      * immutable} type, or of any type with {@link CacheOptions#shareDecodedValues()}.
      */
     private <T> T decodeBody(byte[] body, TypeRef<T> type, HeldValue held) {
-        if (held == null || !(options.shareDecodedValues() || ImmutableTypes.deeplyImmutable(type.type()))) {
+        if (held == null || !shared(type)) {
             return format.decode(body, type);
         }
         @SuppressWarnings("unchecked")
@@ -62,6 +62,11 @@ final class CacheCore {
             held.keepDecoded(type.type(), value);
         }
         return value;
+    }
+
+    /** Whether a decoded value of {@code type} may be handed to every caller that reads it. */
+    private boolean shared(TypeRef<?> type) {
+        return options.shareDecodedValues() || ImmutableTypes.deeplyImmutable(type.type());
     }
 
     AsyncView async(int version) {
@@ -126,8 +131,19 @@ final class CacheCore {
         return decode(storedKey, stored, null, type, true);
     }
 
-    /** Decodes a hit that the store holds in process. */
+    /**
+     * Decodes a hit that the store holds in process. A plain value (no envelope: nothing but its body to check)
+     * that was decoded before is handed out without reading its bytes.
+     */
     <T> T decode(String storedKey, HeldValue held, TypeRef<T> type) {
+        if (!held.enveloped()) {
+            @SuppressWarnings("unchecked")
+            T kept = (T) held.decodedAs(type.type());
+            if (kept != null && shared(type)) {
+                hits.increment();
+                return kept;
+            }
+        }
         return decode(storedKey, held.bytes(), held, type, true);
     }
 

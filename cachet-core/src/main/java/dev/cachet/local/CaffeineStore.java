@@ -13,6 +13,7 @@ import dev.cachet.store.LeasedRead;
 import dev.cachet.store.Store;
 import dev.cachet.store.StoredEntry;
 import dev.cachet.store.Versioned;
+import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,10 +44,52 @@ final class CaffeineStore implements Store {
     private static final CompletableFuture<Boolean> TRUE = completedFuture(true);
     private static final CompletableFuture<Boolean> FALSE = completedFuture(false);
 
-    /** A value, the ticker reading at which it expires, and its compare-and-set token. */
-    private record Entry(HeldValue held, long expiresAt, long cas) {
+    /**
+     * A value, the ticker reading at which it expires, its compare-and-set token, and what a cache decoded it
+     * into: one object, so that a hit of a value decoded before reads nothing but the map's node and this.
+     * Immutable; keeping a decoded form replaces the entry with one that has it, if the entry is still there.
+     */
+    private final class Entry implements HeldValue {
+        private final String key;
+        private final byte[] value;
+        private final long expiresAt;
+        private final long cas;
+        private final boolean enveloped;
+        private final Type decodedType;
+        private final Object decoded;
+
+        Entry(String key, byte[] value, long expiresAt, long cas, Type decodedType, Object decoded) {
+            this.key = key;
+            this.value = value;
+            this.expiresAt = expiresAt;
+            this.cas = cas;
+            this.enveloped = value.length > 0 && value[0] == Envelope.MARKER;
+            this.decodedType = decodedType;
+            this.decoded = decoded;
+        }
+
         byte[] value() {
-            return held.bytes();
+            return value;
+        }
+
+        @Override
+        public byte[] bytes() {
+            return value;
+        }
+
+        @Override
+        public boolean enveloped() {
+            return enveloped;
+        }
+
+        @Override
+        public Object decodedAs(Type type) {
+            return type.equals(decodedType) ? decoded : null;
+        }
+
+        @Override
+        public void keepDecoded(Type type, Object form) {
+            cache.asMap().replace(key, this, new Entry(key, value, expiresAt, cas, type, form));
         }
     }
 
@@ -105,9 +148,9 @@ final class CaffeineStore implements Store {
         return entry.expiresAt == NEVER ? Long.MAX_VALUE : Math.max(0, entry.expiresAt - now);
     }
 
-    private Entry entry(byte[] value, long ttlMillis) {
+    private Entry entry(String key, byte[] value, long ttlMillis) {
         long expiresAt = ttlMillis == FOREVER ? NEVER : ticker.read() + TimeUnit.MILLISECONDS.toNanos(ttlMillis);
-        return new Entry(new HeldValue(value), expiresAt, nextCas.incrementAndGet());
+        return new Entry(key, value, expiresAt, nextCas.incrementAndGet(), null, null);
     }
 
     @Override
@@ -118,13 +161,13 @@ final class CaffeineStore implements Store {
     /** The same value with a new TTL, keeping what it was decoded into. */
     private Entry touched(Entry old, long ttlMillis) {
         long expiresAt = ttlMillis == FOREVER ? NEVER : ticker.read() + TimeUnit.MILLISECONDS.toNanos(ttlMillis);
-        return new Entry(old.held, expiresAt, nextCas.incrementAndGet());
+        return new Entry(old.key, old.value, expiresAt, nextCas.incrementAndGet(), old.decodedType, old.decoded);
     }
 
     /** The entry at {@code key}, unless absent or stamped with a tag version that is no longer current. */
     private Entry read(String key) {
         Entry entry = cache.getIfPresent(key);
-        if (entry == null || entry.value().length == 0 || entry.value()[0] != Envelope.MARKER) {
+        if (entry == null || !entry.enveloped) {
             return entry;
         }
         return Envelope.stampsCurrent(entry.value(), tagVersions::get) ? entry : null;
@@ -139,7 +182,7 @@ final class CaffeineStore implements Store {
     @Override
     public HeldValue held(String key) {
         Entry entry = read(key);
-        return entry == null ? null : entry.held;
+        return entry;
     }
 
     @Override
@@ -171,7 +214,7 @@ final class CaffeineStore implements Store {
         boolean[] written = new boolean[1];
         cache.asMap().computeIfPresent(key, (k, old) -> {
             written[0] = old.cas == cas;
-            return !written[0] ? old : value == null ? null : entry(value, ttlMillis);
+            return !written[0] ? old : value == null ? null : entry(key, value, ttlMillis);
         });
         return written[0] ? TRUE : FALSE;
     }
@@ -229,7 +272,7 @@ final class CaffeineStore implements Store {
             boolean leased = lease != null && lease.token == token && leases.remove(k, lease);
             stored[0] = leased && (old == null || !Envelope.stampsCurrent(old.value(), tagVersions::get)
                     || replacing != null && Arrays.equals(Envelope.bodyOf(old.value()), Envelope.bodyOf(replacing)));
-            return stored[0] ? entry(value, ttlMillis) : old;
+            return stored[0] ? entry(key, value, ttlMillis) : old;
         });
         return stored[0] ? TRUE : FALSE;
     }
@@ -267,21 +310,21 @@ final class CaffeineStore implements Store {
     @Override
     public CompletableFuture<Boolean> set(String key, byte[] value, long ttlMillis) {
         leases.remove(key);
-        cache.put(key, entry(value, ttlMillis));
+        cache.put(key, entry(key, value, ttlMillis));
         return TRUE;
     }
 
     @Override
     public CompletableFuture<Boolean> add(String key, byte[] value, long ttlMillis) {
         leases.remove(key);
-        return cache.asMap().putIfAbsent(key, entry(value, ttlMillis)) == null ? TRUE : FALSE;
+        return cache.asMap().putIfAbsent(key, entry(key, value, ttlMillis)) == null ? TRUE : FALSE;
     }
 
     @Override
     public CompletableFuture<Set<String>> setMany(Map<String, byte[]> entries, long ttlMillis) {
         entries.forEach((key, value) -> {
             leases.remove(key);
-            cache.put(key, entry(value, ttlMillis));
+            cache.put(key, entry(key, value, ttlMillis));
         });
         return completedFuture(Set.of());
     }
@@ -336,7 +379,7 @@ final class CaffeineStore implements Store {
                 } catch (ArithmeticException e) {
                     throw new IllegalStateException("incrementing key '" + k + "' by " + delta + " would overflow");
                 }
-                return new Entry(new HeldValue(Long.toString(next).getBytes(StandardCharsets.US_ASCII)), old.expiresAt, nextCas.incrementAndGet());
+                return new Entry(k, Long.toString(next).getBytes(StandardCharsets.US_ASCII), old.expiresAt, nextCas.incrementAndGet(), null, null);
             });
             return completedFuture(Long.parseLong(new String(updated.value(), StandardCharsets.US_ASCII)));
         } catch (NoSuchElementException | IllegalStateException e) {

@@ -6,31 +6,24 @@ import java.lang.reflect.Type;
  * A value that an in-process store holds (a local store, a tiered store's first tier), with room for the form a
  * cache decoded it into: the next hit of the same stored value can hand that out instead of decoding again.
  * A new stored value is a new {@code HeldValue}, so a decoded form never outlives the bytes it came from.
+ *
+ * <p>A hit of a value decoded before should cost little more than the store's own lookup, so a store keeps
+ * what these methods answer in the object it looks up, and {@link #enveloped()} is known without reading
+ * the bytes.
  */
-public final class HeldValue {
-    private record Decoded(Type type, Object value) {}
-
-    private final byte[] bytes;
-    private volatile Decoded decoded;
-
-    /** Holds {@code bytes}, as stored. */
-    public HeldValue(byte[] bytes) {
-        this.bytes = bytes;
-    }
-
+public interface HeldValue {
     /** The stored bytes; callers must not change them. */
-    public byte[] bytes() {
-        return bytes;
-    }
+    byte[] bytes();
+
+    /** Whether the bytes start with an {@link Envelope}'s header: a value with more than its body to check. */
+    boolean enveloped();
 
     /** What these bytes were last decoded into as {@code type}, or null. */
-    public Object decodedAs(Type type) {
-        Decoded found = decoded;
-        return found != null && found.type.equals(type) ? found.value : null;
-    }
+    Object decodedAs(Type type);
 
-    /** Keeps {@code value}, decoded from these bytes as {@code type}, in place of what was kept before. */
-    public void keepDecoded(Type type, Object value) {
-        decoded = new Decoded(type, value);
-    }
+    /**
+     * Keeps {@code value}, decoded from these bytes as {@code type}, in place of what was kept before; a store
+     * may drop it (when the value was replaced meanwhile, or under contention).
+     */
+    void keepDecoded(Type type, Object value);
 }
