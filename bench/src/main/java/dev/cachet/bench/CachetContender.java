@@ -67,7 +67,12 @@ final class CachetContender implements Contender {
      * {@code url} (default options), kept coherent by Redis client tracking of the cache's keys.
      */
     static CachetContender tiered(String url, int keys, int firstTierEntries, Ttl ttl) {
-        return tiered("cachet-tiered", "bench-cachet-tiered", url, keys, firstTierEntries, ttl, TieredOptions.DEFAULTS, byte[].class);
+        return tiered(url, keys, firstTierEntries, ttl, TieredOptions.DEFAULTS);
+    }
+
+    /** {@link #tiered(String, int, int, Ttl)} with a first tier of {@code options}. */
+    static CachetContender tiered(String url, int keys, int firstTierEntries, Ttl ttl, TieredOptions options) {
+        return tiered("cachet-tiered", "bench-cachet-tiered", url, keys, firstTierEntries, ttl, options, byte[].class);
     }
 
     /**
