@@ -208,12 +208,16 @@ public final class TieredStore implements Store {
         CompletableFuture<StoredEntry> entry = new CompletableFuture<>();
         Fill mine = new Fill(seenEpoch, seenFlushes, seenTagInvalidations, entry);
         filling.put(key, mine);
-        read(key, stripe, seenEpoch, seenFlushes, seenTagInvalidations).whenComplete((read, error) -> {
+        second.getEntry(key).whenComplete((read, error) -> {
             filling.remove(key, mine);
             if (error != null) {
                 entry.completeExceptionally(error);
-            } else {
-                entry.complete(read);
+                return;
+            }
+            // The caller first: the copy is not on its way, and a reader meanwhile only reads Redis once more.
+            entry.complete(read);
+            if (read != null && firstTierServes(key)) {
+                copyUp(key, read, stripe, seenEpoch, seenFlushes, seenTagInvalidations);
             }
         });
         return entry;
@@ -222,26 +226,21 @@ public final class TieredStore implements Store {
     /** A second-tier read under way, with the invalidation counters as they were when it started. */
     private record Fill(long epoch, long flushes, long tagInvalidations, CompletableFuture<StoredEntry> entry) {}
 
-    private CompletableFuture<StoredEntry> read(String key, int stripe, long seenEpoch, long seenFlushes, long seenTagInvalidations) {
-        return second.getEntry(key).thenCompose(entry -> {
-            if (entry == null || !firstTierServes(key)) {
-                return completedFuture(entry);
+    /** Copies a second-tier hit into the first tier, unless an invalidation came in since the read began. */
+    private void copyUp(String key, StoredEntry entry, int stripe, long seenEpoch, long seenFlushes, long seenTagInvalidations) {
+        firstTierCopy(entry.value()).thenAccept(copy -> {
+            if (copy != entry.value()) {
+                // Stamped with tags: set before the check, so a flush that begins now finds it set.
+                holdsTagged = true;
+                if (!source.isLive()) {
+                    return;
+                }
             }
-            return firstTierCopy(entry.value()).thenApply(copy -> {
-                if (copy != entry.value()) {
-                    // Stamped with tags: set before the check, so a flush that begins now finds it set.
-                    holdsTagged = true;
-                    if (!source.isLive()) {
-                        return entry;
-                    }
-                }
-                first.set(key, copy, firstTierTtl(entry.ttlMillis()));
-                if (epochs.get(stripe) != seenEpoch || flushes.get() != seenFlushes
-                        || tagInvalidations.get() != seenTagInvalidations && copy != entry.value()) {
-                    first.delete(key);
-                }
-                return entry;
-            });
+            first.set(key, copy, firstTierTtl(entry.ttlMillis()));
+            if (epochs.get(stripe) != seenEpoch || flushes.get() != seenFlushes
+                    || tagInvalidations.get() != seenTagInvalidations && copy != entry.value()) {
+                first.delete(key);
+            }
         });
     }
 
