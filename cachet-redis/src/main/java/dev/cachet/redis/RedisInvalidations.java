@@ -184,6 +184,9 @@ public final class RedisInvalidations implements InvalidationSource {
             }
         }
         boolean first = !mastersKnown;
+        // Slots that moved between live masters may have had changes the old one reported to nobody: flushed
+        // before the new owner answers for them.
+        moved.forEach(Tracker::flushOwn);
         owners = slots;
         List<Tracker> gone = new ArrayList<>();
         for (Map.Entry<String, Tracker> entry : trackers.entrySet()) {
@@ -199,9 +202,8 @@ public final class RedisInvalidations implements InvalidationSource {
         if (first) {
             listener.flushAll();
         }
-        // Slots that changed master may have had changes the old one reported to nobody.
+        // The slots of a master that is gone: its successor's tracker flushes them again once it is live.
         gone.forEach(Tracker::flushOwn);
-        moved.forEach(Tracker::flushOwn);
     }
 
     private void recompute() {
