@@ -3,9 +3,13 @@ package dev.cachet.spring.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.cachet.Cache;
 import dev.cachet.redis.LocalRedis;
+import dev.cachet.redis.RedisServers;
 import dev.cachet.spring.RunningServer;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -15,16 +19,19 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -32,6 +39,9 @@ import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -58,7 +68,7 @@ class SharedCacheRulesIT extends RunningServer {
     @RestController
     static class Origin {
         /** Answers with the headers the query names, one per parameter, and a body that counts the runs. */
-        @GetMapping("/origin/{name}")
+        @GetMapping({"/origin/{name}", "/documents/{name}"})
         ResponseEntity<String> origin(@PathVariable String name, @RequestParam MultiValueMap<String, String> headers) {
             ResponseEntity.BodyBuilder response = ResponseEntity.ok();
             headers.forEach((header, values) -> values.forEach(value -> response.header(header, value)));
@@ -70,6 +80,59 @@ class SharedCacheRulesIT extends RunningServer {
             ResponseEntity.BodyBuilder response = ResponseEntity.ok();
             headers.forEach((header, values) -> values.forEach(value -> response.header(header, value)));
             return response.body("changed " + name);
+        }
+
+        /** Replaces or removes a document, answering 204 with the headers the query names. */
+        @RequestMapping(value = "/documents/{name}", method = {RequestMethod.PUT, RequestMethod.DELETE})
+        ResponseEntity<Void> write(@PathVariable String name, @RequestParam MultiValueMap<String, String> headers) {
+            ResponseEntity.HeadersBuilder<?> response = ResponseEntity.noContent();
+            headers.forEach((header, values) -> values.forEach(value -> response.header(header, value)));
+            return response.build();
+        }
+
+        /** A page the application marks with a TTL, with the headers the query names. */
+        @GetMapping("/marked/{name}")
+        @CachePage(ttl = "1s")
+        ResponseEntity<String> marked(@PathVariable String name, @RequestParam MultiValueMap<String, String> headers) {
+            return origin(name, headers);
+        }
+
+        /** A page the application marks with a TTL and a stale window, with the headers the query names. */
+        @GetMapping("/windowed/{name}")
+        @CachePage(ttl = "1m", staleIfError = "2m")
+        ResponseEntity<String> windowed(@PathVariable String name, @RequestParam MultiValueMap<String, String> headers) {
+            return origin(name, headers);
+        }
+
+        /** A page the application marks without a TTL, and that says nothing of its freshness. */
+        @GetMapping("/defaulted/{name}")
+        @CachePage
+        String defaulted(@PathVariable String name) {
+            return name + " " + run(name);
+        }
+
+        /** In the request's language, French or English, without a Vary, as Spring answers by default. */
+        @GetMapping("/greeting")
+        ResponseEntity<String> greeting(Locale locale) {
+            boolean french = locale.getLanguage().equals("fr");
+            return ResponseEntity.ok().header("Cache-Control", "max-age=60").header("Content-Language", french ? "fr" : "en")
+                    .body((french ? "bonjour " : "hello ") + run("greeting"));
+        }
+
+        /** Gzipped for a request that accepts it, with {@code Vary: Accept-Encoding}, as a compressing server answers. */
+        @GetMapping("/compressed")
+        ResponseEntity<byte[]> compressed(@RequestHeader(value = "Accept-Encoding", defaultValue = "") String accepted) throws IOException {
+            byte[] text = ("compressed " + run("compressed")).getBytes(StandardCharsets.UTF_8);
+            ResponseEntity.BodyBuilder response = ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN).header("Cache-Control", "max-age=60")
+                    .header("Vary", "Accept-Encoding");
+            if (!accepted.contains("gzip")) {
+                return response.body(text);
+            }
+            ByteArrayOutputStream zipped = new ByteArrayOutputStream();
+            try (GZIPOutputStream gzip = new GZIPOutputStream(zipped)) {
+                gzip.write(text);
+            }
+            return response.header("Content-Encoding", "gzip").body(zipped.toByteArray());
         }
 
         @GetMapping(value = "/negotiated", produces = {"application/json", "text/plain"})
@@ -91,6 +154,8 @@ class SharedCacheRulesIT extends RunningServer {
         registry.add("cachet.caches.site.key-prefix", () -> PREFIX);
         // Values that name their classes, as an application with allowed types of its own has them.
         registry.add("cachet.caches.site.allowed-types", () -> "com.example.");
+        // Far from every lifetime the tests give, so that a page kept for it shows.
+        registry.add("cachet.caches.site.default-ttl", () -> "7m");
         registry.add("cachet.web.cache", () -> "site");
         registry.add("cachet.web.site", () -> "true");
     }
@@ -106,7 +171,12 @@ class SharedCacheRulesIT extends RunningServer {
     }
 
     private static String origin(String name, String... responseHeaders) {
-        StringBuilder path = new StringBuilder("/origin/").append(name);
+        return withHeaders("/origin/" + name, responseHeaders);
+    }
+
+    /** {@code pathWithoutQuery} with a query that asks for the given response header names and values, in pairs. */
+    private static String withHeaders(String pathWithoutQuery, String... responseHeaders) {
+        StringBuilder path = new StringBuilder(pathWithoutQuery);
         for (int i = 0; i < responseHeaders.length; i += 2) {
             path.append(i == 0 ? '?' : '&').append(URLEncoder.encode(responseHeaders[i], StandardCharsets.UTF_8)).append('=')
                     .append(URLEncoder.encode(responseHeaders[i + 1], StandardCharsets.UTF_8));
@@ -120,6 +190,20 @@ class SharedCacheRulesIT extends RunningServer {
 
     private long pages() {
         return caches.get("site").countByPattern("page:GET:*");
+    }
+
+    private static String cacheStatus(HttpResponse<String> response) {
+        return response.headers().firstValue("X-Cache").orElseThrow();
+    }
+
+    /** The remaining TTL in Redis, in milliseconds, of each of the site cache's keys that match {@code pattern}. */
+    private List<Long> ttls(String pattern) throws Exception {
+        Cache site = caches.get("site");
+        List<Long> ttls = new ArrayList<>();
+        for (String key : RedisServers.cli("KEYS", site.makeKey(pattern)).lines().filter(line -> !line.isBlank()).toList()) {
+            ttls.add(Long.parseLong(RedisServers.cli("PTTL", key).trim()));
+        }
+        return ttls;
     }
 
     @Test
@@ -293,6 +377,134 @@ class SharedCacheRulesIT extends RunningServer {
         assertThat(send("GET", "/items/%01").statusCode()).isEqualTo(200);
         assertThat(send("GET", "/items/7").statusCode()).isEqualTo(200);
         assertThat(send("GET", "/items/7").headers().firstValue("X-Cache")).hasValue("HIT");
+    }
+
+    @Test
+    void aPutOrDeleteThatSucceedsInvalidatesItsUrlAndItsContentLocationButNoOtherHostsUrls() throws Exception {
+        for (String method : List.of("PUT", "DELETE")) {
+            String name = method.toLowerCase(Locale.ROOT) + "-me";
+            String page = withHeaders("/documents/" + name, "Cache-Control", "max-age=600");
+            send("GET", page);
+            assertThat(cacheStatus(send("GET", page))).isEqualTo("HIT");
+            assertThat(send(method, "/documents/" + name).statusCode()).isEqualTo(204);
+            assertThat(cacheStatus(send("GET", page))).as("after a " + method + " to it").isEqualTo("MISS");
+        }
+        String described = withHeaders("/documents/described", "Cache-Control", "max-age=600");
+        send("GET", described);
+        assertThat(send("PUT", withHeaders("/documents/other", "Content-Location", "/documents/described")).statusCode()).isEqualTo(204);
+        assertThat(cacheStatus(send("GET", described))).as("named by Content-Location").isEqualTo("MISS");
+
+        assertThat(cacheStatus(send("GET", described))).isEqualTo("HIT");
+        long before = pages();
+        String elsewhere = "http://other.example/documents/described";
+        assertThat(send("DELETE", withHeaders("/documents/gone", "Location", elsewhere, "Content-Location", elsewhere)).statusCode())
+                .isEqualTo(204);
+        assertThat(send("DELETE", withHeaders("/documents/gone", "Location", "http://[not a url")).statusCode()).isEqualTo(204);
+        assertThat(cacheStatus(send("GET", described))).as("another host's URL is not followed").isEqualTo("HIT");
+        assertThat(pages()).isEqualTo(before);
+    }
+
+    @Test
+    void proxyRevalidateMeansAConditionalRequestNotAReRender() throws Exception {
+        String[] proxied = {"Cache-Control", "max-age=1, proxy-revalidate", "ETag", "\"p1\""};
+        get("proxied", proxied);
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> cacheStatus(get("proxied", proxied)).equals("REVALIDATED"));
+        assertThat(get("proxied", proxied).body()).as("the stored body, after a 304").isEqualTo("proxied 1");
+        // A page the application marks with a TTL is rendered again once it passes; with proxy-revalidate, revalidated.
+        String rendered = withHeaders("/marked/rendered", "ETag", "\"r1\"");
+        send("GET", rendered);
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> send("GET", rendered).body().equals("rendered 2"));
+        String strict = withHeaders("/marked/strict", "Cache-Control", "proxy-revalidate", "ETag", "\"s1\"");
+        send("GET", strict);
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> cacheStatus(send("GET", strict)).equals("REVALIDATED"));
+        assertThat(send("GET", strict).body()).isEqualTo("strict 1");
+    }
+
+    @Test
+    void aRequestNeverGetsARepresentationItsOwnAcceptLanguageOrAcceptEncodingWouldNotHaveProduced() throws Exception {
+        HttpResponse<String> french = send("GET", "/greeting", "Accept-Language", "fr");
+        assertThat(french.headers().firstValue("Content-Language")).hasValue("fr");
+        HttpResponse<String> english = send("GET", "/greeting", "Accept-Language", "en");
+        assertThat(cacheStatus(english)).isEqualTo("MISS");
+        assertThat(english.headers().firstValue("Content-Language")).hasValue("en");
+        assertThat(send("GET", "/greeting").body()).as("no Accept-Language: what the handler makes of none").startsWith("hello ");
+        assertThat(send("GET", "/greeting", "Accept-Language", "fr").body()).isEqualTo("bonjour 1");
+        HttpResponse<String> englishHit = send("GET", "/greeting", "Accept-Language", "en");
+        assertThat(cacheStatus(englishHit)).isEqualTo("HIT");
+        assertThat(englishHit.body()).startsWith("hello ");
+        // Made-up variations of Accept-Language that all produce English add no page.
+        for (int i = 0; i < 40; i++) {
+            assertThat(send("GET", "/greeting", "Accept-Language", "en, x-made-up-" + i + ";q=0.1").body()).startsWith("hello ");
+        }
+        assertThat(pages()).isEqualTo(2);
+
+        HttpResponse<String> gzipped = send("GET", "/compressed", "Accept-Encoding", "gzip");
+        assertThat(gzipped.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        HttpResponse<String> plain = send("GET", "/compressed");
+        assertThat(cacheStatus(plain)).isEqualTo("MISS");
+        assertThat(plain.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(plain.body()).isEqualTo("compressed 2");
+        HttpResponse<String> gzippedHit = send("GET", "/compressed", "Accept-Encoding", "gzip");
+        assertThat(cacheStatus(gzippedHit)).isEqualTo("HIT");
+        assertThat(gzippedHit.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        assertThat(send("GET", "/compressed", "Accept-Encoding", "identity").headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(send("GET", "/compressed").body()).isEqualTo("compressed 2");
+    }
+
+    @Test
+    void aVaryRecordIsNeverKeptLongerThanThePagesItDescribes() throws Exception {
+        List<String> urls = List.of(origin("varied", "Cache-Control", "max-age=30", "Vary", "X-Flavour"),
+                origin("validated", "Cache-Control", "max-age=30", "Vary", "X-Flavour", "ETag", "\"v\""),
+                withHeaders("/windowed/varied", "Vary", "X-Flavour"));
+        for (String url : urls) {
+            send("GET", url, "X-Flavour", "plain");
+            send("GET", url, "X-Flavour", "sour");
+            List<Long> pageTtls = ttls("page:GET:*");
+            List<Long> varyTtls = ttls("page:vary:*");
+            assertThat(pageTtls).as(url).hasSize(2).allMatch(ttl -> ttl > 0);
+            assertThat(varyTtls).as(url).hasSize(1).allMatch(ttl -> ttl > 0 && ttl <= pageTtls.stream().mapToLong(Long::longValue).max().orElseThrow());
+            caches.get("site").clear();
+        }
+    }
+
+    @Test
+    void aHeuristicLifetimeIsATenthOfTheTimeSinceLastModifiedAndAtMostADay() throws Exception {
+        String[] modified = {"Last-Modified", HttpDates.format(System.currentTimeMillis() - 40_000)};
+        get("modified", modified);
+        assertThat(cacheStatus(get("modified", modified))).isEqualTo("HIT");
+        await().atLeast(Duration.ofMillis(2_500)).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> !cacheStatus(get("modified", modified)).equals("HIT"));
+        // From its Date: modified 100 s before, a response sent 8 s ago is fresh, one sent 12 s ago already stale.
+        long now = System.currentTimeMillis();
+        String[] recent = {"Date", HttpDates.format(now - 8_000), "Last-Modified", HttpDates.format(now - 108_000)};
+        get("recent", recent);
+        assertThat(cacheStatus(get("recent", recent))).isEqualTo("HIT");
+        String[] spent = {"Date", HttpDates.format(now - 12_000), "Last-Modified", HttpDates.format(now - 112_000)};
+        get("spent", spent);
+        get("spent", spent);
+        assertThat(runs("spent")).isEqualTo(2);
+        // Modified a thousand days ago: fresh for a day, not a hundred.
+        long day = 24 * 3_600_000L;
+        String[] ancient = {"Date", HttpDates.format(now - day + 60_000), "Last-Modified", HttpDates.format(now - 1_000 * day)};
+        get("ancient", ancient);
+        assertThat(cacheStatus(get("ancient", ancient))).isEqualTo("HIT");
+        String[] pastADay = {"Date", HttpDates.format(now - day - 60_000), "Last-Modified", HttpDates.format(now - 1_000 * day)};
+        get("past-a-day", pastADay);
+        get("past-a-day", pastADay);
+        assertThat(runs("past-a-day")).isEqualTo(2);
+    }
+
+    @Test
+    void aMarkedPageWithoutALifetimeIsKeptForTheDefaultTtlWhichSiteModeNeverGives() throws Exception {
+        send("GET", "/defaulted/plain");
+        assertThat(cacheStatus(send("GET", "/defaulted/plain"))).isEqualTo("HIT");
+        assertThat(ttls("page:GET:*")).singleElement().satisfies(ttl -> assertThat(ttl).isBetween(410_000L, 420_000L));
+        get("unmarked");
+        get("unmarked");
+        assertThat(runs("unmarked")).as("no lifetime of its own and not marked: not stored, default TTL or not").isEqualTo(2);
+        assertThat(pages()).isEqualTo(1);
     }
 
     /** Sends a request line and headers over a socket of its own, as a client that sets any Host would. */
