@@ -80,7 +80,6 @@ record ReportOptions(Profile profile, int seconds, int rounds, long rate, Path o
                 values.get("memcached"));
     }
 
-
     int platformThreads() {
         return 50;
     }

@@ -68,10 +68,6 @@ final class CaffeineStore implements Store {
             this.decoded = decoded;
         }
 
-        byte[] value() {
-            return value;
-        }
-
         @Override
         public byte[] bytes() {
             return value;
@@ -141,7 +137,7 @@ final class CaffeineStore implements Store {
     }
 
     private static int weigh(String key, Entry entry) {
-        return (int) Math.min(Integer.MAX_VALUE, 2L * key.length() + entry.value().length + ENTRY_OVERHEAD);
+        return (int) Math.min(Integer.MAX_VALUE, 2L * key.length() + entry.value.length + ENTRY_OVERHEAD);
     }
 
     private static long remaining(Entry entry, long now) {
@@ -170,13 +166,13 @@ final class CaffeineStore implements Store {
         if (entry == null || !entry.enveloped) {
             return entry;
         }
-        return Envelope.stampsCurrent(entry.value(), tagVersions::get) ? entry : null;
+        return Envelope.stampsCurrent(entry.value, tagVersions::get) ? entry : null;
     }
 
     @Override
     public CompletableFuture<byte[]> get(String key) {
         Entry entry = read(key);
-        return completedFuture(entry == null ? null : entry.value());
+        return completedFuture(entry == null ? null : entry.value);
     }
 
     @Override
@@ -189,14 +185,14 @@ final class CaffeineStore implements Store {
     public CompletableFuture<StoredEntry> getEntry(String key) {
         Entry entry = read(key);
         long ttl = entry == null ? 0 : remainingMillis(entry);
-        return completedFuture(ttl == 0 ? null : new StoredEntry(entry.value(), ttl));
+        return completedFuture(ttl == 0 ? null : new StoredEntry(entry.value, ttl));
     }
 
     @Override
     public CompletableFuture<Versioned> getVersioned(String key) {
         Entry entry = cache.getIfPresent(key);
         long ttl = entry == null ? 0 : remainingMillis(entry);
-        return completedFuture(ttl == 0 ? null : new Versioned(entry.value(), ttl, entry.cas));
+        return completedFuture(ttl == 0 ? null : new Versioned(entry.value, ttl, entry.cas));
     }
 
     /** Whole milliseconds left, rounded up; {@link #FOREVER}; or 0 once expired. */
@@ -224,7 +220,7 @@ final class CaffeineStore implements Store {
         List<byte[]> values = new ArrayList<>(keys.size());
         for (String key : keys) {
             Entry entry = read(key);
-            values.add(entry == null ? null : entry.value());
+            values.add(entry == null ? null : entry.value);
         }
         return completedFuture(values);
     }
@@ -233,14 +229,14 @@ final class CaffeineStore implements Store {
     public CompletableFuture<LeasedRead> getOrLease(String key, long leaseMillis) {
         Entry entry = read(key);
         if (entry != null) {
-            return completedFuture(LeasedRead.hit(entry.value()));
+            return completedFuture(LeasedRead.hit(entry.value));
         }
         // Again under the key's lock: a setIfLeased that had ended its lease but not yet stored its value when
         // the read above ran must not leave this caller a lease of its own and a load to run for nothing.
         LeasedRead[] answer = new LeasedRead[1];
         cache.asMap().compute(key, (k, current) -> {
-            answer[0] = current != null && Envelope.stampsCurrent(current.value(), tagVersions::get)
-                    ? LeasedRead.hit(current.value())
+            answer[0] = current != null && Envelope.stampsCurrent(current.value, tagVersions::get)
+                    ? LeasedRead.hit(current.value)
                     : grant(k, leaseMillis);
             return current;
         });
@@ -270,8 +266,8 @@ final class CaffeineStore implements Store {
         cache.asMap().compute(key, (k, old) -> {
             Lease lease = leases.get(k);
             boolean leased = lease != null && lease.token == token && leases.remove(k, lease);
-            stored[0] = leased && (old == null || !Envelope.stampsCurrent(old.value(), tagVersions::get)
-                    || replacing != null && Arrays.equals(Envelope.bodyOf(old.value()), Envelope.bodyOf(replacing)));
+            stored[0] = leased && (old == null || !Envelope.stampsCurrent(old.value, tagVersions::get)
+                    || replacing != null && Arrays.equals(Envelope.bodyOf(old.value), Envelope.bodyOf(replacing)));
             return stored[0] ? entry(key, value, ttlMillis) : old;
         });
         return stored[0] ? TRUE : FALSE;
@@ -340,7 +336,7 @@ final class CaffeineStore implements Store {
         leases.remove(key);
         boolean[] deleted = new boolean[1];
         cache.asMap().computeIfPresent(key, (k, entry) -> {
-            deleted[0] = Arrays.equals(entry.value(), expected);
+            deleted[0] = Arrays.equals(entry.value, expected);
             return deleted[0] ? null : entry;
         });
         return deleted[0] ? TRUE : FALSE;
@@ -366,7 +362,7 @@ final class CaffeineStore implements Store {
                 if (old == null) {
                     throw new NoSuchElementException("key '" + k + "' is not in the cache");
                 }
-                String text = new String(old.value(), StandardCharsets.US_ASCII);
+                String text = new String(old.value, StandardCharsets.US_ASCII);
                 long current;
                 try {
                     current = Long.parseLong(text);
@@ -381,7 +377,7 @@ final class CaffeineStore implements Store {
                 }
                 return new Entry(k, Long.toString(next).getBytes(StandardCharsets.US_ASCII), old.expiresAt, nextCas.incrementAndGet(), null, null);
             });
-            return completedFuture(Long.parseLong(new String(updated.value(), StandardCharsets.US_ASCII)));
+            return completedFuture(Long.parseLong(new String(updated.value, StandardCharsets.US_ASCII)));
         } catch (NoSuchElementException | IllegalStateException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -179,7 +179,7 @@ public final class RedisInvalidations implements InvalidationSource {
             for (int slot : master.getSlots()) {
                 slots[slot] = tracker;
             }
-            if (tracker.adopt(slots)) {
+            if (tracker.adopt(master.getSlots())) {
                 moved.add(tracker);
             }
         }
@@ -258,14 +258,10 @@ public final class RedisInvalidations implements InvalidationSource {
             this.nodeName = nodeName;
         }
 
-        /** Takes the slots {@code owners} gives this master; whether they differ from the ones it held before. */
-        boolean adopt(Tracker[] owners) {
-            BitSet mine = new BitSet(owners.length);
-            for (int slot = 0; slot < owners.length; slot++) {
-                if (owners[slot] == this) {
-                    mine.set(slot);
-                }
-            }
+        /** Takes the slots this master now serves; whether they differ from the ones it served before. */
+        boolean adopt(List<Integer> served) {
+            BitSet mine = new BitSet(SlotHash.SLOT_COUNT);
+            served.forEach(mine::set);
             BitSet before = slots;
             slots = mine;
             return before != null && !before.equals(mine);
