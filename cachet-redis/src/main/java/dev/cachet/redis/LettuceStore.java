@@ -19,6 +19,7 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -43,7 +44,7 @@ final class LettuceStore implements Store {
     /** What a read answers for a key that holds a non-string type: bytes that no codec decodes. */
     private static final byte[] FOREIGN = new byte[0];
     private static final int SET_MANY_BATCH = 500;
-    /** Keys per scripted MGET: a Lua call takes at most a few thousand arguments. */
+    /** Keys per MGET: Redis serves no other client while it answers one. */
     private static final int GET_MANY_BATCH = 1_000;
 
     private final Connector connector;
@@ -70,55 +71,65 @@ final class LettuceStore implements Store {
     }
 
     /**
-     * Reads check tag stamps where the value is, in a script. A Cluster keeps tag keys on other nodes than
-     * the value, so there a read checks a tagged value's stamps afterwards, with one more round trip.
+     * A plain GET, whose value's tag stamps are checked afterwards with one more round trip when it has any. A
+     * script that checked them where the value is would save that trip for tagged values, but costs Redis
+     * several times a GET's work for every read, on the one thread that serves every client; and a Cluster
+     * keeps tag keys on other nodes than the value anyway.
      */
     @Override
     public CompletableFuture<byte[]> get(String key) {
-        CompletableFuture<byte[]> read = cluster
-                ? call(key, c -> c.get(key)).thenCompose(this::checked)
-                : call(key, c -> Script.GET.<byte[]>run(c, key));
-        return read.exceptionallyCompose(LettuceStore::foreignOnWrongType);
+        return call(key, c -> c.get(key)).thenCompose(this::checked).exceptionallyCompose(LettuceStore::foreignOnWrongType);
     }
 
-
     /**
-     * {@code value}, or null when it is a lease placeholder or one of its tag stamps is no longer current (on
-     * a Cluster only).
+     * {@code value}, or null when it is a lease placeholder or one of its tag stamps is no longer current.
      */
     private CompletableFuture<byte[]> checked(byte[] value) {
-        if (LeasedRead.isPlaceholder(value)) {
-            return CompletableFuture.completedFuture(null);
+        if (!Envelope.isEnvelope(value)) {
+            return CompletableFuture.completedFuture(LeasedRead.isPlaceholder(value) ? null : value);
         }
-        Map<String, String> stamps = Envelope.stampsOf(value);
-        if (stamps.isEmpty()) {
-            return CompletableFuture.completedFuture(value);
+        return checked(Collections.singletonList(value)).thenApply(List::getFirst);
+    }
+
+    /**
+     * {@code values} with lease placeholders and values whose tag stamps are no longer current replaced by
+     * null: one MGET of the versions of every tag they are stamped with, none when no value has stamps.
+     */
+    private CompletableFuture<List<byte[]>> checked(List<byte[]> values) {
+        List<byte[]> answered = new ArrayList<>(values.size());
+        Set<String> tags = new LinkedHashSet<>();
+        for (byte[] value : values) {
+            answered.add(LeasedRead.isPlaceholder(value) ? null : value);
+            tags.addAll(Envelope.stampsOf(value).keySet());
         }
-        String[] tagKeys = stamps.keySet().stream().map(tag -> TAG_PREFIX + tag).toArray(String[]::new);
+        if (tags.isEmpty()) {
+            return CompletableFuture.completedFuture(answered);
+        }
+        String[] tagKeys = tags.stream().map(tag -> TAG_PREFIX + tag).toArray(String[]::new);
         return call(tagKeys[0], c -> c.mget(tagKeys)).thenApply(versions -> {
             Map<String, String> current = new HashMap<>();
             for (KeyValue<String, byte[]> version : versions) {
                 version.ifHasValue(v -> current.put(version.getKey().substring(TAG_PREFIX.length()),
                         new String(v, StandardCharsets.US_ASCII)));
             }
-            return Envelope.stampsCurrent(value, current::get) ? value : null;
+            answered.replaceAll(value -> value == null || Envelope.stampsCurrent(value, current::get) ? value : null);
+            return answered;
         });
     }
 
     @Override
     public CompletableFuture<StoredEntry> getEntry(String key) {
-        return this.<List<Object>>call(key, c -> Script.GET_WITH_TTL.on(cluster).run(c, key)).thenCompose(reply -> {
-            if (reply == null || reply.isEmpty()) {
-                return CompletableFuture.completedFuture(null);
-            }
-            long pttl = (Long) reply.get(1);
-            // 0 is a key in its last millisecond; the script's clock can also run past the expiry (-2).
-            if (pttl != -1 && pttl <= 0) {
-                return CompletableFuture.completedFuture(null);
-            }
-            StoredEntry entry = new StoredEntry((byte[]) reply.get(0), pttl == -1 ? FOREVER : pttl);
-            return cluster ? checked(entry.value()).thenApply(value -> value == null ? null : entry) : CompletableFuture.completedFuture(entry);
-        }).exceptionallyCompose(error -> foreignOnWrongType(error).thenApply(bytes -> null));
+        // GET and PTTL go out together, one round trip. A write between them can pair the old value with the
+        // new TTL; the write also voids whatever was read (a tracking reader is told of it), as it would if it
+        // came right after both.
+        CompletableFuture<byte[]> value = call(key, c -> c.get(key));
+        CompletableFuture<Long> pttl = call(key, c -> c.pttl(key));
+        return value.thenCombine(pttl, (bytes, ttl) -> {
+            // 0 is a key in its last millisecond; -2 a key gone since the GET.
+            return bytes == null || ttl != -1 && ttl <= 0 ? null : new StoredEntry(bytes, ttl == -1 ? FOREVER : ttl);
+        }).thenCompose(entry -> entry == null ? CompletableFuture.<StoredEntry>completedFuture(null)
+                : checked(entry.value()).thenApply(current -> current == null ? null : entry))
+                .exceptionallyCompose(error -> foreignOnWrongType(error).thenApply(bytes -> null));
     }
 
     /**
@@ -280,25 +291,28 @@ final class LettuceStore implements Store {
         if (keys.isEmpty()) {
             return CompletableFuture.completedFuture(List.of());
         }
-        if (cluster) {
-            return call(keys.getFirst(), c -> c.mget(keys.toArray(String[]::new))).thenCompose(values -> {
-                List<CompletableFuture<byte[]>> checked = new ArrayList<>(values.size());
-                for (KeyValue<String, byte[]> value : values) {
-                    checked.add(checked(value.getValueOrElse(null)));
-                }
-                return CompletableFuture.allOf(checked.toArray(CompletableFuture[]::new))
-                        .thenApply(all -> checked.stream().map(CompletableFuture::join).toList());
-            });
-        }
         List<CompletableFuture<List<byte[]>>> batches = new ArrayList<>();
-        for (int from = 0; from < keys.size(); from += GET_MANY_BATCH) {
-            String[] batch = keys.subList(from, Math.min(keys.size(), from + GET_MANY_BATCH)).toArray(String[]::new);
-            batches.add(call(batch[0], c -> Script.GET_MANY.<List<byte[]>>run(c, batch)));
+        if (cluster) {
+            // Lettuce splits a Cluster MGET by slot itself.
+            batches.add(mget(keys.toArray(String[]::new)));
+        } else {
+            for (int from = 0; from < keys.size(); from += GET_MANY_BATCH) {
+                batches.add(mget(keys.subList(from, Math.min(keys.size(), from + GET_MANY_BATCH)).toArray(String[]::new)));
+            }
         }
         return CompletableFuture.allOf(batches.toArray(CompletableFuture[]::new)).thenApply(all -> {
             List<byte[]> result = new ArrayList<>(keys.size());
             batches.forEach(batch -> result.addAll(batch.join()));
             return result;
+        });
+    }
+
+    /** One MGET, its values {@linkplain #checked(List) checked}. */
+    private CompletableFuture<List<byte[]>> mget(String[] keys) {
+        return call(keys[0], c -> c.mget(keys)).thenCompose(replies -> {
+            List<byte[]> values = new ArrayList<>(replies.size());
+            replies.forEach(reply -> values.add(reply.getValueOrElse(null)));
+            return checked(values);
         });
     }
 

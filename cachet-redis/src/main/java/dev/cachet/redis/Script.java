@@ -183,21 +183,6 @@ final class Script {
             end
             return 0""", ScriptOutputType.INTEGER);
 
-    /** GET, of a value whose stamps are current. */
-    static final Script GET = new Script(CHECK_STAMPS + "return current(redis.call('GET', KEYS[1]))", ScriptOutputType.VALUE);
-
-    /** MGET, each value's stamps checked. */
-    static final Script GET_MANY = new Script(CHECK_STAMPS + """
-            local values = redis.call('MGET', unpack(KEYS))
-            for i = 1, #values do values[i] = current(values[i]) end
-            return values""", ScriptOutputType.MULTI);
-
-    /** {@link #GET_WITH_TTL} for standalone Redis and for a Cluster. */
-    static final Checked GET_WITH_TTL = new Checked("""
-            local value = current(redis.call('GET', KEYS[1]))
-            if not value then return {} end
-            return {value, redis.call('PTTL', KEYS[1])}""", ScriptOutputType.MULTI);
-
     /**
      * GET that, on a miss, grants a lease by putting the placeholder ARGV[1] in KEYS[1] for ARGV[2] ms, unless
      * another caller's placeholder is there: {1, value}, {2} granted, or {3} held by another caller. A value
