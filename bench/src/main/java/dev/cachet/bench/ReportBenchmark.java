@@ -373,7 +373,6 @@ public final class ReportBenchmark {
         return entry -> wanted.contains(entry.contender().name());
     }
 
-    /** A get over keys that failed to be written would measure misses, not hits: stop instead. */
     /**
      * {@code entries} after one unmeasured phase of {@code c} each, as the other contenders get before their first
      * measured phase: it compiles their read paths, and a first tier filled from Redis decodes each value on its
@@ -386,6 +385,7 @@ public final class ReportBenchmark {
         return entries;
     }
 
+    /** A get over keys that failed to be written would measure misses, not hits: stop instead. */
     private void populate(Contender contender) throws InterruptedException {
         StoreBenchmark.progress("report", "populating " + contender.name() + " with " + KEYS + " keys");
         long failed = runner.populate(contender, KEYS);
