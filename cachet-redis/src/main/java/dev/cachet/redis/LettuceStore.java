@@ -119,17 +119,28 @@ final class LettuceStore implements Store {
 
     @Override
     public CompletableFuture<StoredEntry> getEntry(String key) {
-        // GET and PTTL go out together, one round trip. A write between them can pair the old value with the
-        // new TTL; the write also voids whatever was read (a tracking reader is told of it), as it would if it
-        // came right after both.
-        CompletableFuture<byte[]> value = call(key, c -> c.get(key));
-        CompletableFuture<Long> pttl = call(key, c -> c.pttl(key));
-        return value.thenCombine(pttl, (bytes, ttl) -> {
-            // 0 is a key in its last millisecond; -2 a key gone since the GET.
-            return bytes == null || ttl != -1 && ttl <= 0 ? null : new StoredEntry(bytes, ttl == -1 ? FOREVER : ttl);
-        }).thenCompose(entry -> entry == null ? CompletableFuture.<StoredEntry>completedFuture(null)
-                : checked(entry.value()).thenApply(current -> current == null ? null : entry))
+        // GET and PTTL go out together, one round trip under one in-flight permit. A write between them can pair
+        // the old value with the new TTL; the write also voids whatever was read (a tracking reader is told of
+        // it), as it would if it came right after both.
+        return this.<StoredEntry>call(key, c -> c.get(key).thenCombine(c.pttl(key), LettuceStore::entry))
+                .thenCompose(this::checked)
                 .exceptionallyCompose(error -> foreignOnWrongType(error).thenApply(bytes -> null));
+    }
+
+    /** A GET's value with a PTTL's answer; null when absent, or when the key went or is in its last millisecond. */
+    private static StoredEntry entry(byte[] value, long pttl) {
+        return value == null || pttl != -1 && pttl <= 0 ? null : new StoredEntry(value, pttl == -1 ? FOREVER : pttl);
+    }
+
+    /** {@code entry}, or null when its value is a lease placeholder or one of its tag stamps is no longer current. */
+    private CompletableFuture<StoredEntry> checked(StoredEntry entry) {
+        if (entry == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (!Envelope.isEnvelope(entry.value())) {
+            return CompletableFuture.completedFuture(LeasedRead.isPlaceholder(entry.value()) ? null : entry);
+        }
+        return checked(entry.value()).thenApply(current -> current == null ? null : entry);
     }
 
     /**
