@@ -208,8 +208,10 @@ public final class ReportBenchmark {
         }
         String took = String.format(Locale.ROOT, "%.1f minutes", (System.nanoTime() - started) / 60e9);
         machine.put("run took", took);
-        String command = "bench/report --profile=" + options.profile().name().toLowerCase(Locale.ROOT)
-                + (args.length == 0 ? "" : "   # arguments: " + String.join(" ", args));
+        // The arguments as given, so that the page names the command that rebuilds it.
+        String command = "bench/report " + (args.length == 0
+                ? "--profile=" + options.profile().name().toLowerCase(Locale.ROOT)
+                : String.join(" ", args));
         return new Report(machine, command, options.method(), String.format(Locale.ROOT,
                 "1 KB values, %,d concurrent clients, 80%% of reads on hot keys", headline.clients().count()), headlineRows, tools, gaps,
                 sections, charts, notes);
