@@ -452,7 +452,11 @@ final class ResponseCacheFilter extends OncePerRequestFilter {
         }
         CachedResponse refreshed = refreshed(policy, request, stale, answer);
         if (refreshed.lifetime() > refreshed.initialAge()) {
-            policy.cache().set(key, refreshed, Ttl.of(Duration.ofMillis(kept(refreshed))), tags(policy, request));
+            Ttl kept = Ttl.of(Duration.ofMillis(kept(refreshed)));
+            policy.cache().set(key, refreshed, kept, tags(policy, request));
+            // The URL's Vary record goes with the page, as when it was stored: else the record lapses first and
+            // the page, kept for longer, can no longer be found.
+            policy.cache().touch(url.variantsKey(), kept);
         }
         answer.wrapper().resetBuffer();
         replay(request, response, refreshed, "REVALIDATED");

@@ -304,6 +304,18 @@ class SharedCacheRulesIT extends RunningServer {
     }
 
     @Test
+    void aPageA304KeepsLongerTakesItsVaryRecordAlong() throws Exception {
+        String[] varied = {"Cache-Control", "max-age=1", "ETag", "\"v1\"", "Vary", "X-Flavour"};
+        send("GET", origin("revalidated-varied", varied), "X-Flavour", "plain");
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> cacheStatus(send("GET", origin("revalidated-varied", varied), "X-Flavour", "plain")).equals("REVALIDATED"));
+        long pageTtl = ttls("page:GET:*").getFirst();
+        long varyTtl = ttls("page:vary:*").getFirst();
+        // Stored a second or more before the 304, the record would lapse that much before the page without it.
+        assertThat(varyTtl).as("the Vary record's TTL beside the refreshed page's, %d ms", pageTtl).isGreaterThan(pageTtl - 500);
+    }
+
+    @Test
     void mustRevalidateMeansAConditionalRequestNotAReRender() throws Exception {
         String modified = HttpDates.format(System.currentTimeMillis() - 60_000);
         String[] strict = {"Cache-Control", "max-age=1, must-revalidate", "Last-Modified", modified};
