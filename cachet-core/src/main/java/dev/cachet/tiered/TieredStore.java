@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 
@@ -34,10 +33,10 @@ import java.util.function.Predicate;
  * others are still read from the first tier, as long as it holds no tagged values, whose tags' reports
  * may come from any server.
  *
- * <p>A read that fills the first tier while an invalidation arrives could keep the old value there; every
- * invalidation therefore moves an epoch (one of a few stripes, chosen by key, so that invalidations of
- * other keys rarely get in the way; a flush moves them all), and a fill that saw its epoch move takes its
- * value out again.
+ * <p>A read that fills the first tier while an invalidation arrives could keep the old value there; a fill is
+ * therefore registered under its key from before its read goes out until its copy is in, an invalidation or a
+ * write here of that key voids it, and a voided fill takes its value out again. Only the key's own
+ * invalidations void a fill: under writes to other keys, fills still stick. A flush voids every fill under way.
  *
  * <p>Tags: the second tier holds every tag's version and answers for it. The first tier keeps versions of its
  * own: a value copied into it is stamped with the first tier's versions of its tags, and when the source
@@ -52,9 +51,7 @@ public final class TieredStore implements Store {
     private final Store second;
     private final InvalidationSource source;
     private final long firstTierTtlMillis;
-    private static final int STRIPES = 64;
 
-    private final AtomicLongArray epochs = new AtomicLongArray(STRIPES);
     private final AtomicLong flushes = new AtomicLong();
     private final AtomicLong tagInvalidations = new AtomicLong();
     private final ConcurrentHashMap<String, Fill> filling = new ConcurrentHashMap<>();
@@ -82,7 +79,7 @@ public final class TieredStore implements Store {
             public void invalidate(Collection<String> keys) {
                 tiered.invalidationsReceived.add(keys.size());
                 for (String key : keys) {
-                    tiered.epochs.incrementAndGet(stripe(key));
+                    tiered.voidFill(key);
                     tiered.first.delete(key);
                 }
             }
@@ -164,10 +161,6 @@ public final class TieredStore implements Store {
         return held;
     }
 
-    private static int stripe(String key) {
-        return key.hashCode() & (STRIPES - 1);
-    }
-
     private long firstTierTtl(long ttlMillis) {
         return ttlMillis == FOREVER ? firstTierTtlMillis : Math.min(ttlMillis, firstTierTtlMillis);
     }
@@ -196,50 +189,88 @@ public final class TieredStore implements Store {
      * them cannot time out together and open the breaker.
      */
     private CompletableFuture<StoredEntry> fill(String key) {
-        int stripe = stripe(key);
-        long seenEpoch = epochs.get(stripe);
         long seenFlushes = flushes.get();
         long seenTagInvalidations = tagInvalidations.get();
         Fill running = filling.get(key);
-        if (running != null && running.epoch() == seenEpoch && running.flushes() == seenFlushes
-                && running.tagInvalidations() == seenTagInvalidations) {
-            return running.entry();
+        if (running != null && !running.voided && running.flushes == seenFlushes && running.tagInvalidations == seenTagInvalidations) {
+            return running.entry;
         }
-        CompletableFuture<StoredEntry> entry = new CompletableFuture<>();
-        Fill mine = new Fill(seenEpoch, seenFlushes, seenTagInvalidations, entry);
-        filling.put(key, mine);
+        Fill mine = new Fill(seenFlushes, seenTagInvalidations);
+        Fill superseded = filling.put(key, mine);
+        if (superseded != null) {
+            // No longer registered, so the key's invalidations would not reach it: it must not keep its copy.
+            superseded.voided = true;
+        }
         second.getEntry(key).whenComplete((read, error) -> {
-            filling.remove(key, mine);
             if (error != null) {
-                entry.completeExceptionally(error);
+                filling.remove(key, mine);
+                mine.entry.completeExceptionally(error);
                 return;
             }
-            // The caller first: the copy is not on its way, and a reader meanwhile only reads Redis once more.
-            entry.complete(read);
+            // The caller first: the copy is not on its way, and a reader meanwhile shares this read.
+            mine.entry.complete(read);
             if (read != null && firstTierServes(key)) {
-                copyUp(key, read, stripe, seenEpoch, seenFlushes, seenTagInvalidations);
+                copyUp(key, read, mine);
+            } else {
+                filling.remove(key, mine);
             }
         });
-        return entry;
+        return mine.entry;
     }
 
-    /** A second-tier read under way, with the invalidation counters as they were when it started. */
-    private record Fill(long epoch, long flushes, long tagInvalidations, CompletableFuture<StoredEntry> entry) {}
+    /**
+     * Voids the fill of {@code key} under way, if any: its copy must not stay in the first tier, nor may a miss
+     * that begins now share its read. Called before the key leaves the first tier, so a copy made after this
+     * is found void, and one made before is taken out by that removal.
+     */
+    private void voidFill(String key) {
+        Fill running = filling.get(key);
+        if (running != null) {
+            running.voided = true;
+        }
+    }
 
-    /** Copies a second-tier hit into the first tier, unless an invalidation came in since the read began. */
-    private void copyUp(String key, StoredEntry entry, int stripe, long seenEpoch, long seenFlushes, long seenTagInvalidations) {
-        firstTierCopy(entry.value()).thenAccept(copy -> {
-            if (copy != entry.value()) {
-                // Stamped with tags: set before the check, so a flush that begins now finds it set.
-                holdsTagged = true;
-                if (!source.isLive()) {
+    /**
+     * A second-tier read under way, with the flush and tag counters as they were when it started; registered
+     * under its key until its copy is in the first tier.
+     */
+    private static final class Fill {
+        final long flushes;
+        final long tagInvalidations;
+        final CompletableFuture<StoredEntry> entry = new CompletableFuture<>();
+        /** Set when the key is invalidated or written here while the fill is under way. */
+        volatile boolean voided;
+
+        Fill(long flushes, long tagInvalidations) {
+            this.flushes = flushes;
+            this.tagInvalidations = tagInvalidations;
+        }
+    }
+
+    /**
+     * Copies a second-tier hit into the first tier, unless an invalidation came in since the read began; the
+     * fill stays registered until the copy is checked, so that an invalidation meanwhile finds it.
+     */
+    private void copyUp(String key, StoredEntry entry, Fill fill) {
+        firstTierCopy(entry.value()).whenComplete((copy, error) -> {
+            try {
+                if (error != null) {
                     return;
                 }
-            }
-            first.set(key, copy, firstTierTtl(entry.ttlMillis()));
-            if (epochs.get(stripe) != seenEpoch || flushes.get() != seenFlushes
-                    || tagInvalidations.get() != seenTagInvalidations && copy != entry.value()) {
-                first.delete(key);
+                if (copy != entry.value()) {
+                    // Stamped with tags: set before the check, so a flush that begins now finds it set.
+                    holdsTagged = true;
+                    if (!source.isLive()) {
+                        return;
+                    }
+                }
+                first.set(key, copy, firstTierTtl(entry.ttlMillis()));
+                if (fill.voided || flushes.get() != fill.flushes
+                        || tagInvalidations.get() != fill.tagInvalidations && copy != entry.value()) {
+                    first.delete(key);
+                }
+            } finally {
+                filling.remove(key, fill);
             }
         });
     }
@@ -341,16 +372,16 @@ public final class TieredStore implements Store {
     }
 
     /**
-     * Drops a key written here from the first tier, and moves its epoch so that a read of it that began
-     * before the write neither keeps its old value there nor is shared with a read that begins after.
+     * Drops a key written here from the first tier, and voids a read of it under way, which began before the
+     * write: it neither keeps its old value there nor is shared with a read that begins after.
      */
     private void dropWritten(String key) {
-        epochs.incrementAndGet(stripe(key));
+        voidFill(key);
         first.delete(key);
     }
 
     private void dropWritten(Collection<String> keys) {
-        keys.forEach(key -> epochs.incrementAndGet(stripe(key)));
+        keys.forEach(this::voidFill);
         first.deleteMany(keys);
     }
 

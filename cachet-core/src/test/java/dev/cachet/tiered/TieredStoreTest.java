@@ -118,17 +118,38 @@ class TieredStoreTest {
     }
 
     @Test
-    void anInvalidationOfAnotherKeyLetsTheFillStick() {
-        String key = "k";
-        String other = "x";
-        assertThat(key.hashCode() & 63).isNotEqualTo(other.hashCode() & 63);
+    void invalidationsAndWritesOfOtherKeysLetTheFillStick() {
         CompletableFuture<Object> reply = new CompletableFuture<>();
         second.nextReply.set(reply);
-        CompletableFuture<byte[]> read = tiered.get(key);
-        source.listener.invalidate(List.of(other));
+        CompletableFuture<byte[]> read = tiered.get("k");
+        for (int i = 0; i < 10_000; i++) {
+            source.listener.invalidate(List.of("other-" + i));
+        }
+        for (int i = 0; i < 1_000; i++) {
+            tiered.set("written-" + i, bytes("w"), Store.FOREVER).join();
+        }
         reply.complete(new StoredEntry(bytes("v"), 60_000));
         read.join();
-        assertThat(first.contains(key).join()).isTrue();
+        assertThat(first.contains("k").join()).as("only the key's own invalidations void its fill").isTrue();
+    }
+
+    @Test
+    void aFillThatAnotherSupersededDoesNotStickOnceTheKeyIsInvalidated() {
+        CompletableFuture<Object> earlier = new CompletableFuture<>();
+        second.nextReply.set(earlier);
+        CompletableFuture<byte[]> before = tiered.get("k");
+        // A tag invalidation makes the next miss read again rather than share the read under way.
+        source.listener.invalidateTags(List.of("t"));
+        CompletableFuture<Object> later = new CompletableFuture<>();
+        second.nextReply.set(later);
+        CompletableFuture<byte[]> after = tiered.get("k");
+        source.listener.invalidate(List.of("k"));
+        later.complete(new StoredEntry(bytes("old"), 60_000));
+        earlier.complete(new StoredEntry(bytes("old"), 60_000));
+        assertThat(before.join()).isEqualTo(bytes("old"));
+        assertThat(after.join()).isEqualTo(bytes("old"));
+        assertThat(second.calls).as("two reads of k").hasValue(2);
+        assertThat(first.contains("k").join()).as("neither read keeps the value the invalidation voided").isFalse();
     }
 
     @Test
