@@ -134,13 +134,8 @@ final class LettuceStore implements Store {
 
     /** {@code entry}, or null when its value is a lease placeholder or one of its tag stamps is no longer current. */
     private CompletableFuture<StoredEntry> checked(StoredEntry entry) {
-        if (entry == null) {
-            return CompletableFuture.completedFuture(null);
-        }
-        if (!Envelope.isEnvelope(entry.value())) {
-            return CompletableFuture.completedFuture(LeasedRead.isPlaceholder(entry.value()) ? null : entry);
-        }
-        return checked(entry.value()).thenApply(current -> current == null ? null : entry);
+        return entry == null ? CompletableFuture.completedFuture(null)
+                : checked(entry.value()).thenApply(current -> current == null ? null : entry);
     }
 
     /**
