@@ -34,16 +34,26 @@ final class ReportWriter {
     }
 
     /**
-     * A ratio between two rows of the same run, and what it should reach.
+     * A comparison of two figures of the same run, and what it should reach.
      *
      * @param name what is compared
-     * @param ratio the measured ratio
-     * @param target the least it should be, or NaN when it has no target
+     * @param ratio the measured figure: a ratio, or a difference its name gives the unit of
+     * @param target the least it should be (the most, with {@code atMost}), or NaN when it has no target
+     * @param atMost whether the target is a ceiling rather than a floor
      * @param basis the figures it comes from
      */
-    record Gap(String name, double ratio, double target, String basis) {
+    record Gap(String name, double ratio, double target, boolean atMost, String basis) {
+        /** A gap whose target, if any, is a floor. */
+        Gap(String name, double ratio, double target, String basis) {
+            this(name, ratio, target, false, basis);
+        }
+
         String verdict() {
-            return Double.isNaN(target) ? DASH : ratio >= target ? "met" : "not met";
+            return Double.isNaN(target) ? DASH : (atMost ? ratio <= target : ratio >= target) ? "met" : "not met";
+        }
+
+        String shownTarget() {
+            return Double.isNaN(target) ? DASH : String.format(Locale.ROOT, "%s %.2f", atMost ? "≤" : "≥", target);
         }
     }
 
@@ -118,10 +128,10 @@ final class ReportWriter {
             page.append('\n');
         }
 
-        page.append("## Gaps\n\n| ratio | measured | target | | from |\n| --- | ---: | ---: | --- | --- |\n");
+        page.append("## Gaps\n\n| comparison | measured | target | | from |\n| --- | ---: | ---: | --- | --- |\n");
         for (Gap gap : report.gaps()) {
             page.append("| ").append(gap.name()).append(" | ").append(String.format(Locale.ROOT, "%.2f", gap.ratio())).append(" | ")
-                    .append(Double.isNaN(gap.target()) ? DASH : String.format(Locale.ROOT, "≥ %.2f", gap.target())).append(" | ")
+                    .append(gap.shownTarget()).append(" | ")
                     .append(gap.verdict()).append(" | ").append(gap.basis()).append(" |\n");
         }
         page.append('\n');

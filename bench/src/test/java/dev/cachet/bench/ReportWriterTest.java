@@ -41,7 +41,9 @@ class ReportWriterTest {
                         new ToolResult("memcslap", "get", 1_000, -1, 30_000, Double.NaN, Double.NaN)),
                 List.of(new Gap("Cachet Redis set / raw Lettuce set", 0.9, 0.85, "cachet-redis 90 ops/s, lettuce 100 ops/s"),
                         new Gap("tiered / spring, over the bound", 0.5, 0.8, "bound 4.00"),
-                        new Gap("get-many / MGET", 0.7, Double.NaN, "x")),
+                        new Gap("get-many / MGET", 0.7, Double.NaN, "x"),
+                        new Gap("hit ratio under the ideal's, in points", 2.2, 2, true, "hit 0.779, ideal 0.801"),
+                        new Gap("hit ratio under the ideal's, at 1,000", -0.1, 2, true, "hit 0.802, ideal 0.801")),
                 List.of(new Section("reads (80/20 keys), 50 platform threads", List.of(Row.of(lettuce), new Row(tiered, 0.8)))),
                 List.of(new Chart("throughput-reads.png", "Throughput: reads")),
                 List.of("cleanup: lettuce deleted 100,000 keys"));
@@ -61,6 +63,8 @@ class ReportWriterTest {
         assertThat(page).contains("| Cachet Redis set / raw Lettuce set | 0.90 | ≥ 0.85 | met |");
         assertThat(page).contains("| tiered / spring, over the bound | 0.50 | ≥ 0.80 | not met |");
         assertThat(page).contains("| get-many / MGET | 0.70 | – | – |");
+        assertThat(page).contains("| hit ratio under the ideal's, in points | 2.20 | ≤ 2.00 | not met |");
+        assertThat(page).contains("| hit ratio under the ideal's, at 1,000 | -0.10 | ≤ 2.00 | met |");
         assertThat(page).contains("![Throughput: reads](benchmarks/throughput-reads.png)");
         assertThat(page).contains("### reads (80/20 keys), 50 platform threads");
         assertThat(page).contains("* cleanup: lettuce deleted 100,000 keys");
