@@ -259,6 +259,11 @@ final class Connector implements AutoCloseable {
             connection.close();
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        shutdown(resources, name);
+    }
+
+    /** Shuts down a client's resources and waits, briefly, for their threads to stop. */
+    static void shutdown(ClientResources resources, String name) {
         try {
             resources.shutdown(0, 2, TimeUnit.SECONDS).get(3, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

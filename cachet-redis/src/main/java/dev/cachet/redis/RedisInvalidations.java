@@ -17,6 +17,7 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.resource.ClientResources;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -80,7 +81,7 @@ public final class RedisInvalidations implements InvalidationSource {
         this.uri.setClientName(options.clientName() + "-invalidations");
         this.name = (options.cluster() ? "cluster " : "") + uri.getHost() + ":" + uri.getPort();
         this.retryMillis = options.reconnectDelayMax().toMillis();
-        this.resources = ClientResources.create();
+        this.resources = SharedResources.acquire();
         ClientOptions clientOptions = ClientOptions.builder()
                 .protocolVersion(ProtocolVersion.RESP3)
                 .autoReconnect(true)
@@ -229,7 +230,10 @@ public final class RedisInvalidations implements InvalidationSource {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
         live = false;
         trackers.values().forEach(Tracker::close);
@@ -237,7 +241,8 @@ public final class RedisInvalidations implements InvalidationSource {
         if (topology != null) {
             topology.shutdown(0, 2, TimeUnit.SECONDS);
         }
-        Connector.shutdown(null, client, resources, name + " (invalidations)");
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        SharedResources.release(resources);
     }
 
     /** The tracking connection to one node. */

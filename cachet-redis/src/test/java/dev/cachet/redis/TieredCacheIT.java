@@ -5,11 +5,17 @@ import static org.awaitility.Awaitility.await;
 
 import dev.cachet.TcpProxy;
 import dev.cachet.Ttl;
+import dev.cachet.store.Store;
+import dev.cachet.tiered.InvalidationSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -180,5 +186,52 @@ class TieredCacheIT {
         System.out.printf("invalidation propagation over %d writes: p50 %.2f ms, p99 %.2f ms, max %.2f ms%n", rounds,
                 nanos[rounds / 2] / 1e6, nanos[rounds * 99 / 100] / 1e6, nanos[rounds - 1] / 1e6);
         assertThat(nanos[rounds - 1]).isLessThan(PROPAGATION_BOUND.toNanos());
+    }
+    @Test
+    void invalidationSourcesShareTheirThreadsAndTheLastToCloseStopsThem() {
+        Set<Thread> before = Set.copyOf(Thread.getAllStackTraces().keySet());
+        List<RedisInvalidations> sources = new ArrayList<>();
+        List<String> reported = new CopyOnWriteArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                RedisInvalidations source = RedisInvalidations.create(LocalRedis.options().build(), prefix + "-" + i + ":");
+                sources.add(source);
+                source.start(new InvalidationSource.Listener() {
+                    @Override
+                    public void invalidate(Collection<String> keys) {
+                        reported.addAll(keys);
+                    }
+
+                    @Override
+                    public void invalidateTags(Collection<String> tags) {
+                    }
+
+                    @Override
+                    public void flushAll() {
+                    }
+                });
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> sources.stream().allMatch(RedisInvalidations::isLive));
+            List<Thread> started = Thread.getAllStackTraces().keySet().stream()
+                    .filter(thread -> !before.contains(thread) && thread.getName().startsWith("lettuce-")).toList();
+            Set<String> loops = started.stream().map(Thread::getName).filter(name -> name.contains("EventLoop"))
+                    .map(name -> name.substring(0, name.lastIndexOf('-'))).collect(Collectors.toSet());
+            assertThat(loops).as("the event loop groups that four sources started").hasSizeLessThanOrEqualTo(1);
+
+            sources.subList(0, 3).forEach(RedisInvalidations::close);
+            try (Store writer = RedisStore.create(LocalRedis.options().build())) {
+                String key = prefix + "-3:k";
+                writer.set(key, new byte[] {1}, 60_000).join();
+                await().atMost(PROPAGATION_BOUND).until(() -> reported.contains(key));
+                writer.delete(key).join();
+            }
+            sources.get(3).close();
+            // Threads of resources that another source of this process already held stay with it.
+            if (!loops.isEmpty() && before.stream().noneMatch(thread -> thread.getName().startsWith(loops.iterator().next() + "-"))) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> started.stream().noneMatch(Thread::isAlive));
+            }
+        } finally {
+            sources.forEach(RedisInvalidations::close);
+        }
     }
 }
