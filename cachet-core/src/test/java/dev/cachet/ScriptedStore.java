@@ -32,6 +32,9 @@ public final class ScriptedStore implements Store {
     /** What a failing call fails with. */
     public volatile Supplier<RuntimeException> error = () -> new CacheBackendException("connection reset", new IOException("reset"));
 
+    /** Whether {@link #close()} was called. */
+    public volatile boolean closed;
+
     /** When set, the next call returns this future, for replies that come later. */
     public final AtomicReference<CompletableFuture<Object>> nextReply = new AtomicReference<>();
 
@@ -171,6 +174,7 @@ public final class ScriptedStore implements Store {
 
     @Override
     public void close() {
+        closed = true;
         delegate.close();
     }
 }

@@ -44,13 +44,15 @@ import java.util.function.Predicate;
  * with it reads as absent there and the next read goes to the second tier. A fill that saw any tag
  * invalidated meanwhile takes its value out again.
  *
- * <p>The tiered store owns both stores and the source, and closes them. Thread-safe.
+ * <p>The tiered store owns the first tier and the source, and closes them; it closes the second tier too,
+ * unless it was made {@linkplain #createOverShared over a shared one}. Thread-safe.
  */
 public final class TieredStore implements Store {
     private final Store first;
     private final Store second;
     private final InvalidationSource source;
     private final long firstTierTtlMillis;
+    private final boolean ownsSecond;
 
     private final AtomicLong flushes = new AtomicLong();
     private final AtomicLong tagInvalidations = new AtomicLong();
@@ -64,17 +66,30 @@ public final class TieredStore implements Store {
      */
     private volatile boolean holdsTagged;
 
-    private TieredStore(Store first, Store second, InvalidationSource source, TieredOptions options) {
+    private TieredStore(Store first, Store second, InvalidationSource source, TieredOptions options, boolean ownsSecond) {
         this.first = Objects.requireNonNull(first, "first");
         this.second = Objects.requireNonNull(second, "second");
         this.source = Objects.requireNonNull(source, "source");
         this.firstTierTtlMillis = options.firstTierTtl().toMillis();
+        this.ownsSecond = ownsSecond;
     }
 
-    /** A tiered store over {@code first} and {@code second}; starts {@code source}. */
+    /** A tiered store over {@code first} and {@code second}, closing both when it closes; starts {@code source}. */
     public static TieredStore create(Store first, Store second, InvalidationSource source, TieredOptions options) {
-        TieredStore tiered = new TieredStore(first, second, source, options);
-        source.start(new InvalidationSource.Listener() {
+        return start(new TieredStore(first, second, source, options, true));
+    }
+
+    /**
+     * A tiered store like {@link #create}, over a {@code second} tier that other caches use as well, so that
+     * caches on one Redis share its connection and threads: closing the tiered store closes {@code first}
+     * and {@code source} but not {@code second}, which whoever made it closes after the stores over it.
+     */
+    public static TieredStore createOverShared(Store first, Store second, InvalidationSource source, TieredOptions options) {
+        return start(new TieredStore(first, second, source, options, false));
+    }
+
+    private static TieredStore start(TieredStore tiered) {
+        tiered.source.start(new InvalidationSource.Listener() {
             @Override
             public void invalidate(Collection<String> keys) {
                 tiered.invalidationsReceived.add(keys.size());
@@ -109,6 +124,11 @@ public final class TieredStore implements Store {
     /** The first tier, for inspection. */
     public Store firstTier() {
         return first;
+    }
+
+    /** The second tier, for inspection. */
+    public Store secondTier() {
+        return second;
     }
 
     /** Reads of a key that the first tier answered, since the store was created. */
@@ -454,6 +474,8 @@ public final class TieredStore implements Store {
     public void close() {
         source.close();
         first.close();
-        second.close();
+        if (ownsSecond) {
+            second.close();
+        }
     }
 }

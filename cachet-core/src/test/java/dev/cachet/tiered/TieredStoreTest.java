@@ -284,4 +284,15 @@ class TieredStoreTest {
         source.listener.flushAll();
         assertThat(tiered.invalidationsReceived()).isEqualTo(4);
     }
+
+    @Test
+    void aTieredStoreClosesItsSecondTierUnlessItIsShared() {
+        ScriptedStore shared = new ScriptedStore();
+        ManualSource sharingSource = new ManualSource();
+        TieredStore.createOverShared(LocalStore.create(), shared, sharingSource, TieredOptions.DEFAULTS).close();
+        assertThat(shared.closed).as("a shared second tier, left to its owner").isFalse();
+
+        tiered.close();
+        assertThat(second.closed).as("a second tier of its own").isTrue();
+    }
 }

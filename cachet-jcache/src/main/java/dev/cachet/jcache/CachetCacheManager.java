@@ -28,8 +28,8 @@ import javax.cache.spi.CachingProvider;
 
 /**
  * A JCache cache manager: the caches of one URI and class loader, all on the store its settings name. Caches on
- * the {@code redis} store share one connection; each {@code local} cache has a store of its own, and each
- * {@code tiered} cache its own first tier and invalidation connection (tracking is per key prefix).
+ * the {@code redis} and {@code tiered} stores share one Redis connection; each {@code local} cache has a store of
+ * its own, and each {@code tiered} cache its own first tier and invalidation connection (tracking is per key prefix).
  */
 final class CachetCacheManager implements CacheManager {
     /** Failures reach the cache, which passes them on or, fail-soft, answers without the store. */
@@ -42,6 +42,9 @@ final class CachetCacheManager implements CacheManager {
     private final Settings settings;
     private final Values values;
     private final ConcurrentHashMap<String, CachetCache<?, ?>> caches = new ConcurrentHashMap<>();
+    /** The Redis store of every cache of a redis or tiered manager: one connection, made with the first cache. */
+    private Store redis;
+    /** A redis manager's caches' store: {@link #redis} behind the breaker. */
     private Store sharedRedis;
     /** The breaker every Redis-backed cache of this manager shares; made with the first of them. */
     private CircuitBreaker redisBreaker;
@@ -119,7 +122,7 @@ final class CachetCacheManager implements CacheManager {
             case REDIS -> {
                 synchronized (this) {
                     if (sharedRedis == null) {
-                        sharedRedis = guarded(RedisStore.create(redisOptions()));
+                        sharedRedis = guarded(redis());
                     }
                     yield new Backing(sharedRedis, null);
                 }
@@ -127,7 +130,8 @@ final class CachetCacheManager implements CacheManager {
             case TIERED -> {
                 Store first = localStore();
                 RemoteChanges changes = new RemoteChanges(RedisInvalidations.create(redisOptions(), keyPrefix + ":"), first);
-                yield new Backing(guarded(TieredStore.create(first, RedisStore.create(redisOptions()), changes, TieredOptions.DEFAULTS)),
+                // The cache closes its tiered store, which leaves the shared Redis store to the manager.
+                yield new Backing(guarded(TieredStore.createOverShared(first, redis(), changes, TieredOptions.DEFAULTS)),
                         changes);
             }
         };
@@ -146,6 +150,13 @@ final class CachetCacheManager implements CacheManager {
             redisBreaker = new CircuitBreaker(RedisStoreOptions.redact(settings.redisUrl()), STRICT);
         }
         return GuardedStore.wrap(redis, STRICT, redisBreaker);
+    }
+
+    private synchronized Store redis() {
+        if (redis == null) {
+            redis = RedisStore.create(redisOptions());
+        }
+        return redis;
     }
 
     private RedisStoreOptions redisOptions() {
@@ -239,19 +250,20 @@ final class CachetCacheManager implements CacheManager {
 
     @Override
     public void close() {
-        Store redis;
+        Store connection;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
-            redis = sharedRedis;
+            // Closing the breaker's side closes the store behind it.
+            connection = sharedRedis != null ? sharedRedis : redis;
         }
         provider.released(this);
         List.copyOf(caches.values()).forEach(CachetCache::close);
         caches.clear();
-        if (redis != null) {
-            redis.close();
+        if (connection != null) {
+            connection.close();
         }
     }
 

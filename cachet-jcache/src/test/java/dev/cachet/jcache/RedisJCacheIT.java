@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cachet.TcpProxy;
 import dev.cachet.redis.LocalRedis;
+import dev.cachet.store.Store;
 import dev.cachet.tiered.TieredStore;
 import java.net.URI;
 import java.time.Duration;
@@ -91,6 +92,20 @@ class RedisJCacheIT {
             assertThat(cache.get("a")).isEqualTo("b");
             assertThat(store.firstTierHits()).isPositive();
         });
+    }
+
+    @Test
+    void onTheTieredStoreAManagersCachesShareOneRedisStoreThatOutlivesEachCache() {
+        Cache<String, String> kept = cache("tiered", "kept");
+        Cache<String, String> closed = kept.getCacheManager().createCache("closed", new MutableConfiguration<>());
+        Store redis = kept.unwrap(TieredStore.class).secondTier();
+        assertThat(closed.unwrap(TieredStore.class).secondTier()).isSameAs(redis);
+
+        closed.put("a", "1");
+        closed.close();
+        kept.put("a", "2");
+        assertThat(cache("tiered", "kept").get("a")).as("written through the shared store after the other cache closed")
+                .isEqualTo("2");
     }
 
     @Test

@@ -13,7 +13,6 @@ import dev.cachet.resilience.CircuitBreaker;
 import dev.cachet.resilience.GuardedStore;
 import dev.cachet.resilience.ResilienceOptions;
 import dev.cachet.spring.CachetProperties.CacheProperties;
-import dev.cachet.spring.CachetProperties.StoreType;
 import dev.cachet.store.Store;
 import dev.cachet.tiered.TieredOptions;
 import dev.cachet.tiered.TieredStore;
@@ -25,6 +24,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -81,6 +81,7 @@ final class CacheFactory {
         Map<String, CircuitBreaker> breakers = new HashMap<>();
         MemcachedCaches memcachedStores = new MemcachedCaches(classLoader);
         List<AutoCloseable> owned = new ArrayList<>();
+        Function<RedisStoreOptions, Store> sharedRedis = redis -> redisByOptions.computeIfAbsent(redis, o -> own(owned, RedisStore.create(o)));
         try {
             settings.forEach((alias, cache) -> {
                 CacheOptions cacheOptions = options.get(alias);
@@ -91,7 +92,7 @@ final class CacheFactory {
                     }
                     case REDIS -> {
                         RedisStoreOptions redis = redisOptions(alias, cache);
-                        Store shared = redisByOptions.computeIfAbsent(redis, o -> own(owned, RedisStore.create(o)));
+                        Store shared = sharedRedis.apply(redis);
                         yield new CachetCaches.Entry(Cache.create(guarded(shared, redis, cacheOptions, breakers), cacheOptions),
                                 cache, shared, null, null);
                     }
@@ -99,10 +100,12 @@ final class CacheFactory {
                         RedisStoreOptions redis = redisOptions(alias, cache);
                         TieredOptions tieredOptions = new TieredOptions(positive(alias, "local.ttl", cache.getLocal().getTtl()));
                         Store first = localStore(alias, cache);
-                        Store second = RedisStore.create(redis);
-                        // The tiered store owns and closes both tiers and its tracking connection.
-                        TieredStore tiered = own(owned, TieredStore.create(first, second,
-                                RedisInvalidations.create(redis, cacheOptions.keyPrefix() + ":"), tieredOptions));
+                        Store second = sharedRedis.apply(redis);
+                        // The tracking connection is the cache's own, named after it in CLIENT LIST. The tiered store
+                        // is owned after the Redis store it shares, so it closes first, and it leaves that store open.
+                        RedisStoreOptions tracking = redisOptions(alias, cache, "cachet-" + alias);
+                        TieredStore tiered = own(owned, TieredStore.createOverShared(first, second,
+                                RedisInvalidations.create(tracking, cacheOptions.keyPrefix() + ":"), tieredOptions));
                         yield new CachetCaches.Entry(Cache.create(guarded(tiered, redis, cacheOptions, breakers), cacheOptions),
                                 cache, second, first, tiered);
                     }
@@ -147,6 +150,11 @@ final class CacheFactory {
     }
 
     private RedisStoreOptions redisOptions(String alias, CacheProperties cache) {
+        // One name for the Redis stores, so that caches with the same settings share a connection.
+        return redisOptions(alias, cache, "cachet");
+    }
+
+    private RedisStoreOptions redisOptions(String alias, CacheProperties cache, String clientName) {
         String url = cache.getUrl();
         if (url == null || url.isBlank()) {
             throw invalid(alias, "url", url, "a redis or tiered cache needs a Redis URL");
@@ -159,8 +167,7 @@ final class CacheFactory {
                 .url(url)
                 .trustedCertificates(trusted)
                 .cluster(cache.isCluster())
-                // One name for all redis caches, so those with the same settings share a connection.
-                .clientName(cache.getStore() == StoreType.TIERED ? "cachet-" + alias : "cachet")
+                .clientName(clientName)
                 .commandTimeout(positive(alias, "command-timeout", cache.getCommandTimeout()))
                 .connectTimeout(positive(alias, "connect-timeout", cache.getConnectTimeout()))
                 .build());

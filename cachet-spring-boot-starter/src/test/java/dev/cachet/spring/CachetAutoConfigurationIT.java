@@ -1,6 +1,7 @@
 package dev.cachet.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cachet.Cache;
 import dev.cachet.Ttl;
@@ -14,11 +15,13 @@ import dev.cachet.spring.actuate.RedisMonitor;
 import dev.cachet.spring.thymeleaf.CachetDialect;
 import dev.cachet.spring.thymeleaf.CachetThymeleafAutoConfiguration;
 import dev.cachet.spring.web.CachetWebAutoConfiguration;
+import dev.cachet.store.Store;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -274,6 +277,35 @@ class CachetAutoConfigurationIT {
                     assertThat(sessions.clear()).isEqualTo(-1);
                     assertThat(sessions.get("s1", String.class)).isNull();
                 });
+    }
+
+    @Test
+    void redisAndTieredCachesOnOneRedisShareOneStoreThatClosesWithTheContext() {
+        AtomicReference<Store> shared = new AtomicReference<>();
+        contexts.withPropertyValues(
+                        "cachet.defaults.url=" + LocalRedis.URL,
+                        "cachet.defaults.key-prefix=" + run,
+                        "cachet.caches.products.store=redis",
+                        "cachet.caches.pages.store=tiered",
+                        "cachet.caches.fragments.store=tiered")
+                .run(context -> {
+                    CachetCaches caches = context.getBean(CachetCaches.class);
+                    Store store = caches.redisStore("products").orElseThrow();
+                    assertThat(caches.redisStore("pages")).containsSame(store);
+                    assertThat(caches.redisStore("fragments")).containsSame(store);
+                    assertThat(caches.redisServers()).singleElement().satisfies(server ->
+                            assertThat(server.aliases()).containsExactly("products", "pages", "fragments"));
+                    for (String alias : List.of("products", "pages", "fragments")) {
+                        Cache cache = caches.get(alias);
+                        cache.set("k", alias);
+                        assertThat(cache.get("k", String.class)).isEqualTo(alias);
+                        assertThat(store.get(cache.makeKey("k")).join()).as("%s's value, in Redis", alias).isNotNull();
+                        cache.clear();
+                    }
+                    shared.set(store);
+                });
+        assertThatThrownBy(() -> shared.get().get(run + ":pages:1:k").join())
+                .as("the shared store, once the context closed").hasMessageContaining("is closed");
     }
 
     @Test
