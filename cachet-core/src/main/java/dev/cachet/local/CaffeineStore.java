@@ -45,22 +45,24 @@ final class CaffeineStore implements Store {
     private static final CompletableFuture<Boolean> FALSE = completedFuture(false);
 
     /**
-     * A value, the ticker reading at which it expires, its compare-and-set token, and what a cache decoded it
-     * into: one object, so that a hit of a value decoded before reads nothing but the map's node and this.
-     * Immutable; keeping a decoded form replaces the entry with one that has it, if the entry is still there.
+     * A value, the ticker readings at which it was stored and at which it expires, its compare-and-set token,
+     * and what a cache decoded it into: one object, so that a hit of a value decoded before reads nothing but
+     * the map's node and this. Immutable; keeping a decoded form replaces the entry with one that has it, if the entry is still there.
      */
     private final class Entry implements HeldValue {
         private final String key;
         private final byte[] value;
         private final long expiresAt;
+        private final long storedAt;
         private final long cas;
         private final boolean enveloped;
         private final Type decodedType;
         private final Object decoded;
 
-        Entry(String key, byte[] value, long expiresAt, long cas, Type decodedType, Object decoded) {
+        Entry(String key, byte[] value, long storedAt, long expiresAt, long cas, Type decodedType, Object decoded) {
             this.key = key;
             this.value = value;
+            this.storedAt = storedAt;
             this.expiresAt = expiresAt;
             this.cas = cas;
             this.enveloped = value.length > 0 && value[0] == Envelope.MARKER;
@@ -85,7 +87,12 @@ final class CaffeineStore implements Store {
 
         @Override
         public void keepDecoded(Type type, Object form) {
-            cache.asMap().replace(key, this, new Entry(key, value, expiresAt, cas, type, form));
+            cache.asMap().replace(key, this, new Entry(key, value, storedAt, expiresAt, cas, type, form));
+        }
+
+        @Override
+        public long ageNanos() {
+            return ticker.read() - storedAt;
         }
     }
 
@@ -151,8 +158,9 @@ final class CaffeineStore implements Store {
     }
 
     private Entry entry(String key, byte[] value, long ttlMillis) {
-        long expiresAt = ttlMillis == FOREVER ? NEVER : ticker.read() + TimeUnit.MILLISECONDS.toNanos(ttlMillis);
-        return new Entry(key, value, expiresAt, nextCas.incrementAndGet(), null, null);
+        long now = ticker.read();
+        long expiresAt = ttlMillis == FOREVER ? NEVER : now + TimeUnit.MILLISECONDS.toNanos(ttlMillis);
+        return new Entry(key, value, now, expiresAt, nextCas.incrementAndGet(), null, null);
     }
 
     @Override
@@ -163,7 +171,7 @@ final class CaffeineStore implements Store {
     /** The same value with a new TTL, keeping what it was decoded into. */
     private Entry touched(Entry old, long ttlMillis) {
         long expiresAt = ttlMillis == FOREVER ? NEVER : ticker.read() + TimeUnit.MILLISECONDS.toNanos(ttlMillis);
-        return new Entry(old.key, old.value, expiresAt, nextCas.incrementAndGet(), old.decodedType, old.decoded);
+        return new Entry(old.key, old.value, old.storedAt, expiresAt, nextCas.incrementAndGet(), old.decodedType, old.decoded);
     }
 
     /** The entry at {@code key}, unless absent or stamped with a tag version that is no longer current. */
@@ -381,7 +389,8 @@ final class CaffeineStore implements Store {
                 } catch (ArithmeticException e) {
                     throw new IllegalStateException("incrementing key '" + k + "' by " + delta + " would overflow");
                 }
-                return new Entry(k, Long.toString(next).getBytes(StandardCharsets.US_ASCII), old.expiresAt, nextCas.incrementAndGet(), null, null);
+                return new Entry(k, Long.toString(next).getBytes(StandardCharsets.US_ASCII), ticker.read(), old.expiresAt,
+                        nextCas.incrementAndGet(), null, null);
             });
             return completedFuture(Long.parseLong(new String(updated.value, StandardCharsets.US_ASCII)));
         } catch (NoSuchElementException | IllegalStateException e) {

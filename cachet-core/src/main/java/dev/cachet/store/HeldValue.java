@@ -26,4 +26,12 @@ public interface HeldValue {
      * may drop it (when the value was replaced meanwhile, or under contention).
      */
     void keepDecoded(Type type, Object value);
+
+    /**
+     * Nanoseconds since these bytes were stored, by the store's own clock; 0 from a store that does not keep
+     * the time. A tiered store reads a first-tier copy near the end of its life again before it expires.
+     */
+    default long ageNanos() {
+        return 0;
+    }
 }

@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
@@ -25,13 +26,15 @@ import java.util.function.Predicate;
  * by an {@link InvalidationSource}.
  *
  * <p>Reads try the first tier, then the second, and copy a second-tier hit into the first for at most its
- * remaining TTL and at most {@link TieredOptions#firstTierTtl()}. Writes and deletes go to the second tier
- * and then drop the key from the first, so the next read takes the new value from the second tier. When the
- * source reports a change made anywhere, the key leaves the first tier; while the source is not live, the
- * first tier is neither read nor filled, and when it goes live again the first tier is flushed. A source
- * that lost only some of its servers ({@link InvalidationSource#isLive(String)}) costs only their keys: the
- * others are still read from the first tier, as long as it holds no tagged values, whose tags' reports
- * may come from any server.
+ * remaining TTL and at most {@link TieredOptions#firstTierTtl()}. A copy read in the last fifth of a full
+ * first-tier TTL is read again from the second tier in the background (as one read, however many hits ask),
+ * so that a key in steady use is not a miss each time its copy expires; the hit is answered from the copy.
+ * Writes and deletes go to the second tier and then drop the key from the first, so the next read takes the
+ * new value from the second tier. When the source reports a change made anywhere, the key leaves the first
+ * tier; while the source is not live, the first tier is neither read nor filled, and when it goes live again
+ * the first tier is flushed. A source that lost only some of its servers
+ * ({@link InvalidationSource#isLive(String)}) costs only their keys: the others are still read from the first
+ * tier, as long as it holds no tagged values, whose tags' reports may come from any server.
  *
  * <p>A read that fills the first tier while an invalidation arrives could keep the old value there; a fill is
  * therefore registered under its key from before its read goes out until its copy is in, an invalidation or a
@@ -52,6 +55,8 @@ public final class TieredStore implements Store {
     private final Store second;
     private final InvalidationSource source;
     private final long firstTierTtlMillis;
+    /** Age past which a first-tier copy that hits is read again: four fifths of the first tier's TTL. */
+    private final long refreshAfterNanos;
     private final boolean ownsSecond;
 
     private final AtomicLong flushes = new AtomicLong();
@@ -71,6 +76,7 @@ public final class TieredStore implements Store {
         this.second = Objects.requireNonNull(second, "second");
         this.source = Objects.requireNonNull(source, "source");
         this.firstTierTtlMillis = options.firstTierTtl().toMillis();
+        this.refreshAfterNanos = TimeUnit.MILLISECONDS.toNanos(firstTierTtlMillis) / 5 * 4;
         this.ownsSecond = ownsSecond;
     }
 
@@ -177,6 +183,10 @@ public final class TieredStore implements Store {
         HeldValue held = first.held(key);
         if (held != null) {
             firstTierHits.increment();
+            // A copy whose TTL the second tier's cut short never gets this old, so is left to expire with it.
+            if (held.ageNanos() >= refreshAfterNanos) {
+                fill(key);
+            }
         }
         return held;
     }
@@ -232,6 +242,10 @@ public final class TieredStore implements Store {
             if (read != null && firstTierServes(key)) {
                 copyUp(key, read, mine);
             } else {
+                if (read == null) {
+                    // A copy being read again whose key is gone from the second tier goes too.
+                    first.delete(key);
+                }
                 filling.remove(key, mine);
             }
         });

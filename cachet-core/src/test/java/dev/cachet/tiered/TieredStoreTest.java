@@ -2,12 +2,15 @@ package dev.cachet.tiered;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cachet.FakeTicker;
 import dev.cachet.ScriptedStore;
 import dev.cachet.local.LocalStore;
+import dev.cachet.local.LocalStoreOptions;
 import dev.cachet.store.Envelope;
 import dev.cachet.store.Store;
 import dev.cachet.store.StoredEntry;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -150,6 +153,76 @@ class TieredStoreTest {
         assertThat(after.join()).isEqualTo(bytes("old"));
         assertThat(second.calls).as("two reads of k").hasValue(2);
         assertThat(first.contains("k").join()).as("neither read keeps the value the invalidation voided").isFalse();
+    }
+
+    /** A tiered store with a first tier on {@code ticker} and a first-tier TTL of 10 s. */
+    private TieredStore onTicker(FakeTicker ticker) {
+        Store timed = LocalStore.create(LocalStoreOptions.builder().ticker(ticker).build());
+        return TieredStore.create(timed, second, source, new TieredOptions(Duration.ofSeconds(10)));
+    }
+
+    @Test
+    void aCopyHitInTheLastFifthOfItsLifeIsReadAgainOnceAndAnsweredMeanwhile() {
+        FakeTicker ticker = new FakeTicker();
+        TieredStore timed = onTicker(ticker);
+        second.delegate.set("k", bytes("v1"), 60_000).join();
+        assertThat(timed.get("k").join()).isEqualTo(bytes("v1"));
+        second.delegate.set("k", bytes("v2"), 60_000).join();
+        int reads = second.calls.get();
+
+        ticker.advance(Duration.ofMillis(7_900));
+        assertThat(timed.held("k").bytes()).isEqualTo(bytes("v1"));
+        assertThat(second.calls).as("no read before the last fifth").hasValue(reads);
+
+        ticker.advance(Duration.ofMillis(200));
+        CompletableFuture<Object> reply = new CompletableFuture<>();
+        second.nextReply.set(reply);
+        assertThat(timed.held("k").bytes()).as("answered from the copy").isEqualTo(bytes("v1"));
+        assertThat(timed.held("k").bytes()).isEqualTo(bytes("v1"));
+        assertThat(second.calls).as("one read, however many hits").hasValue(reads + 1);
+        reply.complete(new StoredEntry(bytes("v2"), 60_000));
+        assertThat(timed.held("k").bytes()).as("the copy read again").isEqualTo(bytes("v2"));
+        assertThat(timed.firstTierHits()).isEqualTo(4);
+
+        ticker.advance(Duration.ofMillis(7_900));
+        timed.held("k");
+        assertThat(second.calls).as("a new copy's life starts again").hasValue(reads + 1);
+    }
+
+    @Test
+    void aCopyThatTheSecondTiersTtlCutShortIsNotReadAgain() {
+        FakeTicker ticker = new FakeTicker();
+        TieredStore timed = onTicker(ticker);
+        second.delegate.set("k", bytes("v"), 5_000).join();
+        timed.get("k").join();
+        int reads = second.calls.get();
+        ticker.advance(Duration.ofMillis(4_900));
+        assertThat(timed.held("k")).isNotNull();
+        assertThat(second.calls).hasValue(reads);
+        ticker.advance(Duration.ofMillis(200));
+        assertThat(timed.held("k")).as("expired with the second tier's entry").isNull();
+    }
+
+    @Test
+    void aCopyReadAgainDoesNotStickIfItsKeyIsInvalidatedMeanwhileAndGoesIfTheKeyIsGone() {
+        FakeTicker ticker = new FakeTicker();
+        TieredStore timed = onTicker(ticker);
+        second.delegate.set("k", bytes("v1"), 60_000).join();
+        second.delegate.set("gone", bytes("g"), 60_000).join();
+        timed.get("k").join();
+        timed.get("gone").join();
+        ticker.advance(Duration.ofMillis(8_500));
+
+        CompletableFuture<Object> reply = new CompletableFuture<>();
+        second.nextReply.set(reply);
+        timed.held("k");
+        source.listener.invalidate(List.of("k"));
+        reply.complete(new StoredEntry(bytes("v1"), 60_000));
+        assertThat(timed.held("k")).as("the invalidation wins over the read under way").isNull();
+
+        second.delegate.delete("gone").join();
+        assertThat(timed.held("gone").bytes()).isEqualTo(bytes("g"));
+        assertThat(timed.held("gone")).as("deleted in the second tier, so taken out when read again").isNull();
     }
 
     @Test
