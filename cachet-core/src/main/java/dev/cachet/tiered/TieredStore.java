@@ -183,7 +183,7 @@ public final class TieredStore implements Store {
         HeldValue held = first.held(key);
         if (held != null) {
             firstTierHits.increment();
-            // A copy whose TTL the second tier's cut short never gets this old, so is left to expire with it.
+            // A copy whose TTL the second tier cut short never gets this old, so it expires with the second tier's entry.
             if (held.ageNanos() >= refreshAfterNanos) {
                 fill(key);
             }
