@@ -185,7 +185,7 @@ public final class TieredStore implements Store {
             firstTierHits.increment();
             // A copy whose TTL the second tier cut short never gets this old, so it expires with the second tier's entry.
             if (held.ageNanos() >= refreshAfterNanos) {
-                fill(key);
+                fill(key, true);
             }
         }
         return held;
@@ -203,13 +203,13 @@ public final class TieredStore implements Store {
         }
         return first.get(key).thenCompose(hit -> answered(hit)
                 ? completedFuture(hit)
-                : fill(key).thenApply(entry -> entry == null ? null : entry.value()));
+                : fill(key, false).thenApply(entry -> entry == null ? null : entry.value()));
     }
 
     /** Always from the second tier: the first tier's TTL is its own, shorter one, not the entry's. */
     @Override
     public CompletableFuture<StoredEntry> getEntry(String key) {
-        return firstTierServes(key) ? fill(key) : second.getEntry(key);
+        return firstTierServes(key) ? fill(key, false) : second.getEntry(key);
     }
 
     /**
@@ -218,14 +218,14 @@ public final class TieredStore implements Store {
      * first-tier copy expires under load, one read goes to Redis instead of one per request, and a burst of
      * them cannot time out together and open the breaker.
      */
-    private CompletableFuture<StoredEntry> fill(String key) {
+    private CompletableFuture<StoredEntry> fill(String key, boolean readAgain) {
         long seenFlushes = flushes.get();
         long seenTagInvalidations = tagInvalidations.get();
         Fill running = filling.get(key);
         if (running != null && !running.voided && running.flushes == seenFlushes && running.tagInvalidations == seenTagInvalidations) {
             return running.entry;
         }
-        Fill mine = new Fill(seenFlushes, seenTagInvalidations);
+        Fill mine = new Fill(seenFlushes, seenTagInvalidations, readAgain);
         Fill superseded = filling.put(key, mine);
         if (superseded != null) {
             // No longer registered, so the key's invalidations would not reach it: it must not keep its copy.
@@ -242,7 +242,7 @@ public final class TieredStore implements Store {
             if (read != null && firstTierServes(key)) {
                 copyUp(key, read, mine);
             } else {
-                if (read == null) {
+                if (read == null && mine.readAgain) {
                     // A copy being read again whose key is gone from the second tier goes too.
                     first.delete(key);
                 }
@@ -271,13 +271,16 @@ public final class TieredStore implements Store {
     private static final class Fill {
         final long flushes;
         final long tagInvalidations;
+        /** Whether it reads again a copy the first tier holds, rather than a key it missed. */
+        final boolean readAgain;
         final CompletableFuture<StoredEntry> entry = new CompletableFuture<>();
         /** Set when the key is invalidated or written here while the fill is under way. */
         volatile boolean voided;
 
-        Fill(long flushes, long tagInvalidations) {
+        Fill(long flushes, long tagInvalidations, boolean readAgain) {
             this.flushes = flushes;
             this.tagInvalidations = tagInvalidations;
+            this.readAgain = readAgain;
         }
     }
 
